@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'ContainerTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1d7c2e-3b8a-4c55-9e0d-2a7f4b9c1e63'
+    Author               = 'The ContainerTools developers'
+    CompanyName          = 'ContainerTools'
+    Copyright            = '(c) The ContainerTools developers. MIT License.'
+    Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @()
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Containers', 'OCI', 'Linux', 'Namespaces', 'cgroups')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# ContainerTools build driver: ./build.sh [prereqs|build|test|demo|bench|help|clean] [args]
+# Needs no pwsh for build and the xunit tests; uses pwsh (PATH, else ../shared/tools) for Pester, help and the demo.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+REPO=$PWD
+OUT=$REPO/out/ContainerTools
+CONFIG=${CONFIG:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the engine, its tests and its fixtures need (the peers are fixtures and yardsticks only).
+APT_PACKAGES=(busybox-static skopeo umoci tar gzip zstd iptables libseccomp2 containernetworking-plugins
+              docker-registry apache2-utils openssl uidmap iproute2 util-linux procps tmux)
+BENCH_PACKAGES=(crun runc podman conmon buildah debootstrap hyperfine)
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+apt_install() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+prereqs() {
+    apt_install "${APT_PACKAGES[@]}"
+    command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (https://dot.net)" >&2; exit 1; }
+}
+
+# pwsh and Pester: from PATH / PSModulePath, else the copies beside the repository (../shared/tools).
+if [ -d "$REPO/../shared/tools/pwsh" ]; then
+    export PATH="$PATH:$(readlink -f "$REPO/../shared/tools/pwsh")"
+    export PSModulePath="${PSModulePath:+$PSModulePath:}$(readlink -f "$REPO/../shared/tools/Modules")"
+fi
+find_pwsh() { command -v pwsh || true; }
+
+build() {
+    log "building $OUT"
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    dotnet publish src/ContainerTools/ContainerTools.csproj -c "$CONFIG" -r linux-x64 --no-self-contained -o "$OUT" --nologo -v q
+    dotnet publish src/ContainerTools.Monitor/ContainerTools.Monitor.csproj -c "$CONFIG" -o "$OUT/bin.ctmon" --nologo -v q
+    mv "$OUT/bin.ctmon/ctmon" "$OUT/ctmon" && rm -rf "$OUT/bin.ctmon"
+    rm -f "$OUT"/*.pdb "$OUT"/*.deps.json
+    cp ContainerTools.psd1 "$OUT/"
+    mkdir -p "$OUT/formats" "$OUT/en-US"
+    cp formats/*.ps1xml "$OUT/formats/" 2>/dev/null || true
+    cp en-US/* "$OUT/en-US/"
+    make_default_image "$OUT/images/busybox.tar.gz"
+}
+
+# The embedded default image: a root file system of busybox-static with its applet links, as a tarball
+# that Import-ContainerImage reads like `docker import` (made with tar here: a fixture tool, not the engine).
+make_default_image() {
+    local target=$1 rootfs
+    rootfs=$(mktemp -d)
+    mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,proc,sys,dev,home,var/www}
+    cp /bin/busybox "$rootfs/bin/busybox"
+    chroot "$rootfs" /bin/busybox --install -s 2>/dev/null || \
+        for applet in $(/bin/busybox --list); do ln -sf /bin/busybox "$rootfs/bin/$applet"; done
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' > "$rootfs/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' > "$rootfs/etc/group"
+    chmod 1777 "$rootfs/tmp"
+    mkdir -p "$(dirname "$target")"
+    tar --numeric-owner --owner=0 --group=0 --sort=name --mtime='2024-01-01 00:00Z' -C "$rootfs" -czf "$target" .
+    rm -rf "$rootfs"
+}
+
+# Sums one count attribute over the <assembly> elements of an xunit XML report.
+xunit_total() {
+    grep -o '<assembly [^>]*' "$2" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s += $1} END {print s + 0}'
+}
+
+run_xunit() {
+    log "xunit"
+    dotnet build tests/ContainerTools.Tests/ContainerTools.Tests.csproj -c "$CONFIG" --nologo -v q
+    local results=$REPO/out/test-results
+    mkdir -p "$results"
+    rm -f "$results/xunit.xml"
+    CONTAINERTOOLS_MODULE=$OUT dotnet "tests/ContainerTools.Tests/bin/$CONFIG/net10.0/ContainerTools.Tests.dll" \
+        -result-xml "$results/xunit.xml" "$@" || true
+    [ -f "$results/xunit.xml" ] || { echo "xunit wrote no results" >&2; XUNIT_COUNTS="0 1 0"; return; }
+    local passed failed skipped errors
+    passed=$(xunit_total passed "$results/xunit.xml")
+    failed=$(xunit_total failed "$results/xunit.xml")
+    skipped=$(xunit_total skipped "$results/xunit.xml")
+    errors=$(xunit_total errors "$results/xunit.xml")
+    XUNIT_COUNTS="$passed $((failed + errors)) $skipped"
+}
+
+run_pester() {
+    local pwsh; pwsh=$(find_pwsh)
+    if [ -z "$pwsh" ] || ! ls tests/*.Tests.ps1 >/dev/null 2>&1; then
+        echo "Pester: skipped (no pwsh found)" >&2; PESTER_COUNTS="0 0 0"; return
+    fi
+    log "Pester ($pwsh)"
+    local line
+    line=$(CONTAINERTOOLS_MODULE=$OUT "$pwsh" -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 | tee /dev/stderr | grep '^PESTER ' | tail -1) || true
+    [ -n "$line" ] || { PESTER_COUNTS="0 1 0"; return; }
+    PESTER_COUNTS=$(echo "$line" | awk '{print $2, $3, $4}')
+}
+
+test() {
+    prereqs
+    build
+    run_xunit "$@"
+    run_pester
+    read -r xp xf xs <<<"$XUNIT_COUNTS"
+    read -r pp pf ps <<<"$PESTER_COUNTS"
+    echo "xunit: $xp passed, $xf failed, $xs skipped; Pester: $pp passed, $pf failed, $ps skipped"
+    echo "$((xp + pp)) passed, $((xf + pf)) failed, $((xs + ps)) skipped"
+    [ $((xf + pf)) -eq 0 ] && [ $((xp + pp)) -gt 0 ]
+}
+
+demo() {
+    prereqs
+    [ "${1:-}" = "--no-build" ] || build
+    local pwsh; pwsh=$(find_pwsh)
+    [ -n "$pwsh" ] || { echo "the demo needs pwsh (PowerShell 7.6) on PATH" >&2; exit 1; }
+    CONTAINERTOOLS_MODULE=$OUT "$pwsh" -NoProfile -NonInteractive -File tests/demo.ps1
+}
+
+help() {
+    local pwsh; pwsh=$(find_pwsh)
+    [ -n "$pwsh" ] || { echo "building help needs pwsh and platyPS 1.0" >&2; exit 1; }
+    [ -f "$OUT/ContainerTools.dll" ] || build
+    "$pwsh" -NoProfile -NonInteractive -File src/ContainerTools/Help/Build-Help.ps1 -ModulePath "$OUT" -OutputPath "$REPO/en-US"
+}
+
+bench() {
+    apt_install "${APT_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+    build
+    bash bench/run.sh "$@"
+}
+
+task=${1:-build}
+shift || true
+case "$task" in
+    prereqs|build|test|demo|bench|help) "$task" "$@" ;;
+    clean) rm -rf out src/*/bin src/*/obj tests/*/bin tests/*/obj ;;
+    *) echo "usage: $0 [prereqs|build|test|demo|bench|help|clean]" >&2; exit 2 ;;
+esac

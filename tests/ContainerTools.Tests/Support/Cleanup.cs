@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+
+namespace ContainerTools.Tests.Support;
+
+/// <summary>Undoing what tests made on the host: mounts, cgroups, files.</summary>
+public static partial class Cleanup
+{
+    private const int MNT_DETACH = 2;
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Umount2(string target, int flags);
+
+    /// <summary>Lazily unmounts every mount point at or below <paramref name="path"/>, deepest first.</summary>
+    public static void UnmountBelow(string path)
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            var mounts = MountPointsBelow(path);
+            if (mounts.Count == 0)
+                return;
+            foreach (var mount in mounts.OrderByDescending(m => m.Length))
+                Umount2(mount, MNT_DETACH);
+        }
+    }
+
+    public static List<string> MountPointsBelow(string path)
+    {
+        string prefix = path.TrimEnd('/');
+        return File.ReadAllLines("/proc/self/mountinfo")
+            .Select(line => Unescape(line.Split(' ')[4]))
+            .Where(m => m == prefix || m.StartsWith(prefix + "/", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>Removes cgroup directories (any hierarchy, deepest first) whose path contains <paramref name="fragment"/>.</summary>
+    public static void RemoveCgroupsNaming(string fragment)
+    {
+        if (!Directory.Exists("/sys/fs/cgroup"))
+            return;
+        var found = new List<string>();
+        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+        {
+            try
+            {
+                found.AddRange(Directory.EnumerateDirectories(hierarchy, "*", SearchOption.AllDirectories)
+                    .Where(d => d.Contains(fragment, StringComparison.Ordinal)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        foreach (var dir in found.OrderByDescending(d => d.Length))
+        {
+            try { Directory.Delete(dir); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    public static void RemoveTree(string path)
+    {
+        if (!Directory.Exists(path))
+            return;
+        if (MountPointsBelow(path).Count > 0)
+            throw new InvalidOperationException($"mounts remain below {path}; not deleting through them");
+        Directory.Delete(path, recursive: true);
+    }
+
+    private static string Unescape(string field) =>
+        field.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
+}

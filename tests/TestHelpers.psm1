@@ -1,0 +1,28 @@
+# Shared by the Pester tests: the built module and a throwaway store per test file.
+function Get-ModuleUnderTest {
+    if ($env:CONTAINERTOOLS_MODULE) { return (Join-Path $env:CONTAINERTOOLS_MODULE 'ContainerTools.psd1') }
+    Join-Path $PSScriptRoot '../out/ContainerTools/ContainerTools.psd1'
+}
+
+function New-TestStore {
+    $path = Join-Path '/tmp/ctt' ("pester-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    New-Item -ItemType Directory -Path "$path/root", "$path/run" -Force | Out-Null
+    $global:ContainerToolsRoot = "$path/root"
+    $global:ContainerToolsRunRoot = "$path/run"
+    $path
+}
+
+function Remove-TestStore([string] $Path) {
+    Remove-Variable -Name ContainerToolsRoot, ContainerToolsRunRoot -Scope Global -ErrorAction Ignore
+    if (-not $Path) { return }
+    # Processes that name the store, then mounts below it (deepest first), then the files.
+    Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
+        $cmd = Get-Content -Raw -LiteralPath "$($_.FullName)/cmdline" -ErrorAction Ignore
+        if ($cmd -and $cmd.Contains($Path) -and [int]$_.Name -ne $PID) { Stop-Process -Id $_.Name -Force -ErrorAction Ignore }
+    }
+    Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
+        Where-Object { $_ -like "$Path*" } | Sort-Object Length -Descending | ForEach-Object { umount -l $_ 2>$null }
+    Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction Ignore
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, Remove-TestStore
