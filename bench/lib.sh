@@ -29,7 +29,8 @@ quote() { local out="" a; for a in "$@"; do out+="${out:+ }$(printf '%q' "$a")";
 
 # Kills the processes started by a section (by pid file or pattern) and unmounts below a directory.
 unmount_below() {
-    grep -F " $1" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep -F " $1" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 
 # write_results: bench/RESULTS.md from the rows, with the ratio of each row to its group's reference.

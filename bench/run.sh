@@ -12,6 +12,7 @@ export CONTAINERTOOLS_ROOT=$WORK/store CONTAINERTOOLS_RUNROOT=$WORK/store-run
 
 source "$BENCH/lib.sh"
 source "$BENCH/fixtures.sh"
+for section in "$BENCH"/sections/*.sh; do source "$section"; done
 
 cleanup() {
     set +e
@@ -31,7 +32,6 @@ VERSIONS=$(versions)
 
 for section in "$BENCH"/sections/*.sh; do
     echo "== $(basename "$section" .sh)" >&2
-    source "$section"
     name=$(basename "$section" .sh)
     "run_${name//-/_}"
 done
