@@ -46,8 +46,12 @@ fi
 SIZE_MB=$(( $(stat -c %s "$WORK/rootfs.tar") / 1000000 ))
 
 # 3. Runs, each into an empty destination; the archive is in the page cache for all three (read once first).
+# Wall time, and CPU time (user+sys with children, from /usr/bin/time): on a shared, loaded machine the CPU
+# time is the steadier measure. Ours is measured in one pwsh session, CPU time minus pwsh's own start-up.
 cat "$WORK/debian-oci.tar" >/dev/null
-ours=() umoci=() skopeo=()
+cpu() { /usr/bin/time -f '%U %S' -o "$WORK/cpu" "$@" >/dev/null; awk '{print $1 + $2}' "$WORK/cpu"; }
+ours=() umoci=() skopeo=() ours_cpu=() umoci_cpu=() skopeo_cpu=()
+pwsh_cpu=$(cpu "$PWSH" -NoProfile -NonInteractive -Command "Import-Module '$MODULE/ContainerTools.psd1'")
 for run in $(seq "$RUNS"); do
     rm -rf "$WORK/ours" "$WORK/bundle" "$WORK/storage"
     # Ours: inside one pwsh session (how it is used), timed around the cmdlet only.
@@ -55,18 +59,21 @@ for run in $(seq "$RUNS"); do
         Import-Module '$MODULE/ContainerTools.psd1'; \$ContainerToolsRoot = '$WORK/ours'
         \$t = [Diagnostics.Stopwatch]::StartNew(); Import-ContainerImage -Path '$WORK/debian-oci.tar' -Name debian:bench -ErrorAction Stop | Out-Null
         \$t.Elapsed.TotalSeconds")")
-    start=$(now); umoci unpack --image "$WORK/layout:debian" "$WORK/bundle" >/dev/null; umoci+=("$(echo "$(now) - $start" | bc)")
+    start=$(now); umoci_cpu+=("$(cpu umoci unpack --image "$WORK/layout:debian" "$WORK/bundle")"); umoci+=("$(echo "$(now) - $start" | bc)")
     start=$(now)
-    skopeo copy -q "oci-archive:$WORK/debian-oci.tar" "containers-storage:[overlay@$WORK/storage/root+$WORK/storage/run]localhost/debian:bench" >/dev/null
+    skopeo_cpu+=("$(cpu skopeo copy -q "oci-archive:$WORK/debian-oci.tar" "containers-storage:[overlay@$WORK/storage/root+$WORK/storage/run]localhost/debian:bench")")
     skopeo+=("$(echo "$(now) - $start" | bc)")
     umount -R "$WORK/storage/root/overlay" 2>/dev/null || true
+    rm -rf "$WORK/ours"
+    ours_cpu+=("$(echo "$(cpu "$PWSH" -NoProfile -NonInteractive -Command "Import-Module '$MODULE/ContainerTools.psd1'; \$ContainerToolsRoot = '$WORK/ours'; Import-ContainerImage -Path '$WORK/debian-oci.tar' -Name debian:bench -ErrorAction Stop") - $pwsh_cpu" | bc)")
 done
 o=$(printf '%s\n' "${ours[@]}" | median); u=$(printf '%s\n' "${umoci[@]}" | median); s=$(printf '%s\n' "${skopeo[@]}" | median)
+oc=$(printf '%s\n' "${ours_cpu[@]}" | median); uc=$(printf '%s\n' "${umoci_cpu[@]}" | median); sc=$(printf '%s\n' "${skopeo_cpu[@]}" | median)
 {
     echo "== import of a ${SIZE_MB} MB rootfs ($(cat "$WORK/source")) from an OCI archive, median of $RUNS runs, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "Import-ContainerImage (in-session)                        ${o}s   runs: ${ours[*]}"
     echo "umoci unpack                                              ${u}s   runs: ${umoci[*]}"
     echo "skopeo copy oci-archive: containers-storage:[overlay@...] ${s}s   runs: ${skopeo[*]}"
-    echo "ratio ours/umoci  $(echo "scale=2; $o / $u" | bc)"
-    echo "ratio ours/skopeo $(echo "scale=2; $o / $s" | bc)"
+    echo "ratio ours/umoci  wall $(echo "scale=2; $o / $u" | bc)   cpu $(echo "scale=2; $oc / $uc" | bc) (${oc}s / ${uc}s)"
+    echo "ratio ours/skopeo wall $(echo "scale=2; $o / $s" | bc)   cpu $(echo "scale=2; $oc / $sc" | bc) (${oc}s / ${sc}s)"
 } | tee -a "$RESULTS"
