@@ -8,7 +8,7 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('formats/ContainerTools.Statistics.Format.ps1xml')
     CmdletsToExport      = @()
     FunctionsToExport    = @()
     AliasesToExport      = @()
