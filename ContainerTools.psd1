@@ -8,8 +8,29 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/ContainerTools.Statistics.Format.ps1xml')
-    CmdletsToExport      = @()
+    FormatsToProcess     = @(
+        'formats/ContainerTools.Image.Format.ps1xml'
+        'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Statistics.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Import-ContainerImage'
+        'Get-ContainerImage'
+        'Get-ContainerImageHistory'
+        'Add-ContainerImageTag'
+        'Remove-ContainerImage'
+        'Export-ContainerImage'
+        'New-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Restart-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Wait-Container'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
