@@ -30,6 +30,10 @@
         'Get-Container'
         'Get-ContainerLog'
         'Invoke-ContainerImage'
+        'Set-ContainerLimit'
+        'Get-ContainerStatistic'
+        'Suspend-Container'
+        'Resume-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

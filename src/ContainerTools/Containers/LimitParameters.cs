@@ -2,13 +2,14 @@ using System.Management.Automation;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Transforms;
 
-namespace ContainerTools;
+namespace ContainerTools.Containers;
 
 /// <summary>
-/// The resource limit parameters shared by New-Container, Invoke-ContainerImage and Set-ContainerLimit, with
-/// Docker's names and units. The core validates the values; this class only gathers them.
+/// The resource limit parameters, with Docker's names and units, shared as dynamic parameters by
+/// New-Container, Invoke-ContainerImage and Set-ContainerLimit (their other parameters come from
+/// different bases). The core validates the values; this class only gathers them.
 /// </summary>
-public abstract class ContainerLimitsCmdlet : ContainerToolsCmdlet
+public sealed class LimitParameters
 {
     /// <summary>Memory limit in bytes: 512MB, 536870912 or "512m".</summary>
     [Parameter]
@@ -42,8 +43,8 @@ public abstract class ContainerLimitsCmdlet : ContainerToolsCmdlet
     [Parameter]
     public string[]? DeviceWriteBps { get; set; }
 
-    /// <summary>The limits the user gave (unvalidated; a bad device rate string is an EngineException).</summary>
-    protected ResourceLimits RequestedLimits() => new(
+    /// <summary>The limits given (unvalidated; a malformed device rate is an EngineException).</summary>
+    public ResourceLimits ToLimits() => new(
         Memory, MemorySwap, Cpus, CpuShares, CpusetCpus, PidsLimit, BlkioWeight,
         DeviceReadBps?.Select(DeviceRate.Parse).ToList(),
         DeviceWriteBps?.Select(DeviceRate.Parse).ToList());
