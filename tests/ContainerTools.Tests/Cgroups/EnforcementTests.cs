@@ -97,8 +97,9 @@ public sealed class EnforcementTests : IDisposable
     [Fact]
     public void HalfACpuHoldsBusyLoopsToAboutHalfACore()
     {
-        var group = _groups.Create("cpu", new ResourceLimits(Cpus: 0.5));
-        // Two busy loops could use two cores; the quota alone holds them to half of one.
+        // Two busy loops could use two cores, and top shares win them CPU against the machine's other work:
+        // only the quota holds them to half of one.
+        var group = _groups.CreateAtRoot("cpu", new ResourceLimits(Cpus: 0.5, CpuShares: 262144));
         using var process = new GroupedProcess(_store, group, "while :; do :; done & while :; do :; done");
         process.Release();
         Thread.Sleep(300);
