@@ -10,6 +10,8 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'formats/ContainerTools.Image.Format.ps1xml'
+        'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Statistics.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -18,6 +20,20 @@
         'Add-ContainerImageTag'
         'Remove-ContainerImage'
         'Export-ContainerImage'
+        'New-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Restart-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Wait-Container'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'Set-ContainerLimit'
+        'Get-ContainerStatistic'
+        'Suspend-Container'
+        'Resume-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
