@@ -29,6 +29,7 @@
         'Get-Container'
         'Get-ContainerLog'
         'Invoke-ContainerImage'
+        'Invoke-ContainerCommand'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
