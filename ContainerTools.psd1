@@ -11,6 +11,7 @@
     FormatsToProcess     = @(
         'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Process.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -30,6 +31,8 @@
         'Get-ContainerLog'
         'Invoke-ContainerImage'
         'Invoke-ContainerCommand'
+        'Get-ContainerProcess'
+        'Copy-ContainerItem'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
