@@ -12,6 +12,7 @@
         'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Container.Format.ps1xml'
         'formats/ContainerTools.Process.Format.ps1xml'
+        'formats/ContainerTools.Statistics.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -33,6 +34,10 @@
         'Invoke-ContainerCommand'
         'Get-ContainerProcess'
         'Copy-ContainerItem'
+        'Set-ContainerLimit'
+        'Get-ContainerStatistic'
+        'Suspend-Container'
+        'Resume-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
