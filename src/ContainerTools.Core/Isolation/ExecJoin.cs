@@ -25,9 +25,10 @@ public static class ExecJoin
             // Placed first, so even a failure below leaves nothing of ours outside the container's group.
             Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
             Join(request.InitPid);
+            ContainerInit.BecomeProcess(request.Spec, createWorkingDirectory: false);
+            // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
             if (request.Detach)
                 DetachStdio();
-            ContainerInit.BecomeProcess(request.Spec, createWorkingDirectory: false);
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }

@@ -53,10 +53,9 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             Detach = Detach,
         };
         using var process = new ContainerExec(new ContainerStore(Store), ContainerTargetCmdlet.MonitorExecutable).Start(Name, options);
-        if (Detach)
-            return;
         try
         {
+            // Detached, the output ends when the command is about to exec with /dev/null as its stdio.
             foreach (var output in process.Output(_stopping.Token))
             {
                 if (output.IsError)
@@ -64,7 +63,8 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
                 else
                     WriteObject(output.Line);
             }
-            SessionState.PSVariable.Set("global:LASTEXITCODE", process.WaitForExit());
+            if (!Detach)
+                SessionState.PSVariable.Set("global:LASTEXITCODE", process.WaitForExit());
         }
         catch (OperationCanceledException)
         {
