@@ -34,6 +34,7 @@
         'Invoke-ContainerCommand'
         'Get-ContainerProcess'
         'Copy-ContainerItem'
+        'Export-Container'
         'Set-ContainerLimit'
         'Get-ContainerStatistic'
         'Suspend-Container'

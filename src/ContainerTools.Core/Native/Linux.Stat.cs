@@ -4,8 +4,8 @@ namespace ContainerTools.Core.Native;
 
 public static partial class Linux
 {
-    /// <summary>What copying needs of an inode: type and permission bits, and times.</summary>
-    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified)
+    /// <summary>What copying and exporting need of an inode: type, permission bits, times, owner and device.</summary>
+    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified, uint Uid, uint Gid, ulong Device)
     {
         public uint Type => Mode & S_IFMT;
         public uint Permissions => Mode & 0xFFF;
@@ -19,7 +19,8 @@ public static partial class Linux
         return new FileStatus(
             (uint)buffer.st_mode,
             new Timespec { Seconds = (long)buffer.st_atim.tv_sec, Nanoseconds = (long)buffer.st_atim.tv_nsec },
-            new Timespec { Seconds = (long)buffer.st_mtim.tv_sec, Nanoseconds = (long)buffer.st_mtim.tv_nsec });
+            new Timespec { Seconds = (long)buffer.st_mtim.tv_sec, Nanoseconds = (long)buffer.st_mtim.tv_nsec },
+            (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev);
     }
 
     /// <summary>The target of a symlink held by an O_PATH|O_NOFOLLOW descriptor.</summary>
