@@ -1,44 +1,39 @@
-using Tmds.Linux;
+using System.Runtime.InteropServices;
 
 namespace ContainerTools.Core.Native;
 
+/// <summary>lstat(2) with the x86-64 struct stat, for walking trees with owners, device numbers and inodes (which .NET does not expose).</summary>
 public static partial class Linux
 {
-    /// <summary>What copying and exporting need of an inode: type, permission bits, times, owner and device.</summary>
-    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified, uint Uid, uint Gid, ulong Device)
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Stat
     {
-        public uint Type => Mode & S_IFMT;
-        public uint Permissions => Mode & 0xFFF;
+        public ulong Device;
+        public ulong Inode;
+        public ulong LinkCount;
+        public uint Mode;
+        public uint Uid;
+        public uint Gid;
+        private readonly int _pad;
+        public ulong RawDevice;
+        public long Size;
+        public long BlockSize;
+        public long Blocks;
+        public Timespec AccessTime;
+        public Timespec ModificationTime;
+        public Timespec ChangeTime;
+        private readonly long _reserved0, _reserved1, _reserved2;
+
+        public readonly uint Major => (uint)(((RawDevice >> 32) & 0xfffff000) | ((RawDevice >> 8) & 0xfff));
+        public readonly uint Minor => (uint)(((RawDevice >> 12) & 0xffffff00) | (RawDevice & 0xff));
     }
 
-    /// <summary>fstat, also on O_PATH descriptors (of symlinks too, when opened with O_NOFOLLOW).</summary>
-    public static unsafe FileStatus Status(int fd, string path)
-    {
-        stat buffer;
-        Errno.Check(LibC.fstat(fd, &buffer), "fstat", path);
-        return new FileStatus(
-            (uint)buffer.st_mode,
-            new Timespec { Seconds = (long)buffer.st_atim.tv_sec, Nanoseconds = (long)buffer.st_atim.tv_nsec },
-            new Timespec { Seconds = (long)buffer.st_mtim.tv_sec, Nanoseconds = (long)buffer.st_mtim.tv_nsec },
-            (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev);
-    }
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lstat_native(string path, out Stat stat);
 
-    /// <summary>The target of a symlink held by an O_PATH|O_NOFOLLOW descriptor.</summary>
-    public static unsafe string LinkTarget(int fd, string path)
+    public static Stat LStat(string path)
     {
-        byte* buffer = stackalloc byte[4096];
-        byte empty = 0;
-        nint length = (nint)LibC.readlinkat(fd, &empty, buffer, 4096);
-        Errno.Check((int)Math.Min(length, 0), "readlinkat", path);
-        return System.Text.Encoding.UTF8.GetString(buffer, (int)length);
-    }
-
-    /// <summary>Sets access and modification times of an open descriptor.</summary>
-    public static unsafe void SetTimes(int fd, Timespec accessed, Timespec modified, string path)
-    {
-        var times = stackalloc timespec[2];
-        times[0] = new timespec { tv_sec = accessed.Seconds, tv_nsec = (long_t)accessed.Nanoseconds };
-        times[1] = new timespec { tv_sec = modified.Seconds, tv_nsec = (long_t)modified.Nanoseconds };
-        Errno.Check(LibC.futimens(fd, times), "futimens", path);
+        Errno.Check(lstat_native(path, out var stat), "lstat", path);
+        return stat;
     }
 }
