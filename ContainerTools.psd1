@@ -11,6 +11,7 @@
     FormatsToProcess     = @(
         'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Process.Format.ps1xml'
         'formats/ContainerTools.Statistics.Format.ps1xml'
     )
     CmdletsToExport      = @(
@@ -30,6 +31,10 @@
         'Get-Container'
         'Get-ContainerLog'
         'Invoke-ContainerImage'
+        'Invoke-ContainerCommand'
+        'Get-ContainerProcess'
+        'Copy-ContainerItem'
+        'Export-Container'
         'Set-ContainerLimit'
         'Get-ContainerStatistic'
         'Suspend-Container'

@@ -9,7 +9,8 @@ namespace ContainerTools.Monitor;
 
 /// <summary>
 /// ctmon: `ctmon monitor ROOT RUNROOT ID` watches one container for its whole life;
-/// `ctmon init BUNDLE STATUSFD` is that container's init (started by the monitor, never by hand).
+/// `ctmon init BUNDLE STATUSFD` is that container's init (started by the monitor, never by hand);
+/// `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
 public static class Program
 {
@@ -19,7 +20,9 @@ public static class Program
             return Monitor(new StoreLocation(args[1], args[2]), args[3]);
         if (args.Length == 3 && args[0] == "init")
             return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD");
+        if (args.Length == 2 && args[0] == "exec")
+            return ExecJoin.Run(args[1]);
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD | ctmon exec REQUEST");
         return 2;
     }
 

@@ -62,8 +62,20 @@ public static class ContainerInit
             Errno.Check(Linux.mount(null, "/", null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY, null), "mount", "/ (read-only)");
         if (spec.Hostname is { } hostname)
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
+        BecomeProcess(spec, createWorkingDirectory: true);
+    }
+
+    /// <summary>
+    /// Inside the container's root: the spec's user, working directory, capabilities and no_new_privs.
+    /// Shared with exec, so a command run later is confined exactly as the container's own.
+    /// </summary>
+    public static void BecomeProcess(RuntimeSpec spec, bool createWorkingDirectory)
+    {
         var user = UserSwitch.Resolve(spec);
-        EnterWorkingDirectory(spec.Process.Cwd);
+        // Docker creates a missing working directory for the container, not for an exec.
+        if (createWorkingDirectory)
+            Directory.CreateDirectory(spec.Process.Cwd);
+        Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
         if (spec.Process.Capabilities is { } capabilities)
             CapabilitySet.DropBounding(capabilities);
         user.Apply();
@@ -72,13 +84,6 @@ public static class ContainerInit
         if (spec.Process.NoNewPrivileges)
             Errno.Check(Linux.prctl(Linux.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
         // Seam for the security colleague: the seccomp filter loads here, last before execve.
-    }
-
-    /// <summary>Docker creates a missing working directory; we are inside the container's root already.</summary>
-    private static void EnterWorkingDirectory(string cwd)
-    {
-        Directory.CreateDirectory(cwd);
-        Errno.Check(Linux.chdir(cwd), "chdir", cwd);
     }
 
     /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>

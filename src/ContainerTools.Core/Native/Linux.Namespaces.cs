@@ -5,6 +5,7 @@ namespace ContainerTools.Core.Native;
 /// <summary>Namespaces: unshare, setns, the UTS name.</summary>
 public static partial class Linux
 {
+    public const int CLONE_FS = 0x00000200;
     public const int CLONE_NEWNS = 0x00020000;
     public const int CLONE_NEWCGROUP = 0x02000000;
     public const int CLONE_NEWUTS = 0x04000000;

@@ -94,7 +94,7 @@ public static class SpecBuilder
     }
 
     /// <summary>uid[:gid] numbers go in the spec; a name is left for the init to look up in the container's /etc/passwd.</summary>
-    private static (uint Uid, uint Gid, string? Name) ParseUser(string? user)
+    internal static (uint Uid, uint Gid, string? Name) ParseUser(string? user)
     {
         if (string.IsNullOrWhiteSpace(user))
             return (0, 0, null);

@@ -28,7 +28,7 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), MonitorExecutable);
 
     /// <summary>The monitor shipped beside the module assembly.</summary>
-    protected static string MonitorExecutable => Path.Combine(ModuleDirectory, "ctmon");
+    internal static string MonitorExecutable => Path.Combine(ModuleDirectory, "ctmon");
 
     protected override void ProcessRecord()
     {

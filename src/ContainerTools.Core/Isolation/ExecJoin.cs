@@ -1,0 +1,82 @@
+using System.Text;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Core.Isolation;
+
+/// <summary>
+/// `ctmon exec`: born in the container's PID namespace, joins its cgroup and its other namespaces (mount
+/// last, after which only the container's files are visible), becomes the container's process (user,
+/// capabilities, no_new_privs) and execs the command. A failure is one line on stderr and exit code
+/// 125 (could not enter), 126 (not executable) or 127 (not found), as `docker exec` reports.
+/// </summary>
+public static class ExecJoin
+{
+    private static readonly (string Name, int Type)[] Namespaces =
+    [
+        ("cgroup", Linux.CLONE_NEWCGROUP), ("ipc", Linux.CLONE_NEWIPC), ("uts", Linux.CLONE_NEWUTS), ("net", Linux.CLONE_NEWNET), ("mnt", Linux.CLONE_NEWNS),
+    ];
+
+    public static int Run(string requestJson)
+    {
+        try
+        {
+            var request = ExecRequest.FromJson(requestJson);
+            // Placed first, so even a failure below leaves nothing of ours outside the container's group.
+            Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
+            Join(request.InitPid);
+            ContainerInit.BecomeProcess(request.Spec, createWorkingDirectory: false);
+            // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
+            if (request.Detach)
+                DetachStdio();
+            ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
+            return 127;
+        }
+        catch (ExecFailedException e)
+        {
+            Report(e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e)
+        {
+            Report(e.Message);
+            return 125;
+        }
+    }
+
+    /// <summary>All descriptors are opened first: once in the mount namespace, the host's /proc is gone.</summary>
+    private static void Join(int initPid)
+    {
+        var fds = Namespaces.Select(ns => (Fd: Errno.Check(Linux.openat(Linux.AT_FDCWD, $"/proc/{initPid}/ns/{ns.Name}", Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", $"/proc/{initPid}/ns/{ns.Name}"), ns.Type)).ToList();
+        try
+        {
+            // setns(mnt) refuses a file system context shared with the runtime's other threads.
+            Errno.Check(Linux.unshare(Linux.CLONE_FS), "unshare", "CLONE_FS");
+            foreach (var (fd, type) in fds)
+                Errno.Check(Linux.setns(fd, type), "setns", type.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Errno.Check(Linux.chdir("/"), "chdir", "/");
+        }
+        finally
+        {
+            foreach (var (fd, _) in fds)
+                Linux.close(fd);
+        }
+    }
+
+    /// <summary>A detached command gets /dev/null (the container's) and outlives whoever started it.</summary>
+    private static void DetachStdio()
+    {
+        int devNull = Errno.Check(Linux.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
+        for (int fd = 0; fd <= 2; fd++)
+            Errno.Check(Linux.dup2(devNull, fd), "dup2", "/dev/null");
+        Linux.close(devNull);
+        Linux.setsid();
+    }
+
+    private static unsafe void Report(string message)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
+        fixed (byte* p = bytes)
+            Linux.write(2, p, (nuint)bytes.Length);
+    }
+}

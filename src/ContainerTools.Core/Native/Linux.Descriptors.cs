@@ -1,0 +1,44 @@
+using Tmds.Linux;
+
+namespace ContainerTools.Core.Native;
+
+public static partial class Linux
+{
+    /// <summary>What copying and exporting need of an inode: type, permission bits, times, owner and device.</summary>
+    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified, uint Uid, uint Gid, ulong Device)
+    {
+        public uint Type => Mode & S_IFMT;
+        public uint Permissions => Mode & 0xFFF;
+    }
+
+    /// <summary>fstat, also on O_PATH descriptors (of symlinks too, when opened with O_NOFOLLOW).</summary>
+    public static unsafe FileStatus Status(int fd, string path)
+    {
+        stat buffer;
+        Errno.Check(LibC.fstat(fd, &buffer), "fstat", path);
+        return new FileStatus(
+            (uint)buffer.st_mode,
+            new Timespec { Seconds = (long)buffer.st_atim.tv_sec, Nanoseconds = (long)buffer.st_atim.tv_nsec },
+            new Timespec { Seconds = (long)buffer.st_mtim.tv_sec, Nanoseconds = (long)buffer.st_mtim.tv_nsec },
+            (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev);
+    }
+
+    /// <summary>The target of a symlink held by an O_PATH|O_NOFOLLOW descriptor.</summary>
+    public static unsafe string LinkTarget(int fd, string path)
+    {
+        byte* buffer = stackalloc byte[4096];
+        byte empty = 0;
+        nint length = (nint)LibC.readlinkat(fd, &empty, buffer, 4096);
+        Errno.Check((int)Math.Min(length, 0), "readlinkat", path);
+        return System.Text.Encoding.UTF8.GetString(buffer, (int)length);
+    }
+
+    /// <summary>Sets access and modification times of an open descriptor.</summary>
+    public static unsafe void SetTimes(int fd, Timespec accessed, Timespec modified, string path)
+    {
+        var times = stackalloc timespec[2];
+        times[0] = new timespec { tv_sec = accessed.Seconds, tv_nsec = (long_t)accessed.Nanoseconds };
+        times[1] = new timespec { tv_sec = modified.Seconds, tv_nsec = (long_t)modified.Nanoseconds };
+        Errno.Check(LibC.futimens(fd, times), "futimens", path);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// What `ctmon exec` is told on its command line: whose namespaces to join (the init, by host pid), its
+/// cgroup, and the process to become (the container's spec with the exec's args, user, env and cwd).
+/// Everything is read before joining the mount namespace, after which host files are out of reach.
+/// </summary>
+public sealed record ExecRequest
+{
+    public required int InitPid { get; init; }
+    public required string CgroupPath { get; init; }
+    public required RuntimeSpec Spec { get; init; }
+    public bool Detach { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ExecJsonContext.Default.ExecRequest);
+
+    public static ExecRequest FromJson(string json) =>
+        JsonSerializer.Deserialize(json, ExecJsonContext.Default.ExecRequest)
+        ?? throw new EngineException("InvalidExecRequest", ErrorKind.InvalidData, null, "the exec request is empty");
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ExecRequest))]
+internal sealed partial class ExecJsonContext : JsonSerializerContext;

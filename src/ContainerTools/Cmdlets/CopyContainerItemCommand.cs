@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>
+/// Copy-ContainerItem: `docker cp`. One side is a host path, the other container:/path; files and
+/// directory trees, modes and times kept, paths in the container resolved inside its root.
+/// </summary>
+[Cmdlet(VerbsCommon.Copy, "ContainerItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(void))]
+public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    protected override void ProcessRecord()
+    {
+        var copy = new ContainerCopy(new ContainerStore(Store));
+        foreach (string source in Path)
+        {
+            Try(() =>
+            {
+                if (ShouldProcess($"{source} -> {Destination}", "Copy"))
+                    copy.Copy(Resolve(source), Resolve(Destination));
+            });
+        }
+    }
+
+    /// <summary>Host paths are relative to PowerShell's current location, not the process's.</summary>
+    private string Resolve(string path) =>
+        ContainerFilePath.Parse(path).Container is null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) : path;
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using ContainerTools.Containers;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Export-Container: a running container's root file system as a tar archive, like `docker export`.</summary>
+[Cmdlet(VerbsData.Export, "Container")]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportContainerCommand : ContainerToolsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>The tar file to write (replaced if it exists).</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        ContainerExport.Export(new ContainerStore(Store), Name, path);
+        WriteObject(new FileInfo(path));
+    });
+}

@@ -1,0 +1,48 @@
+# Into and out of a running container as a user meets it in a real pwsh: exec, copy, processes.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:store = New-TestStore
+    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    New-Container busybox -Name web -Start -- sleep 300 | Out-Null
+}
+
+AfterAll {
+    Remove-Container web -Force -ErrorAction Ignore
+    Remove-TestStore $script:store
+}
+
+Describe 'Exec' {
+    It 'runs a command like a native one: output to the pipeline, errors to the error stream, $LASTEXITCODE' {
+        $lines = Invoke-ContainerCommand web sh, -c, 'echo one; echo two; echo bad >&2; exit 4' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $lines | Should -Be @('one', 'two')
+        $failures.Count | Should -Be 1
+        "$($failures[0])" | Should -Be 'bad'
+        $LASTEXITCODE | Should -Be 4
+        Get-Container web | Invoke-ContainerCommand -Command hostname | Should -Be (Invoke-ContainerCommand web cat, /etc/hostname)
+    }
+
+    It 'refuses a container that is not running with an InvalidOperation error' {
+        New-Container busybox -Name idle sleep 300 | Out-Null
+        { Invoke-ContainerCommand idle true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning,ContainerTools.Cmdlets.InvokeContainerCommandCommand'
+        Remove-Container idle
+    }
+
+    It 'copies a file in and back out with its mode' {
+        $file = Join-Path $store 'script.sh'
+        Set-Content -Path $file -Value '#!/bin/sh', 'echo from-script'
+        chmod 750 $file
+        Copy-ContainerItem $file web:/usr/bin/hello
+        Invoke-ContainerCommand web hello | Should -Be 'from-script'
+        Copy-ContainerItem web:/usr/bin/hello (Join-Path $store 'back.sh')
+        (Get-Item (Join-Path $store 'back.sh')).UnixMode | Should -Be '-rwxr-x---'
+    }
+
+    It 'lists the processes inside, with commands started by exec' {
+        Invoke-ContainerCommand web -Detach sleep, 120
+        $processes = Get-ContainerProcess web
+        $processes.Command | Should -Contain 'sleep 120'
+        ($processes | Where-Object Pid -eq 1).Command | Should -Be 'sleep 300'
+        Get-ContainerProcess web | Out-String | Should -Match 'Pid\s+HostPid\s+User\s+CPU %\s+Memory\s+Command'
+    }
+}

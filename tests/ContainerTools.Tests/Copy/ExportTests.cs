@@ -1,0 +1,58 @@
+using System.Formats.Tar;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Copy;
+
+/// <summary>Export-Container writes the running root file system as a tar archive.</summary>
+public sealed class ExportTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly PowerShellSession _ps;
+
+    public ExportTests()
+    {
+        _ps = new PowerShellSession(_store);
+        BusyboxImage.Import(_ps);
+    }
+
+    public void Dispose()
+    {
+        _ps.Dispose();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public void TheRootFileSystemWithChangesLinksAndModesAndNoMountedContents()
+    {
+        _ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
+        _ps.Run("Invoke-ContainerCommand web sh,-c,'echo changed > /root/note; chmod 640 /root/note; ln -s /etc/passwd /root/link'");
+        string tar = Path.Combine(_store.Scratch("out"), "web.tar");
+        var file = _ps.Run($"Export-Container web '{tar}'").Single();
+        Assert.Equal(tar, file.Properties["FullName"].Value);
+
+        var entries = new Dictionary<string, TarEntry>();
+        using (var stream = File.OpenRead(tar))
+        using (var reader = new TarReader(stream))
+        {
+            while (reader.GetNextEntry(copyData: true) is { } entry)
+                entries[entry.Name] = entry;
+        }
+        var note = entries["root/note"];
+        Assert.Equal("changed\n", new StreamReader(note.DataStream!).ReadToEnd());
+        Assert.Equal((UnixFileMode)Convert.ToInt32("640", 8), note.Mode);
+        Assert.Equal("/etc/passwd", entries["root/link"].LinkName);
+        Assert.Equal(TarEntryType.RegularFile, entries["bin/busybox"].EntryType);
+        Assert.Equal(TarEntryType.Directory, entries["proc/"].EntryType);
+        Assert.DoesNotContain(entries.Keys, name => name.StartsWith("proc/1", StringComparison.Ordinal) || name.StartsWith("sys/k", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AContainerThatIsNotRunningIsAnErrorAndNoFileIsWritten()
+    {
+        _ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
+        string tar = Path.Combine(_store.Scratch("out"), "idle.tar");
+        var result = _ps.Invoke($"Export-Container idle '{tar}'");
+        Assert.StartsWith("ContainerNotRunning", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(tar)!));
+    }
+}
