@@ -16,9 +16,18 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
 
     private StoreLocation? _store;
 
-    protected StoreLocation Store => _store ??= StoreLocation.Resolve(
-        SessionState.PSVariable.GetValue(RootVariable) as string,
-        SessionState.PSVariable.GetValue(RunRootVariable) as string);
+    protected StoreLocation Store => _store ??= StoreLocation.Resolve(SessionString(RootVariable), SessionString(RunRootVariable));
+
+    /// <summary>
+    /// A session variable as a string. Values made by cmdlets (Join-Path, Resolve-Path) arrive wrapped in a
+    /// PSObject; reading them with a plain cast would silently fall back to the default store.
+    /// </summary>
+    protected string? SessionString(string name) => SessionState.PSVariable.GetValue(name) switch
+    {
+        null => null,
+        PSObject wrapped => wrapped.BaseObject?.ToString(),
+        var value => value.ToString(),
+    };
 
     /// <summary>The folder the module was loaded from (ctmon and other shipped files sit there).</summary>
     protected static string ModuleDirectory =>
