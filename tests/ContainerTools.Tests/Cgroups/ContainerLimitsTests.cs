@@ -34,6 +34,16 @@ public sealed class ContainerLimitsTests : IDisposable
     }
 
     [Fact]
+    public void InvokeContainerImageTakesTheLimitsToo()
+    {
+        _ps.Invoke("Invoke-ContainerImage busybox -Name run -Memory 64m -PidsLimit 10 -- dd if=/dev/zero of=/dev/null bs=200M count=1");
+        Assert.Equal(137, _ps.Run("$LASTEXITCODE").Single().BaseObject);
+        var ended = _ps.Run("Get-Container run").Single();
+        Assert.Equal(true, ended.Properties["OomKilled"].Value);
+        Assert.Equal("Memory=64MiB, PidsLimit=10", ended.Properties["Limits"].Value.ToString());
+    }
+
+    [Fact]
     public void PidsLimitStopsAForkBombInsideTheContainer()
     {
         string id = Id(_ps.Run("New-Container busybox -Name bomb -PidsLimit 20 -Start -- sh -c 'bomb() { bomb | bomb & }; bomb; sleep 300'").Single());
