@@ -33,6 +33,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var paths = Paths(id);
         string hostname = options.Hostname ?? id[..12];
         var spec = SpecBuilder.Build(image, options, paths, hostname);
+        RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
         string name = options.Name ?? ContainerNames.Generate(n => FindByName(n) is not null);

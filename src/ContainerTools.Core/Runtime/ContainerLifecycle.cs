@@ -69,6 +69,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first.</summary>
     public void Remove(string nameOrId, bool force)
     {
+        Store.RemoveLeftovers();
         var container = Store.Find(nameOrId);
         using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
         container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
