@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Text.Json;
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Images.Oci;
 
 namespace ContainerTools.Core.Registry;
 
@@ -19,12 +21,7 @@ public sealed class RegistryClient : IDisposable
     private const int MaxErrorBodySize = 64 * 1024;
 
     private static readonly string[] ManifestTypes =
-    [
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-        "application/vnd.oci.image.manifest.v1+json",
-        "application/vnd.docker.distribution.manifest.v2+json",
-    ];
+        [MediaTypes.OciIndex, MediaTypes.DockerManifestList, MediaTypes.OciManifest, MediaTypes.DockerManifest];
 
     private readonly HttpClient _http;
     private readonly RegistryAuthenticator _auth;
@@ -76,9 +73,9 @@ public sealed class RegistryClient : IDisposable
             throw new EngineException("ManifestNotFound", ErrorKind.NotFound, target, $"Registry {Registry} has no image {repository} with tag or digest '{reference}'.");
         await EnsureSuccessAsync(response, target, cancel);
         byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, "manifest of " + target, target, cancel);
-        string digest = Images.Digest.Of(content);
+        string digest = Digest.Of(content);
         string? claimed = reference.Contains(':') ? reference : response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
-        if (claimed is not null && claimed.StartsWith(Images.Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != digest)
+        if (claimed is not null && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != digest)
             throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
                 $"The manifest of {target} does not match its digest {claimed} (it hashes to {digest}).");
         string mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
@@ -343,7 +340,7 @@ public sealed class RegistryClient : IDisposable
                 return declared;
             // An OCI manifest or index may omit mediaType: which members it has says which it is.
             if (json.RootElement.ValueKind == JsonValueKind.Object)
-                return json.RootElement.TryGetProperty("manifests", out _) ? ManifestTypes[0] : ManifestTypes[2];
+                return json.RootElement.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
         }
         catch (JsonException e)
         {
