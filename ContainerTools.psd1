@@ -8,8 +8,15 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @(
+        'formats/ContainerTools.Registry.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Request-ContainerImage'
+        'Publish-ContainerImage'
+        'Connect-ContainerRegistry'
+        'Disconnect-ContainerRegistry'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
