@@ -9,9 +9,16 @@
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
+        'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Registry.Format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Import-ContainerImage'
+        'Get-ContainerImage'
+        'Get-ContainerImageHistory'
+        'Add-ContainerImageTag'
+        'Remove-ContainerImage'
+        'Export-ContainerImage'
         'Request-ContainerImage'
         'Publish-ContainerImage'
         'Connect-ContainerRegistry'

@@ -62,7 +62,11 @@ public sealed class BlobStore
     }
 
     /// <summary>Moves a file of the same file system into the store after hashing it (import stages archives under the store's tmp/).</summary>
-    public string Adopt(string file, string? expectedDigest = null, long? expectedSize = null)
+    public string Adopt(string file, string? expectedDigest = null, long? expectedSize = null) =>
+        Adopt(file, out _, expectedDigest, expectedSize);
+
+    /// <summary>Adopt, telling whether the blob is new to the store (<paramref name="added"/>) or was there already.</summary>
+    public string Adopt(string file, out bool added, string? expectedDigest = null, long? expectedSize = null)
     {
         string digest;
         long length;
@@ -74,7 +78,7 @@ public sealed class BlobStore
         }
         Verify(digest, length, expectedDigest, expectedSize);
         System.IO.Directory.CreateDirectory(_directory);
-        Commit(file, digest);
+        added = Commit(file, digest);
         return digest;
     }
 
@@ -87,13 +91,15 @@ public sealed class BlobStore
 
     internal void RemoveStaleTemps() => StaleTemps.Remove(_directory);
 
-    private void Commit(string temp, string digest)
+    /// <summary>Renames a verified temp into place; false if the blob was there already (same digest, same bytes).</summary>
+    private bool Commit(string temp, string digest)
     {
         string target = PathOf(digest);
         if (File.Exists(target))
-            return; // the same bytes are already there (content addressing): the temp is dropped by the caller
+            return false; // the caller drops the temp
         File.Move(temp, target, overwrite: true);
         Store.AtomicFile.SyncDirectory(_directory);
+        return true;
     }
 
     private static void Copy(Stream from, Stream to, long? expectedSize, string? target)

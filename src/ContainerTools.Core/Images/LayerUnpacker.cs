@@ -167,12 +167,10 @@ public sealed class LayerUnpacker : IDisposable
 
     private void WriteFile(int parent, string name, TarEntry entry)
     {
-        using var handle = Checked(Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
-        if (entry.DataStream is { } data)
-        {
-            using var file = new FileStream(handle, FileAccess.Write, 0);
-            data.CopyTo(file, 1 << 16);
-        }
+        var handle = Checked(Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
+        using var file = new FileStream(handle, FileAccess.Write, 0); // owns the handle from here
+        entry.DataStream?.CopyTo(file, 1 << 16);
+        file.Flush();
         int fd = Fd(handle);
         Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", name);
         Errno.Check(Linux.fchmod(fd, Mode(entry)), "fchmod", name); // after chown, which clears set-id bits
