@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ContainerTools.Core.Images;
 using ContainerTools.Core.Registry;
+using ContainerTools.Images;
 
 namespace ContainerTools.Cmdlets;
 
@@ -10,6 +11,8 @@ namespace ContainerTools.Cmdlets;
 public sealed class PublishContainerImageCommand : RegistryCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
+    [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
     [Parameter(Position = 1)]

@@ -41,22 +41,24 @@ public sealed class RoundTripTests : IDisposable
 
         var result = _ps.Invoke($"Request-ContainerImage {Name("test/busybox:1")}");
         result.ThrowIfFailed("pull");
-        var pulled = (PullResult)result.Output.Single().BaseObject;
-        Assert.Equal(image.ManifestDigest, pulled.ManifestDigest);
-        Assert.Equal(image.Id, pulled.Image.Id);
-        Assert.Equal(2, pulled.Downloaded);
-        Assert.Contains(result.Progress, p => p.StatusDescription.Contains("Downloading", StringComparison.Ordinal) || p.StatusDescription.Contains("Done", StringComparison.Ordinal));
+        var pulled = result.Output.Single();
+        Assert.Equal(image.ManifestDigest, pulled.Properties["ManifestDigest"].Value);
+        Assert.Equal(image.Id, pulled.Properties["Id"].Value);
+        Assert.Equal(Name("test/busybox:1"), pulled.Properties["Name"].Value);
+        Assert.Contains(result.Information, i => i.MessageData.ToString()!.Contains("downloaded 2 blob(s)", StringComparison.Ordinal));
+        Assert.Contains(result.Progress, p => p.StatusDescription.EndsWith(": Done", StringComparison.Ordinal));
         var stored = new ImageStore(_store.Location).Resolve(Name("test/busybox:1"));
         Assert.Equal(image.ManifestDigest, stored.ManifestDigest);
         Assert.True(Directory.Exists(Path.Combine(new ImageStore(_store.Location).LayerDirectory(stored.TopChainId!), "bin")));
     }
 
     [Fact]
-    public void PullingAgainDownloadsNothing()
+    public async Task PullingAgainDownloadsNothing()
     {
         TestImages.Busybox(_store, Name("again/busybox:1"));
         _ps.Run($"Publish-ContainerImage {Name("again/busybox:1")}");
-        var second = (PullResult)_ps.Run($"Request-ContainerImage {Name("again/busybox:1")}").Single().BaseObject;
+        var puller = new ImagePuller(new ImageStore(_store.Location), new RegistryOptions { AuthFile = new AuthFile(Path.Combine(_store.Path, "auth.json")) });
+        var second = await puller.PullAsync(ImageReference.Parse(Name("again/busybox:1")), PlatformSelector.Host, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(0, second.Downloaded);
         Assert.Equal(2, second.Present);
     }
@@ -100,9 +102,9 @@ public sealed class RoundTripTests : IDisposable
         Tool.Run("skopeo", "copy", "--dest-tls-verify=false", $"oci:{layout}:t", $"docker://{Name("skopeo/busybox:1")}");
         string digest = Tool.Run("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{Name("skopeo/busybox:1")}").Trim();
 
-        var pulled = (PullResult)_ps.Run($"Request-ContainerImage {Name("skopeo/busybox:1")}").Single().BaseObject;
+        var pulled = _ps.Run($"Request-ContainerImage {Name("skopeo/busybox:1")}").Single();
 
-        Assert.Equal(digest, pulled.ManifestDigest);
+        Assert.Equal(digest, pulled.Properties["ManifestDigest"].Value);
         var stored = new ImageStore(_store.Location).Resolve(Name("skopeo/busybox:1"));
         Assert.True(File.Exists(Path.Combine(new ImageStore(_store.Location).LayerDirectory(stored.TopChainId!), "bin", "busybox")));
     }
@@ -127,9 +129,9 @@ public sealed class RoundTripTests : IDisposable
         using (var client = new RegistryClient(_registry.Address, new RegistryOptions { AuthFile = new AuthFile(Path.Combine(_store.Path, "auth.json")) }))
             await client.PutManifestAsync("multi/busybox", "all", new RegistryManifest(bytes, MediaTypes.OciIndex, Digest.Of(bytes)), TestContext.Current.CancellationToken);
 
-        var pulled = (PullResult)_ps.Run($"Request-ContainerImage {Name("multi/busybox:all")} -Platform linux/arm64").Single().BaseObject;
-        Assert.Equal(arm.ManifestDigest, pulled.ManifestDigest);
-        Assert.Equal("arm64", pulled.Image.Architecture);
+        var pulled = _ps.Run($"Request-ContainerImage {Name("multi/busybox:all")} -Platform linux/arm64").Single();
+        Assert.Equal(arm.ManifestDigest, pulled.Properties["ManifestDigest"].Value);
+        Assert.Equal("arm64", pulled.Properties["Architecture"].Value);
 
         var missing = _ps.Invoke($"Request-ContainerImage {Name("multi/busybox:all")} -Platform linux/s390x");
         var error = Assert.Single(missing.Errors);
@@ -141,11 +143,13 @@ public sealed class RoundTripTests : IDisposable
     public void TablesShowWhatMovedWithHumanSizes()
     {
         TestImages.Busybox(_store, Name("table/busybox:1"));
-        string push = _ps.Render($"Publish-ContainerImage {Name("table/busybox:1")}");
+        string push = Plain(_ps.Render($"Publish-ContainerImage {Name("table/busybox:1")}"));
         Assert.Matches(@"Reference\s+Digest\s+Uploaded\s+Mounted\s+Existing\s+Transferred", push);
         Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(Name("table/busybox:1"))}\s+sha256:[0-9a-f]{{12}}\s+2\s+0\s+0\s+[0-9.]+[kM]B", push);
-        string pull = _ps.Render($"Request-ContainerImage {Name("table/busybox:1")}");
-        Assert.Matches(@"Reference\s+Image Id\s+Digest\s+Downloaded\s+Present\s+Transferred", pull);
-        Assert.Matches(@"\s+0\s+2\s+0B", pull);
+        string pull = Plain(_ps.Render($"Request-ContainerImage {Name("table/busybox:1")}"));
+        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(Name("table/busybox"))}\s+1\s+[0-9a-f]{{12}}", pull);
     }
+
+    /// <summary>The rendered text without the ANSI styling of table headers.</summary>
+    private static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\x1b\\[[0-9;]*m", "");
 }
