@@ -108,7 +108,15 @@ public sealed class ImagePuller
                 await using var body = await client.OpenBlobAsync(reference.Repository, blob.Digest, failed.Token);
                 using var counted = new ProgressStream(body, read =>
                     progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, read, blob.Size, TransferState.Downloading)));
-                await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
+                try
+                {
+                    await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
+                }
+                catch (HttpIOException e)
+                {
+                    throw new EngineException("DownloadInterrupted", ErrorKind.ConnectionError, blob.Digest,
+                        $"The download of {blob.Digest} from {reference.Registry} broke off: {e.Message} Run the pull again to fetch what is missing.", e);
+                }
                 added.Add(blob.Digest);
                 Interlocked.Add(ref total, blob.Size);
                 progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, blob.Size, blob.Size, TransferState.Done));
@@ -137,6 +145,5 @@ public sealed class ImagePuller
 
     /// <summary>A pull cut short (not refused): what was verified so far is kept for the next attempt.</summary>
     private static bool IsInterruption(Exception e) =>
-        e is OperationCanceledException or HttpRequestException or HttpIOException
-            || e is EngineException { Kind: ErrorKind.ConnectionError };
+        e is OperationCanceledException or EngineException { Kind: ErrorKind.ConnectionError };
 }
