@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian packages the engine, its tests and its fixtures need (the peers are fixtures and yardsticks only).
 APT_PACKAGES=(busybox-static skopeo umoci tar gzip zstd iptables libseccomp2 containernetworking-plugins
               docker-registry apache2-utils openssl uidmap iproute2 util-linux procps tmux)
-BENCH_PACKAGES=(crun runc podman conmon buildah debootstrap hyperfine)
+BENCH_PACKAGES=(crun runc podman conmon buildah debootstrap hyperfine jq)
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -54,20 +54,11 @@ build() {
     make_default_image "$OUT/images/busybox.tar.gz"
 }
 
-# The embedded default image: a root file system of busybox-static with its applet links, as a tarball
-# that Import-ContainerImage reads like `docker import` (made with tar here: a fixture tool, not the engine).
+# The embedded default image: a busybox-static root file system as a tarball that Import-ContainerImage
+# reads like `docker import` (made with tar here: a fixture tool, not the engine).
 make_default_image() {
-    local target=$1 rootfs
-    rootfs=$(mktemp -d)
-    mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,proc,sys,dev,home,var/www}
-    cp /bin/busybox "$rootfs/bin/busybox"
-    chroot "$rootfs" /bin/busybox --install -s 2>/dev/null || \
-        for applet in $(/bin/busybox --list); do ln -sf /bin/busybox "$rootfs/bin/$applet"; done
-    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' > "$rootfs/etc/passwd"
-    printf 'root:x:0:\nnogroup:x:65534:\n' > "$rootfs/etc/group"
-    chmod 1777 "$rootfs/tmp"
-    mkdir -p "$(dirname "$target")"
-    tar --numeric-owner --owner=0 --group=0 --sort=name --mtime='2024-01-01 00:00Z' -C "$rootfs" -czf "$target" .
+    local rootfs; rootfs=$(mktemp -d)
+    tests/fixtures/busybox-rootfs.sh "$rootfs" "$1"
     rm -rf "$rootfs"
 }
 

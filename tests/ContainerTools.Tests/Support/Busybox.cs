@@ -7,22 +7,15 @@ public static class Busybox
 {
     public const string Binary = "/bin/busybox";
 
-    /// <summary>Writes a minimal root file system into <paramref name="rootfs"/>: busybox, its applet links, /etc/passwd and group.</summary>
+    /// <summary>
+    /// Writes a minimal root file system into <paramref name="rootfs"/> with tests/fixtures/busybox-rootfs.sh
+    /// (the script that also makes the embedded default image), plus an unprivileged user "app" (1000:1000).
+    /// </summary>
     public static string CreateRootfs(string rootfs)
     {
-        foreach (var dir in new[] { "bin", "etc", "root", "tmp", "proc", "sys", "dev", "home", "var/www", "usr/bin" })
-            Directory.CreateDirectory(Path.Combine(rootfs, dir));
-        File.Copy(Binary, Path.Combine(rootfs, "bin", "busybox"), overwrite: true);
-        foreach (var applet in Applets.Value)
-        {
-            string link = Path.Combine(rootfs, "bin", applet);
-            if (applet != "busybox" && !File.Exists(link))
-                File.CreateSymbolicLink(link, "busybox");
-        }
-        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"),
-            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\napp:x:1000:1000:app:/home:/bin/sh\n");
-        File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\napp:x:1000:\nnogroup:x:65534:\n");
-        File.SetUnixFileMode(Path.Combine(rootfs, "tmp"), (UnixFileMode)0x3FF /* 1777 */);
+        Tool.Run(Path.Combine(Repository.Root, "tests", "fixtures", "busybox-rootfs.sh"), rootfs);
+        File.AppendAllText(Path.Combine(rootfs, "etc", "passwd"), "app:x:1000:1000:app:/home:/bin/sh\n");
+        File.AppendAllText(Path.Combine(rootfs, "etc", "group"), "app:x:1000:\n");
         return rootfs;
     }
 
@@ -34,9 +27,6 @@ public static class Busybox
         Tool.Run("tar", "--numeric-owner", "--owner=0", "--group=0", "-C", rootfs, "-czf", tarball, ".");
         return tarball;
     }
-
-    private static readonly Lazy<string[]> Applets = new(() =>
-        Tool.Run(Binary, "--list").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>Runs fixture tools (tar, skopeo, umoci, ...) and fails the test with their output when they fail.</summary>
