@@ -14,7 +14,7 @@ internal static class AuthFiles
 
     public static AuthFile Resolve(PSCmdlet cmdlet, string? path)
     {
-        path ??= cmdlet.SessionState.PSVariable.GetValue(Variable) as string;
+        path ??= Text(cmdlet.SessionState.PSVariable.GetValue(Variable));
         return string.IsNullOrWhiteSpace(path)
             ? AuthFile.Default()
             : new AuthFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
@@ -23,7 +23,10 @@ internal static class AuthFiles
     /// <summary>For completers, which run without a cmdlet: the same choice from the current runspace.</summary>
     public static AuthFile ResolveInCurrentRunspace(string? path)
     {
-        path ??= Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue(Variable) as string;
+        path ??= Text(Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue(Variable));
         return string.IsNullOrWhiteSpace(path) ? AuthFile.Default() : new AuthFile(path);
     }
+
+    /// <summary>A variable's string value; what a cmdlet such as Join-Path produced arrives wrapped in a PSObject.</summary>
+    private static string? Text(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) as string;
 }
