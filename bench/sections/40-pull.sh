@@ -90,8 +90,9 @@ foreach (\$i in 0..$PULL_RUNS) {
     \$null = Request-ContainerImage '$PULL_IMAGE' -ErrorAction Stop
     \$watch.Stop()
     if (\$i -gt 0) { [long](\$watch.Elapsed.TotalMilliseconds * 1000) }  # run 0 warms the JIT
-    Remove-Item -Recurse -Force "$ours/\$i", "$ours/\$i-run"
+    Remove-Item -Recurse -Force "$ours/\$i", "$ours/\$i-run" -ErrorAction Ignore
 }
+exit 0
 PS
 )
     local ours_times

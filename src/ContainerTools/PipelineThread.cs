@@ -26,6 +26,16 @@ internal sealed class PipelineThread : IDisposable
 
     private sealed class Sink<T>(PipelineThread thread, Action<T> write) : IProgress<T>
     {
-        public void Report(T value) => thread._queue.TryAdd(() => write(value)); // after completion: dropped
+        public void Report(T value)
+        {
+            try
+            {
+                thread._queue.TryAdd(() => write(value));
+            }
+            catch (InvalidOperationException)
+            {
+                // the work has completed: a late report has nowhere to go
+            }
+        }
     }
 }

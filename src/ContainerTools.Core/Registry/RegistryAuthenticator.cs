@@ -18,6 +18,7 @@ internal sealed class RegistryAuthenticator
     private readonly string _registry;
     private readonly RegistryCredential? _credential;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _headers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _fetching = new(1, 1);
     private volatile AuthChallenge? _challenge;
 
     public RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential)
@@ -43,6 +44,26 @@ internal sealed class RegistryAuthenticator
     {
         if (challenge is not null)
             _challenge = challenge;
+    }
+
+    /// <summary>
+    /// Fetches the token for <paramref name="scope"/> before the first request when the registry is known to want
+    /// one, so parallel blob requests share one token instead of each meeting a 401 and asking for its own.
+    /// </summary>
+    public async Task PrepareAsync(string scope, CancellationToken cancel)
+    {
+        if (_challenge is not { IsBearer: true } challenge || _headers.ContainsKey(scope))
+            return;
+        await _fetching.WaitAsync(cancel);
+        try
+        {
+            if (!_headers.ContainsKey(scope))
+                await AnswerAsync(challenge, scope, cancel);
+        }
+        finally
+        {
+            _fetching.Release();
+        }
     }
 
     /// <summary>Answers <paramref name="challenge"/> for <paramref name="scope"/>; throws when it cannot be answered.</summary>

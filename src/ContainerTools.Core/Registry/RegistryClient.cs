@@ -175,6 +175,7 @@ public sealed class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, string scope, CancellationToken cancel)
     {
         await PingAsync(cancel);
+        await _auth.PrepareAsync(scope, cancel);
         bool answered = false;
         var delay = _options.RetryDelay;
         for (int attempt = 1; ; attempt++)
