@@ -18,7 +18,7 @@ $helpFolder = $PSScriptRoot
 foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
     $file = Join-Path $helpFolder "$($command.Name).md"
     if (Test-Path $file) {
-        Update-MarkdownCommandHelp -Path $file | Out-Null
+        Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null
     }
     else {
         $temp = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
