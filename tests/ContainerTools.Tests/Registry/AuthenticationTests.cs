@@ -106,8 +106,10 @@ public sealed class AuthenticationTests : IDisposable
         AssertError(wrong, "RegistryAuthenticationFailed", ErrorCategory.AuthenticationError);
 
         _ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential");
+        int before = tokens.Requests;
         var pushed = _ps.Run($"Publish-ContainerImage {name}").Single();
         Assert.Equal(image.ManifestDigest, pushed.Properties["Digest"].Value);
+        Assert.Equal(2, tokens.Requests - before); // one token per scope (pull for the HEAD checks, push for uploads), shared by the parallel blob requests
         var mounted = _ps.Run($"Publish-ContainerImage {name} -Destination {registry.Address}/token/copy:1").Single();
         Assert.Equal(2, mounted.Properties["Mounted"].Value);
         _ps.Run($"Remove-ContainerImage {name}");
