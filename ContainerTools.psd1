@@ -13,6 +13,7 @@
         'formats/ContainerTools.Container.Format.ps1xml'
         'formats/ContainerTools.Process.Format.ps1xml'
         'formats/ContainerTools.Statistics.Format.ps1xml'
+        'formats/ContainerTools.Registry.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -39,6 +40,10 @@
         'Get-ContainerStatistic'
         'Suspend-Container'
         'Resume-Container'
+        'Request-ContainerImage'
+        'Publish-ContainerImage'
+        'Connect-ContainerRegistry'
+        'Disconnect-ContainerRegistry'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -12,14 +12,18 @@ public static class AtomicFile
     /// <summary>Names of temp files this class creates; a store repair deletes leftovers with this prefix.</summary>
     public const string TempPrefix = ".tmp-";
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    /// <summary>Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         string temp = System.IO.Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (mode is UnixFileMode unixMode)
+                options.UnixCreateMode = unixMode;
+            using (var stream = new FileStream(temp, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);

@@ -1,0 +1,149 @@
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Images.Oci;
+
+namespace ContainerTools.Core.Registry;
+
+/// <summary>What a pull did: the image as stored, the manifest digest, and how many blobs came over the wire.</summary>
+public sealed record PullResult(ImageRecord Image, string Reference, string ManifestDigest, int Downloaded, int Present, long BytesDownloaded);
+
+/// <summary>
+/// Pulls an image into the store: the manifest (an index is resolved to one platform), then the config and
+/// layers the store lacks, several at once, each verified while it streams into the blob store; then the
+/// image store unpacks and names it. Bad content leaves the store as it was; blobs verified before an
+/// interruption (a lost connection, a cancel, a kill) stay, so a re-run fetches only what is missing.
+/// </summary>
+public sealed class ImagePuller
+{
+    private readonly ImageStore _store;
+    private readonly RegistryOptions _options;
+
+    public ImagePuller(ImageStore store, RegistryOptions options)
+    {
+        _store = store;
+        _options = options;
+    }
+
+    public async Task<PullResult> PullAsync(ImageReference reference, PlatformSelector platform, IProgress<TransferProgress>? progress = null,
+        IProgress<ImageProgress>? unpackProgress = null, CancellationToken cancel = default)
+    {
+        using var client = new RegistryClient(reference.Registry, _options);
+        var (manifest, document) = await ResolveAsync(client, reference, platform, cancel);
+        var blobs = document.Layers!.Append(document.Config!).ToList();
+        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
+        try
+        {
+            long bytes = await DownloadAsync(client, reference, blobs, added, progress, cancel);
+            if (_store.Blobs.Put(new MemoryStream(manifest.Content), manifest.Digest, manifest.Content.Length) is var digest && !added.Contains(digest))
+                added.Add(digest);
+            var names = reference.Tag is null ? [] : new[] { reference with { Digest = null } };
+            var image = _store.Register(manifest.Digest, names, unpackProgress);
+            int downloaded = blobs.Select(b => b.Digest).Distinct().Count(added.Contains);
+            return new PullResult(image, reference.ToString(), manifest.Digest, downloaded, blobs.Count - downloaded, bytes);
+        }
+        catch (Exception e) when (!IsInterruption(e))
+        {
+            _store.DiscardUnreferenced(added);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The image a command needs, by <paramref name="policy"/>: the stored one when present (Missing), always
+    /// refreshed from the registry (Always), or only the stored one (Never). What New-Container's -Pull calls.
+    /// </summary>
+    public async Task<ImageRecord> EnsureAsync(string name, PullPolicy policy, PlatformSelector platform,
+        IProgress<TransferProgress>? progress = null, IProgress<ImageProgress>? unpackProgress = null, CancellationToken cancel = default)
+    {
+        if (policy != PullPolicy.Always && _store.TryResolve(name) is { } stored)
+            return stored;
+        if (policy == PullPolicy.Never)
+            throw new EngineException("ImageNotFound", ErrorKind.NotFound, name, $"No image '{name}' in the store, and -Pull Never forbids pulling it.");
+        return (await PullAsync(ImageReference.Parse(name), platform, progress, unpackProgress, cancel)).Image;
+    }
+
+    /// <summary>The manifest <paramref name="reference"/> names for <paramref name="platform"/>, checked, as the registry sent it.</summary>
+    public static async Task<(RegistryManifest Raw, Manifest Document)> ResolveAsync(RegistryClient client, ImageReference reference, PlatformSelector platform, CancellationToken cancel)
+    {
+        string target = reference.ToString();
+        var manifest = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag!, cancel);
+        if (MediaTypes.IsIndex(manifest.MediaType))
+        {
+            var index = OciJson.Parse(manifest.Content, OciJsonContext.Default.IndexDocument, "image index of " + target, target);
+            var chosen = platform.Choose(index, target);
+            Digest.Hex(chosen.Digest);
+            manifest = await client.GetManifestAsync(reference.Repository, chosen.Digest, cancel);
+        }
+        if (!MediaTypes.IsManifest(manifest.MediaType))
+            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target, $"{target} is a '{manifest.MediaType}', not an image manifest or index.");
+        var document = OciJson.Parse(manifest.Content, OciJsonContext.Default.Manifest, "manifest of " + target, target);
+        if (document.SchemaVersion != 2 || document.Config is null || document.Layers is null)
+            throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a schema 2 image manifest (config and layers are required).");
+        foreach (var blob in document.Layers.Append(document.Config))
+        {
+            Digest.Hex(blob.Digest); // a digest becomes a file name: never use one unchecked
+            if (blob.Size < 0)
+                throw new EngineException("InvalidBlobSize", ErrorKind.InvalidData, blob.Digest, $"The manifest of {target} declares a negative size for {blob.Digest}.");
+        }
+        return (manifest, document);
+    }
+
+    private async Task<long> DownloadAsync(RegistryClient client, ImageReference reference, List<Descriptor> blobs,
+        System.Collections.Concurrent.ConcurrentBag<string> added, IProgress<TransferProgress>? progress, CancellationToken cancel)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        long total = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var work = blobs.Select(async (blob, slot) =>
+        {
+            if (!seen.Add(blob.Digest) || _store.Blobs.Has(blob.Digest))
+            {
+                progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, blob.Size, blob.Size, TransferState.Exists));
+                return;
+            }
+            progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, 0, blob.Size, TransferState.Waiting));
+            await slots.WaitAsync(failed.Token);
+            try
+            {
+                await using var body = await client.OpenBlobAsync(reference.Repository, blob.Digest, failed.Token);
+                using var counted = new ProgressStream(body, read =>
+                    progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, read, blob.Size, TransferState.Downloading)));
+                try
+                {
+                    await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
+                }
+                catch (HttpIOException e)
+                {
+                    throw new EngineException("DownloadInterrupted", ErrorKind.ConnectionError, blob.Digest,
+                        $"The download of {blob.Digest} from {reference.Registry} broke off: {e.Message} Run the pull again to fetch what is missing.", e);
+                }
+                added.Add(blob.Digest);
+                Interlocked.Add(ref total, blob.Size);
+                progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, blob.Size, blob.Size, TransferState.Done));
+            }
+            catch
+            {
+                failed.Cancel(); // one bad blob stops the others
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(work);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // a sibling failed and cancelled this one: report the failure, not the cancel
+            throw work.Select(t => t.Exception?.InnerException).First(e => e is not null and not OperationCanceledException)!;
+        }
+        return total;
+    }
+
+    /// <summary>A pull cut short (not refused): what was verified so far is kept for the next attempt.</summary>
+    private static bool IsInterruption(Exception e) =>
+        e is OperationCanceledException or EngineException { Kind: ErrorKind.ConnectionError };
+}

@@ -1,0 +1,383 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Authentication;
+using System.Text.Json;
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Images.Oci;
+
+namespace ContainerTools.Core.Registry;
+
+/// <summary>
+/// The OCI distribution API of one registry over HttpClient: the /v2/ ping (HTTPS, plain HTTP for loopback hosts
+/// or when allowed), answering auth challenges, manifests with a size limit, blobs, uploads and cross-repository
+/// mounts. Transient failures (connection refused, 429, 502-504) are retried a bounded number of times; redirects
+/// are followed at most <see cref="MaxRedirects"/> times.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    /// <summary>Registries refuse manifests over 4 MiB; so do we.</summary>
+    public const int MaxManifestSize = 4 * 1024 * 1024;
+    public const int MaxRedirects = 5;
+    private const int MaxErrorBodySize = 64 * 1024;
+
+    private static readonly string[] ManifestTypes =
+        [MediaTypes.OciIndex, MediaTypes.DockerManifestList, MediaTypes.OciManifest, MediaTypes.DockerManifest];
+
+    private readonly HttpClient _http;
+    private readonly RegistryAuthenticator _auth;
+    private readonly RegistryOptions _options;
+    private readonly SemaphoreSlim _pingOnce = new(1, 1);
+    private Uri? _base;
+
+    public RegistryClient(string registry, RegistryOptions options)
+    {
+        Registry = registry;
+        _options = options;
+        _http = CreateHttpClient(options.SkipCertificateCheck);
+        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry));
+    }
+
+    /// <summary>The registry as images name it (docker.io, localhost:5000).</summary>
+    public string Registry { get; }
+
+    /// <summary>The host that serves the API: Docker Hub's is registry-1.docker.io.</summary>
+    public static string ApiHost(string registry) => registry == "docker.io" ? "registry-1.docker.io" : registry;
+
+    /// <summary>Finds the registry's endpoint and, with a credential, proves the registry accepts it (what a login checks).</summary>
+    public async Task LoginAsync(CancellationToken cancel = default)
+    {
+        var challenge = await PingAsync(cancel);
+        if (challenge is null)
+            return; // an open registry: nothing to check
+        if (challenge.IsBearer)
+        {
+            await _auth.FetchLoginTokenAsync(challenge, cancel);
+            return;
+        }
+        await _auth.AnswerAsync(challenge, "", cancel);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "/v2/"), "", cancel);
+        await EnsureSuccessAsync(response, Registry, cancel);
+    }
+
+    public async Task<RegistryManifest> GetManifestAsync(string repository, string reference, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{repository}/manifests/{reference}");
+            foreach (string type in ManifestTypes)
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            return request;
+        }, PullScope(repository), cancel);
+        string target = $"{Registry}/{repository}:{reference}";
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw new EngineException("ManifestNotFound", ErrorKind.NotFound, target, $"Registry {Registry} has no image {repository} with tag or digest '{reference}'.");
+        await EnsureSuccessAsync(response, target, cancel);
+        byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, "manifest of " + target, target, cancel);
+        string digest = Digest.Of(content);
+        string? claimed = reference.Contains(':') ? reference : response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
+        if (claimed is not null && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != digest)
+            throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
+                $"The manifest of {target} does not match its digest {claimed} (it hashes to {digest}).");
+        string mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        if (!ManifestTypes.Contains(mediaType))
+            mediaType = DeclaredMediaType(content, target);
+        return new RegistryManifest(content, mediaType, digest);
+    }
+
+    public async Task<bool> HasBlobAsync(string repository, string digest, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, $"/v2/{repository}/blobs/{digest}"), PullScope(repository), cancel);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureSuccessAsync(response, digest, cancel);
+        return true;
+    }
+
+    /// <summary>The blob's bytes as they stream in; the caller verifies them against the digest.</summary>
+    public async Task<Stream> OpenBlobAsync(string repository, string digest, CancellationToken cancel = default)
+    {
+        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}"), PullScope(repository), cancel);
+        try
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                throw new EngineException("BlobNotFound", ErrorKind.NotFound, digest, $"Registry {Registry} has no blob {digest} in {repository}.");
+            await EnsureSuccessAsync(response, digest, cancel);
+            return await response.Content.ReadAsStreamAsync(cancel); // disposing it releases the response
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Mounts the blob from <paramref name="fromRepository"/> of the same registry; false when the registry would not.</summary>
+    public async Task<bool> TryMountBlobAsync(string repository, string digest, string fromRepository, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest)}&from={Uri.EscapeDataString(fromRepository)}"),
+            PushScope(repository) + " " + PullScope(fromRepository), cancel);
+        if (response.StatusCode == HttpStatusCode.Created)
+            return true;
+        await EnsureSuccessAsync(response, digest, cancel);
+        await CancelUploadAsync(response, repository, cancel); // 202: the registry started an upload instead
+        return false;
+    }
+
+    /// <summary>Uploads a blob in one PUT; <paramref name="open"/> is called again for a retry.</summary>
+    public async Task UploadBlobAsync(string repository, string digest, long size, Func<Stream> open, CancellationToken cancel = default)
+    {
+        Uri location;
+        using (var started = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/"), PushScope(repository), cancel))
+        {
+            await EnsureSuccessAsync(started, digest, cancel);
+            location = UploadLocation(started, digest);
+        }
+        string separator = location.Query.Length > 0 ? "&" : "?";
+        var target = new Uri(location + separator + "digest=" + Uri.EscapeDataString(digest));
+        using var response = await SendAsync(() =>
+        {
+            var content = new StreamContent(open());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Headers.ContentLength = size;
+            return new HttpRequestMessage(HttpMethod.Put, target) { Content = content };
+        }, PushScope(repository), cancel);
+        await EnsureSuccessAsync(response, digest, cancel);
+    }
+
+    /// <summary>Stores a manifest under a tag (or its digest); returns the digest the registry names it by.</summary>
+    public async Task<string> PutManifestAsync(string repository, string reference, RegistryManifest manifest, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var content = new ByteArrayContent(manifest.Content);
+            content.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
+            return new HttpRequestMessage(HttpMethod.Put, $"/v2/{repository}/manifests/{reference}") { Content = content };
+        }, PushScope(repository), cancel);
+        await EnsureSuccessAsync(response, $"{Registry}/{repository}:{reference}", cancel);
+        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : manifest.Digest;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _pingOnce.Dispose();
+    }
+
+    private static string PullScope(string repository) => $"repository:{repository}:pull";
+
+    private static string PushScope(string repository) => $"repository:{repository}:pull,push";
+
+    /// <summary>
+    /// Sends a request made by <paramref name="make"/> (called again for each attempt) with the auth for
+    /// <paramref name="scope"/>; answers one 401 challenge; retries transient failures with a doubling delay.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, string scope, CancellationToken cancel)
+    {
+        await PingAsync(cancel);
+        await _auth.PrepareAsync(scope, cancel);
+        bool answered = false;
+        var delay = _options.RetryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            using var request = make();
+            if (!request.RequestUri!.IsAbsoluteUri)
+                request.RequestUri = new Uri(_base!, request.RequestUri);
+            request.Headers.Authorization = _auth.HeaderFor(scope);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+            }
+            catch (HttpRequestException e) when (IsTransient(e) && attempt < _options.MaxAttempts)
+            {
+                await Task.Delay(delay, cancel);
+                delay *= 2;
+                continue;
+            }
+            catch (HttpRequestException e)
+            {
+                throw Unreachable(e, attempt);
+            }
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                response.Dispose();
+                if (answered || challenge is null)
+                    throw _auth.HeaderFor(scope) is null ? _auth.AuthenticationRequired() : _auth.WrongCredential();
+                await _auth.AnswerAsync(challenge, scope, cancel);
+                answered = true;
+                attempt--; // answering a challenge is not a failed attempt
+                continue;
+            }
+            if (IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
+            {
+                response.Dispose();
+                await Task.Delay(delay, cancel);
+                delay *= 2;
+                continue;
+            }
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                response.Dispose();
+                throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri.ToString(),
+                    $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
+            }
+            return response;
+        }
+    }
+
+    /// <summary>
+    /// Finds the API root once: HTTPS first; plain HTTP when the host is loopback or HTTP is allowed. A server
+    /// that answers /v2/ with 200 or 401 is a registry; a 401's challenge is remembered for the first request.
+    /// </summary>
+    private async Task<AuthChallenge?> PingAsync(CancellationToken cancel)
+    {
+        await _pingOnce.WaitAsync(cancel);
+        try
+        {
+            if (_base is not null)
+                return null;
+            string host = ApiHost(Registry);
+            var schemes = _options.AllowHttp || IsLoopback(host) ? new[] { "https", "http" } : ["https"];
+            var delay = _options.RetryDelay;
+            HttpRequestException? firstError = null;
+            for (int attempt = 1; ; attempt++)
+            {
+                firstError = null;
+                bool transient = false;
+                foreach (string scheme in schemes)
+                {
+                    var root = new Uri($"{scheme}://{host}/");
+                    try
+                    {
+                        using var response = await _http.GetAsync(new Uri(root, "/v2/"), HttpCompletionOption.ResponseHeadersRead, cancel);
+                        if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
+                        {
+                            _base = root;
+                            var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                            _auth.Observe(challenge);
+                            return challenge;
+                        }
+                        if (IsTransient(response.StatusCode))
+                            transient = true;
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        firstError ??= e;
+                        transient |= IsTransient(e);
+                    }
+                }
+                if (firstError?.HttpRequestError == HttpRequestError.SecureConnectionError && firstError.InnerException is AuthenticationException && !transient)
+                    throw new EngineException("RegistryCertificateInvalid", ErrorKind.SecurityError, Registry,
+                        $"The TLS certificate of {Registry} is not trusted ({firstError.InnerException.Message}). For a registry with a self-signed certificate use -SkipCertificateCheck.", firstError);
+                if (!transient || attempt >= _options.MaxAttempts)
+                    throw firstError is null
+                        ? new EngineException("NotARegistry", ErrorKind.InvalidData, Registry, $"{Registry} does not answer the registry API (/v2/).")
+                        : Unreachable(firstError, attempt);
+                await Task.Delay(delay, cancel);
+                delay *= 2;
+            }
+        }
+        finally
+        {
+            _pingOnce.Release();
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, object target, CancellationToken cancel)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        string detail = await ErrorDetailAsync(response, cancel);
+        var (id, kind) = response.StatusCode switch
+        {
+            HttpStatusCode.Forbidden => ("RegistryAccessDenied", ErrorKind.PermissionDenied),
+            HttpStatusCode.NotFound => ("RegistryObjectNotFound", ErrorKind.NotFound),
+            HttpStatusCode.RequestEntityTooLarge => ("RegistryLimitExceeded", ErrorKind.LimitsExceeded),
+            >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests => ("RegistryUnavailable", ErrorKind.ConnectionError),
+            _ => ("RegistryRequestRefused", ErrorKind.InvalidOperation),
+        };
+        throw new EngineException(id, kind, target,
+            $"Registry {Registry} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}");
+    }
+
+    /// <summary>The registry's own words: the "errors" array of the distribution spec, when it sent one.</summary>
+    private static async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)
+    {
+        try
+        {
+            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxErrorBodySize, "error", null, cancel);
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                return ": " + string.Join("; ", errors.EnumerateArray()
+                    .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString()));
+        }
+        catch (Exception e) when (e is JsonException or EngineException or HttpRequestException)
+        {
+        }
+        return ".";
+    }
+
+    private async Task CancelUploadAsync(HttpResponseMessage started, string repository, CancellationToken cancel)
+    {
+        if (started.Headers.Location is null)
+            return;
+        var location = UploadLocation(started, repository);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), PushScope(repository), cancel);
+    }
+
+    private Uri UploadLocation(HttpResponseMessage response, string target) =>
+        response.Headers.Location is Uri location
+            ? location.IsAbsoluteUri ? location : new Uri(_base!, location)
+            : throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
+
+    private static string DeclaredMediaType(byte[] content, string target)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(content);
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("mediaType", out var type) && type.GetString() is string declared)
+                return declared;
+            // An OCI manifest or index may omit mediaType: which members it has says which it is.
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+                return json.RootElement.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not valid JSON: {e.Message}", e);
+        }
+        throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a JSON object.");
+    }
+
+    private EngineException Unreachable(HttpRequestException e, int attempts) =>
+        new("RegistryUnreachable", ErrorKind.ConnectionError, Registry,
+            $"Registry {Registry} cannot be reached ({attempts} attempt{(attempts == 1 ? "" : "s")}): {e.Message}", e);
+
+    private static bool IsTransient(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.NameResolutionError;
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    private static bool IsLoopback(string host)
+    {
+        string name = host.StartsWith('[') ? host[1..host.IndexOf(']')] : host.Split(':')[0];
+        return name == "localhost" || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
+    }
+
+    private static HttpClient CreateHttpClient(bool skipCertificateCheck)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true, // HttpClient drops the Authorization header when it follows one (blob storage elsewhere)
+            MaxAutomaticRedirections = MaxRedirects,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            AutomaticDecompression = DecompressionMethods.None, // blobs are verified byte for byte
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        if (skipCertificateCheck)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+}

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using ContainerTools.Core.Registry;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Connect-ContainerRegistry: checks a credential against a registry and stores it (podman login).</summary>
+[Cmdlet(VerbsCommunications.Connect, "ContainerRegistry")]
+[OutputType(typeof(RegistryLogin))]
+public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Registry { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [Credential]
+    public PSCredential Credential { get; set; } = null!;
+
+    protected override PSCredential? GivenCredential => Credential;
+
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            using var thread = new PipelineThread();
+            WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, Cancellation)));
+        });
+    }
+}

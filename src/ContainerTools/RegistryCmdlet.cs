@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using ContainerTools.Core.Registry;
+
+namespace ContainerTools;
+
+/// <summary>
+/// Base of the cmdlets that talk to a registry: the transport and login parameters they share, the options
+/// made from them, and cancellation on Ctrl+C.
+/// </summary>
+public abstract class RegistryCmdlet : ContainerToolsCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The -Credential parameter, declared by each cmdlet (a login requires it, a pull does not).</summary>
+    protected abstract PSCredential? GivenCredential { get; }
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowHttp { get; set; }
+
+    [Parameter]
+    public string? AuthFile { get; set; }
+
+    protected CancellationToken Cancellation => _stop.Token;
+
+    protected RegistryOptions Options => new()
+    {
+        Credential = GivenCredential is null ? null : new RegistryCredential(GivenCredential.UserName, GivenCredential.GetNetworkCredential().Password),
+        SkipCertificateCheck = SkipCertificateCheck,
+        AllowHttp = AllowHttp,
+        AuthFile = AuthFiles.Resolve(this, AuthFile),
+    };
+
+    /// <summary>Writes one blob's transfer as its own progress bar under the cmdlet's.</summary>
+    protected void WriteTransfer(string activity, TransferProgress p)
+    {
+        var record = new ProgressRecord(p.Slot + 1, activity, $"{Short(p.Digest)}: {p.State}")
+        {
+            ParentActivityId = 0,
+            PercentComplete = p.Size > 0 ? (int)Math.Clamp(p.Bytes * 100 / p.Size, 0, 100) : -1,
+        };
+        if (p.State is TransferState.Done or TransferState.Exists or TransferState.Mounted)
+            record.RecordType = ProgressRecordType.Completed;
+        WriteProgress(record);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private static string Short(string digest) => Core.Images.Digest.Short(digest);
+}

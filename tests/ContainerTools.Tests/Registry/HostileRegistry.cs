@@ -1,0 +1,90 @@
+using System.Net;
+
+namespace ContainerTools.Tests.Registry;
+
+/// <summary>
+/// A tiny HTTP server on 127.0.0.1 that speaks just enough of the registry API to lie: /v2/ answers 200, and
+/// each other path is served by the handler the test gives (wrong bytes, huge manifests, redirect loops).
+/// </summary>
+public sealed class HostileRegistry : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, Action<HttpListenerResponse>> _routes = new(StringComparer.Ordinal);
+    private readonly Task _loop;
+
+    public HostileRegistry()
+    {
+        Port = LocalRegistry.FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _routes["/v2/"] = response => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+    public string Address => $"127.0.0.1:{Port}";
+
+    /// <summary>Serves <paramref name="path"/> (GET and HEAD) with <paramref name="handler"/>.</summary>
+    public HostileRegistry On(string path, Action<HttpListenerResponse> handler)
+    {
+        lock (_routes)
+            _routes[path] = handler;
+        return this;
+    }
+
+    public HostileRegistry OnBytes(string path, byte[] body, string contentType = "application/octet-stream") =>
+        On(path, response =>
+        {
+            response.ContentType = contentType;
+            response.ContentLength64 = body.Length;
+            response.OutputStream.Write(body);
+        });
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => Serve(context));
+        }
+    }
+
+    private void Serve(HttpListenerContext context)
+    {
+        using var response = context.Response;
+        Action<HttpListenerResponse>? handler;
+        lock (_routes)
+            _routes.TryGetValue(context.Request.Url!.AbsolutePath, out handler);
+        try
+        {
+            if (handler is null)
+                response.StatusCode = 404;
+            else
+                handler(response);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // the client hung up on a lie it refused: that is the point
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Close();
+        try
+        {
+            _loop.Wait(5000);
+        }
+        catch (AggregateException)
+        {
+        }
+    }
+}

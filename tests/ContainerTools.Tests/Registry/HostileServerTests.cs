@@ -1,0 +1,179 @@
+using System.Management.Automation;
+using System.Text;
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Images.Oci;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Registry;
+
+/// <summary>
+/// Registries that are down or lie: each pull ends in one ErrorRecord with the right category, and the store is
+/// exactly as it was (nothing half-written, no stray blobs).
+/// </summary>
+public sealed class HostileServerTests : IDisposable
+{
+    private const string Repository = "evil/image";
+
+    private readonly TestStore _store = new();
+    private readonly PowerShellSession _ps;
+    private readonly HostileRegistry _server = new();
+
+    public HostileServerTests()
+    {
+        _ps = new PowerShellSession(_store);
+        _ps.Run("$null", new Dictionary<string, object?> { ["ContainerToolsAuthFile"] = Path.Combine(_store.Path, "auth.json") });
+        TestImages.Busybox(_store, "local/kept:1"); // a store with content, so "unchanged" means something
+    }
+
+    public void Dispose()
+    {
+        _ps.Dispose();
+        _server.Dispose();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public void ARegistryThatIsDownIsRetriedThenAConnectionError()
+    {
+        int port = LocalRegistry.FreePort();
+        AssertPullFails($"127.0.0.1:{port}/any/image:1", "RegistryUnreachable", ErrorCategory.ConnectionError,
+            message => Assert.Contains("3 attempts", message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ABlobWhoseBytesDoNotMatchItsDigestIsRefused()
+    {
+        var (manifest, layer) = ServeImage(layerBytes: Encoding.UTF8.GetBytes("these are not the bytes you hashed"));
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        AssertPullFails($"{_server.Address}/{Repository}:1", "BlobDigestMismatch", ErrorCategory.InvalidData,
+            message => Assert.Contains(layer, message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AManifestOverTheSizeLimitIsRefusedBeforeItIsRead()
+    {
+        byte[] huge = new byte[5 * 1024 * 1024];
+        huge.AsSpan().Fill((byte)' ');
+        huge[0] = (byte)'{';
+        huge[^1] = (byte)'}';
+        _server.OnBytes($"/v2/{Repository}/manifests/1", huge, MediaTypes.OciManifest);
+        AssertPullFails($"{_server.Address}/{Repository}:1", "DocumentTooLarge", ErrorCategory.LimitsExceeded);
+    }
+
+    [Fact]
+    public void AManifestThatGrowsPastTheLimitWithoutALengthIsRefused()
+    {
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            response.ContentType = MediaTypes.OciManifest;
+            response.SendChunked = true;
+            byte[] chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)' ');
+            for (int i = 0; i < 100; i++)
+                response.OutputStream.Write(chunk);
+        });
+        AssertPullFails($"{_server.Address}/{Repository}:1", "DocumentTooLarge", ErrorCategory.LimitsExceeded);
+    }
+
+    [Fact]
+    public void AMalformedManifestIsInvalidData()
+    {
+        _server.OnBytes($"/v2/{Repository}/manifests/1", Encoding.UTF8.GetBytes("{\"schemaVersion\": 2, \"config\": "), MediaTypes.OciManifest);
+        AssertPullFails($"{_server.Address}/{Repository}:1", "InvalidImageDocument", ErrorCategory.InvalidData);
+    }
+
+    [Fact]
+    public void AManifestWithATraversingDigestIsInvalidData()
+    {
+        string manifest = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"sha256:../../../../etc/passwd","size":1},"layers":[]}""";
+        _server.OnBytes($"/v2/{Repository}/manifests/1", Encoding.UTF8.GetBytes(manifest), MediaTypes.OciManifest);
+        AssertPullFails($"{_server.Address}/{Repository}:1", "InvalidDigest", ErrorCategory.InvalidData);
+    }
+
+    [Fact]
+    public void ARedirectLoopStopsAtTheLimit()
+    {
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            response.StatusCode = 302;
+            response.RedirectLocation = $"http://{_server.Address}/v2/{Repository}/manifests/1";
+        });
+        AssertPullFails($"{_server.Address}/{Repository}:1", "TooManyRedirects", ErrorCategory.LimitsExceeded);
+    }
+
+    [Fact]
+    public void AManifestThatIsNotTheDigestAskedForIsRefused()
+    {
+        var (manifest, _) = ServeImage(layerBytes: Encoding.UTF8.GetBytes("layer"));
+        string other = Digest.Of(Encoding.UTF8.GetBytes("another manifest"));
+        _server.OnBytes($"/v2/{Repository}/manifests/{other}", manifest, MediaTypes.OciManifest);
+        AssertPullFails($"{_server.Address}/{Repository}@{other}", "ManifestDigestMismatch", ErrorCategory.InvalidData);
+    }
+
+    [Fact]
+    public async Task AnInterruptedPullKeepsWhatWasVerifiedAndTheRerunFetchesOnlyTheRest()
+    {
+        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
+        string diffId;
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
+            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (manifest, layerDigest) = ServeImage(layer, diffId);
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            response.ContentLength64 = layer.Length;
+            response.OutputStream.Write(layer, 0, layer.Length / 2);
+            response.Abort(); // the connection drops half way
+        });
+        var options = new Core.Registry.RegistryOptions { AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")) };
+        var puller = new Core.Registry.ImagePuller(new ImageStore(_store.Location), options);
+        var reference = ImageReference.Parse($"{_server.Address}/{Repository}:1");
+
+        var interrupted = await Assert.ThrowsAsync<Core.EngineException>(() =>
+            puller.PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken));
+        Assert.Equal("DownloadInterrupted", interrupted.ErrorId);
+        var blobs = new ImageStore(_store.Location).Blobs;
+        Assert.False(blobs.Has(layerDigest));
+        Assert.DoesNotContain(Directory.EnumerateFiles(blobs.Directory), f => new FileInfo(f).Length == layer.Length / 2);
+        Assert.Null(new ImageStore(_store.Location).TryResolve(reference.ToString()));
+
+        _server.OnBytes($"/v2/{Repository}/blobs/{layerDigest}", layer);
+        var rerun = await puller.PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal((1, 1), (rerun.Downloaded, rerun.Present));
+        Assert.NotNull(new ImageStore(_store.Location).TryResolve(reference.ToString()));
+    }
+
+    /// <summary>
+    /// Serves a config blob honestly and the layer blob with <paramref name="layerBytes"/>: under a digest of other
+    /// bytes, or under its own digest when the layer is real (<paramref name="diffId"/> given).
+    /// </summary>
+    private (byte[] Manifest, string LayerDigest) ServeImage(byte[] layerBytes, string? diffId = null)
+    {
+        byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId ?? Digest.Of("x"u8)] } },
+            OciJsonContext.Default.ConfigFile);
+        string configDigest = Digest.Of(config);
+        string layerDigest = diffId is null ? Digest.Of(Encoding.UTF8.GetBytes("the real layer, never sent")) : Digest.Of(layerBytes);
+        _server.OnBytes($"/v2/{Repository}/blobs/{configDigest}", config);
+        _server.OnBytes($"/v2/{Repository}/blobs/{layerDigest}", layerBytes);
+        byte[] manifest = OciJson.Serialize(new Manifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = configDigest, Size = config.Length },
+            Layers = [new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = layerDigest, Size = layerBytes.Length }],
+        }, OciJsonContext.Default.Manifest);
+        return (manifest, layerDigest);
+    }
+
+    private void AssertPullFails(string reference, string errorId, ErrorCategory category, Action<string>? checkMessage = null)
+    {
+        var before = TestImages.Snapshot(_store.Location);
+        var result = _ps.Invoke($"Request-ContainerImage '{reference}'");
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal(errorId + ",ContainerTools.Cmdlets.RequestContainerImageCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.NotNull(error.TargetObject);
+        checkMessage?.Invoke(error.Exception.Message);
+        Assert.Equal(before, TestImages.Snapshot(_store.Location));
+        Assert.Empty(result.Output);
+    }
+}
