@@ -3,13 +3,17 @@ using System.Globalization;
 using System.Management.Automation;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Registry;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
 
-/// <summary>The parameters New-Container and Invoke-ContainerImage share: what to run and how, and its resource limits.</summary>
-public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicParameters
+/// <summary>
+/// The parameters New-Container and Invoke-ContainerImage share: what to run and how, its resource limits, and
+/// how to get a missing image (as `docker run` does, with the registry parameters of Request-ContainerImage).
+/// </summary>
+public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParameters
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
@@ -44,6 +48,15 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicPa
     [Parameter]
     public Hashtable? Label { get; set; }
 
+    [Parameter]
+    public PullPolicy Pull { get; set; } = PullPolicy.Missing;
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    protected override PSCredential? GivenCredential => Credential;
+
     protected LimitParameters Limits { get; } = new();
 
     public object GetDynamicParameters() => Limits;
@@ -53,7 +66,7 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicPa
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
 
     /// <summary>Creates the container from the store's image and the parameters.</summary>
-    protected ContainerSnapshot CreateContainer() => Lifecycle.Store.Create(ContainerImage.FromStore(new ImageStore(Store), Image), new ContainerOptions
+    protected ContainerSnapshot CreateContainer() => Lifecycle.Store.Create(ContainerImage.FromStore(new ImageStore(Store), EnsureImage()), new ContainerOptions
     {
         Name = Name,
         Command = Command,
@@ -65,6 +78,21 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicPa
         Labels = Strings(Label),
         Limits = Limits.ToLimits(),
     });
+
+    /// <summary>The image's id, pulled first when the policy asks for it.</summary>
+    private string EnsureImage()
+    {
+        var images = new ImageStore(Store);
+        if (Pull == PullPolicy.Missing && images.TryResolve(Image) is { } stored)
+            return stored.Id;
+        string activity = $"Pulling {Image}";
+        var unpack = new ImageProgressWriter(this, 0, activity);
+        using var thread = new PipelineThread();
+        var image = thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
+            thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
+        unpack.Complete();
+        return image.Id;
+    }
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
         table?.Cast<DictionaryEntry>().ToDictionary(
