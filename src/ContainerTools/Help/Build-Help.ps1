@@ -18,9 +18,16 @@ $helpFolder = $PSScriptRoot
 foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
     $file = Join-Path $helpFolder "$($command.Name).md"
     if (Test-Path $file) {
-        # platyPS refuses to update a file whose related links it cannot parse; such a file is kept as written.
-        try { Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null }
-        catch { Write-Warning "not updated ${file}: $_" }
+        # Only a file whose parameters drifted is updated: platyPS 1.0 repeats descriptions on every update.
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $expected = $command.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object
+        $written = Select-String -Path $file -Pattern '^### -(\w+)$' | ForEach-Object { $_.Matches[0].Groups[1].Value } |
+            Where-Object { $_ -notin $common } | Sort-Object
+        if (Compare-Object @($expected) @($written)) {
+            # platyPS refuses to update a file whose related links it cannot parse; such a file is kept as written.
+            try { Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null }
+            catch { Write-Warning "not updated ${file}: $_" }
+        }
     }
     else {
         $temp = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
