@@ -8,8 +8,10 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @('formats/ContainerTools.Network.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

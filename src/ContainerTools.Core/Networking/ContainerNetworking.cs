@@ -121,6 +121,27 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         return _attachments.Read(containerId);
     }
 
+    /// <summary>
+    /// The id of the attached (running) container called <paramref name="idOrName"/>: its id, its name or a
+    /// unique id prefix.
+    /// </summary>
+    public string Resolve(string idOrName)
+    {
+        var all = _attachments.All();
+        var match = all.FirstOrDefault(a => a.ContainerId == idOrName) ?? all.FirstOrDefault(a => a.ContainerName == idOrName);
+        if (match is not null)
+            return match.ContainerId;
+        var prefixed = all.Where(a => a.ContainerId.StartsWith(idOrName, StringComparison.Ordinal)).ToList();
+        return prefixed.Count switch
+        {
+            1 => prefixed[0].ContainerId,
+            0 => throw new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
+                $"No running container '{idOrName}' has a network namespace to connect."),
+            _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, idOrName,
+                $"'{idOrName}' matches {prefixed.Count} containers; give more of the id."),
+        };
+    }
+
     /// <summary>The attachments that have an endpoint on <paramref name="network"/>. Caller holds the lock.</summary>
     internal IReadOnlyList<NetworkAttachment> AttachedTo(string network) =>
         _attachments.All().Where(a => a.Endpoints.Any(e => e.Network == network)).ToList();
