@@ -34,6 +34,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         if (_attachments.Read(containerId) is not null)
             throw new EngineException("AlreadyAttached", ErrorKind.InvalidOperation, containerId,
                 $"Container {containerName} is attached already; detach it first.");
+        _networks.EnsureDefaultLocked();
         var all = _attachments.All();
         var plan = request.Networks.Select(r => (Request: r, Network: _networks.Definition(r.Network))).ToList();
         if (plan.Select(p => p.Network.Name).Distinct().Count() != plan.Count)
@@ -69,6 +70,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         ValidateId(containerId);
         using var _ = FileLock.Acquire(store, NetworkStore.LockName);
         var attachment = RequireAttachment(containerId);
+        _networks.EnsureDefaultLocked();
         var network = _networks.Definition(request.Network);
         if (attachment.Endpoints.Any(e => e.Network == network.Name))
             throw new EngineException("AlreadyConnected", ErrorKind.AlreadyExists, request.Network,

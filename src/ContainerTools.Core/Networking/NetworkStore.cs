@@ -89,6 +89,12 @@ public sealed partial class NetworkStore(StoreLocation store)
         if (File.Exists(ConfigPath(DefaultNetwork)))
             return;
         using var _ = FileLock.Acquire(store, LockName);
+        EnsureDefaultLocked();
+    }
+
+    /// <summary>Makes the default network if it is missing; the caller holds the lock (flock does not nest).</summary>
+    internal void EnsureDefaultLocked()
+    {
         if (File.Exists(ConfigPath(DefaultNetwork)))
             return;
         var taken = TakenSubnets();

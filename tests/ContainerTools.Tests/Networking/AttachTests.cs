@@ -138,5 +138,50 @@ public sealed class AttachTests : IDisposable
         Assert.NotEqual(0, Tool.TryRun("ip", ["link", "show", network.Bridge]).ExitCode);
     }
 
+    [Fact]
+    public void TheDefaultNetworkIsMadeOnFirstAttach()
+    {
+        string ns = _bed.CreateNamespace("default");
+        Assert.False(Directory.Exists(_bed.Store.Location.NetworksDirectory));
+
+        var attachment = _bed.Networking.Attach("defa0001", "first", ns, On(NetworkStore.DefaultNetwork));
+
+        var network = _bed.Networks.Get(NetworkStore.DefaultNetwork);
+        Assert.True(System.Net.IPNetwork.Parse(network.Subnet).Contains(System.Net.IPAddress.Parse(attachment.Endpoints[0].IPAddress!)));
+        Assert.Equal(["first"], network.Containers);
+        _bed.Networking.Detach("defa0001");
+        Assert.Empty(HostState.VethsOn(network.Bridge));
+    }
+
+    [Fact]
+    public void ConcurrentAttachesFromManyProcessesGetDistinctAddresses()
+    {
+        var network = _bed.CreateNetwork("busy");
+        var namespaces = Enumerable.Range(0, 6).Select(i => _bed.CreateNamespace("p" + i)).ToList();
+
+        // Separate instances, as separate monitors would be: only the store's lock and host-local's serialize them.
+        var attachments = namespaces.AsParallel().WithDegreeOfParallelism(6).Select((ns, i) =>
+            new ContainerNetworking(_bed.Store.Location).Attach($"para{i:D4}", "p" + i, ns, On("busy"))).ToList();
+
+        Assert.Equal(6, attachments.Select(a => a.Endpoints[0].IPAddress).Distinct().Count());
+        Assert.Equal(6, _bed.Networks.Get("busy").Containers.Count);
+        Assert.Equal(6, HostState.VethsOn(network.Bridge).Count);
+        Assert.Equal(6, HostState.Leases(_bed.Store.Location, "busy").Count);
+    }
+
+    [Fact]
+    public void CheckFindsAnInterfaceThatWasTakenAway()
+    {
+        _bed.CreateNetwork("checked");
+        string ns = _bed.CreateNamespace("checked");
+        _bed.Networking.Attach("c4ec0001", "checked", ns, On("checked"));
+        _bed.Networking.Check("c4ec0001");
+
+        Tool.Run("nsenter", "--net=" + ns, "ip", "link", "del", "eth0");
+
+        var error = Assert.Throws<EngineException>(() => _bed.Networking.Check("c4ec0001"));
+        Assert.Equal("CniPluginFailed", error.ErrorId);
+    }
+
     private static long Inode(string path) => long.Parse(Tool.Run("stat", "-c", "%i", path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 }
