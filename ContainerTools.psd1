@@ -8,9 +8,33 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/ContainerTools.Network.Format.ps1xml')
+    FormatsToProcess     = @(
+        'formats/ContainerTools.Image.Format.ps1xml'
+        'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Network.Format.ps1xml'
+    )
     CmdletsToExport      = @(
-        'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork'
+        'Import-ContainerImage'
+        'Get-ContainerImage'
+        'Get-ContainerImageHistory'
+        'Add-ContainerImageTag'
+        'Remove-ContainerImage'
+        'Export-ContainerImage'
+        'New-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Restart-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Wait-Container'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'New-ContainerNetwork'
+        'Get-ContainerNetwork'
+        'Remove-ContainerNetwork'
+        'Connect-ContainerNetwork'
+        'Disconnect-ContainerNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -18,7 +18,7 @@ internal static class NetworkNamespacePin
             int fd = Errno.Check(LibC.open(p, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_CLOEXEC, 0x100 /* 0400 */), "open", target);
             LibC.close(fd);
         }
-        Errno.Check(Linux.mount(source, target, null, Linux.MS_BIND, IntPtr.Zero), "mount", target);
+        Errno.Check(Linux.mount(source, target, null, Linux.MS_BIND, null), "mount", target);
     }
 
     /// <summary>True when <paramref name="target"/> is a mount point (the pin is in place).</summary>
