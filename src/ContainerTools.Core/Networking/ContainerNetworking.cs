@@ -97,6 +97,8 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
     public void Detach(string containerId)
     {
         ValidateId(containerId);
+        if (_attachments.Read(containerId) is null && !File.Exists(PinPath(containerId)))
+            return; // never attached (none, host) or detached already: no need to wait for the lock
         using var _ = FileLock.Acquire(store, NetworkStore.LockName);
         DetachLocked(containerId);
     }
@@ -114,6 +116,29 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
             foreach (var plugin in Plugins(list))
                 _plugins.Run(CniCommand.Check, PluginConfig(list, plugin, result, endpoint), new CniTarget(containerId, attachment.Netns, endpoint.Interface));
         }
+    }
+
+    /// <summary>
+    /// Checks a request against the networks as they are now, without attaching anything: the network
+    /// exists, a fixed address is a host address of it, ports may be published there. Addresses and ports
+    /// in use are checked again (under the lock) when the container attaches.
+    /// </summary>
+    public void Validate(EndpointRequest request, IReadOnlyList<PortMapping> ports)
+    {
+        var network = _networks.Definition(request.Network);
+        var all = _attachments.All();
+        ValidateAddress(network, request.IPAddress, all);
+        ValidatePorts(ports, network, all);
+    }
+
+    /// <summary>
+    /// Attaches a starting container, whose init (<paramref name="pid"/>) waits in its new network namespace,
+    /// as its settings say. Nothing to do for host (no namespace of its own) or none (the init raises loopback).
+    /// </summary>
+    public void AttachContainer(string containerId, string containerName, int pid, NetworkSettings settings, string hostsFile)
+    {
+        if (settings.JoinsNetwork)
+            Attach(containerId, containerName, $"/proc/{pid}/ns/net", settings.Request(hostsFile));
     }
 
     /// <summary>The container's attachment; null when it is attached to nothing.</summary>

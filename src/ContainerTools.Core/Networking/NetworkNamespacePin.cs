@@ -30,7 +30,8 @@ internal static class NetworkNamespacePin
     {
         while (IsPinned(target))
             Errno.Check(Linux.umount2(target, Linux.MNT_DETACH), "umount2", target);
-        File.Delete(target);
+        if (File.Exists(target))
+            File.Delete(target);
     }
 
     private static string MountPoint(string mountinfoLine) =>

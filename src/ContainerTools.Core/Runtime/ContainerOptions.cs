@@ -11,6 +11,8 @@ public sealed record ContainerOptions
     public string? User { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    /// <summary>Null: the default bridge network.</summary>
+    public Networking.NetworkSettings? Network { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

@@ -2,7 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using ContainerTools.Core.Containers;
+using ContainerTools.Completers;
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Networking;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Images;
 
@@ -44,6 +46,24 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
     [Parameter]
     public Hashtable? Label { get; set; }
 
+    /// <summary>A network of the store, "none" (loopback only) or "host"; the default bridge network when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Network { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? IPAddress { get; set; }
+
+    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp'.</summary>
+    [Parameter]
+    [Alias("p")]
+    public string[]? Publish { get; set; }
+
+    [Parameter]
+    public string[]? NetworkAlias { get; set; }
+
     private ContainerLifecycle? _lifecycle;
 
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
@@ -59,6 +79,7 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
         User = User,
         Hostname = Hostname,
         Labels = Strings(Label),
+        Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
     });
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>

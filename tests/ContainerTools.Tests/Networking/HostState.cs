@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Networking;
 
 /// <summary>What networking leaves on the host, read with fixture tools: interfaces, firewall rules, leases, namespaces.</summary>
-public static partial class HostState
+public static class HostState
 {
     /// <summary>Names of the host's veth interfaces attached to <paramref name="bridge"/>.</summary>
     public static List<string> VethsOn(string bridge) =>
@@ -20,9 +19,6 @@ public static partial class HostState
             .Where(line => line.StartsWith("-A ", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal))
             .ToList();
 
-    public static List<string> FilterRules() =>
-        Tool.Run("iptables-save", "-t", "filter").Split('\n').Where(l => l.StartsWith("-A ", StringComparison.Ordinal)).ToList();
-
     /// <summary>Address leases host-local holds for a network of the store (its lock and cursor files are not leases).</summary>
     public static List<string> Leases(Core.Store.StoreLocation store, string network)
     {
@@ -37,11 +33,4 @@ public static partial class HostState
         Tool.Run("nsenter", "--net=" + netnsPath, "ip", "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(':')[1].Trim().Split('@')[0])
             .ToList();
-
-    /// <summary>Splits an iptables-save rule into arguments, honouring its double quotes.</summary>
-    public static string[] SplitArguments(this string rule) =>
-        ArgumentPattern().Matches(rule).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("\\\"", "\"") : m.Value).ToArray();
-
-    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+")]
-    private static partial Regex ArgumentPattern();
 }

@@ -80,35 +80,15 @@ public sealed class NetworkTestBed : IDisposable
     {
         try
         {
-            foreach (var file in Directory.Exists(Path.Combine(Store.Location.RunRoot, "networks", "attachments"))
-                         ? Directory.GetFiles(Path.Combine(Store.Location.RunRoot, "networks", "attachments"), "*.json") : [])
-            {
-                try { Networking.Detach(Path.GetFileNameWithoutExtension(file)); } catch (Exception) { }
-            }
-            foreach (var network in Directory.Exists(Store.Location.NetworksDirectory)
-                         ? Directory.GetFiles(Store.Location.NetworksDirectory, "*.conflist") : [])
-            {
-                string name = Path.GetFileNameWithoutExtension(network);
-                _bridges.Add(Core.Networking.NetworkDefinition.BridgeName(Store.Location, name));
-                try { Networks.Remove(name, force: true); } catch (Exception) { }
-            }
-            foreach (var bridge in _bridges.Distinct())
-            {
-                Tool.TryRun("ip", ["link", "del", bridge]);
-                RemoveIsolationRules(bridge);
-            }
-            foreach (var name in _namespaces)
-                Tool.TryRun("ip", ["netns", "del", name]);
+            Store.Dispose(); // detaches every attachment, deletes the bridges of the store's networks
         }
         finally
         {
-            Store.Dispose();
+            // Networks the test removed itself are no longer in the store for TestStore to find.
+            foreach (var bridge in _bridges.Distinct())
+                Cleanup.RemoveBridge(bridge);
+            foreach (var name in _namespaces)
+                Tool.TryRun("ip", ["netns", "del", name]);
         }
-    }
-
-    private static void RemoveIsolationRules(string bridge)
-    {
-        foreach (var rule in HostState.FilterRules().Where(r => r.Contains(bridge, StringComparison.Ordinal)))
-            Tool.TryRun("iptables", ["-w", .. rule.Replace("-A ", "-D ").SplitArguments()]);
     }
 }

@@ -39,6 +39,7 @@ public sealed class TestStore : IDisposable
     public void Dispose()
     {
         KillProcessesNaming(Path);
+        Cleanup.RemoveNetworking(Location);
         Cleanup.UnmountBelow(Path);
         Cleanup.RemoveCgroupsNaming(System.IO.Path.GetFileName(Path));
         Cleanup.RemoveTree(Path);
