@@ -12,6 +12,7 @@
         'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Container.Format.ps1xml'
         'formats/ContainerTools.Network.Format.ps1xml'
+        'formats/ContainerTools.Statistics.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -35,6 +36,10 @@
         'Remove-ContainerNetwork'
         'Connect-ContainerNetwork'
         'Disconnect-ContainerNetwork'
+        'Set-ContainerLimit'
+        'Get-ContainerStatistic'
+        'Suspend-Container'
+        'Resume-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

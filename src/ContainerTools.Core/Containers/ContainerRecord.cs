@@ -1,3 +1,5 @@
+using ContainerTools.Core.Isolation.Cgroups;
+
 namespace ContainerTools.Core.Containers;
 
 /// <summary>
@@ -18,4 +20,6 @@ public sealed record ContainerRecord
     public int StopSignal { get; init; } = 15;
     /// <summary>The network it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias).</summary>
     public Networking.NetworkSettings Network { get; init; } = new();
+    /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 }

@@ -1,3 +1,5 @@
+using ContainerTools.Core.Isolation.Cgroups;
+
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>What the user asked for when creating a container; null means "what the image says".</summary>
@@ -13,6 +15,7 @@ public sealed record ContainerOptions
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
+    public ResourceLimits? Limits { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

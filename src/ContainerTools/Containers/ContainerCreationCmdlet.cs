@@ -10,8 +10,8 @@ using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
 
-/// <summary>The parameters New-Container and Invoke-ContainerImage share: what to run and how.</summary>
-public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
+/// <summary>The parameters New-Container and Invoke-ContainerImage share: what to run and how, and its resource limits.</summary>
+public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicParameters
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
@@ -63,6 +63,9 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
 
     [Parameter]
     public string[]? NetworkAlias { get; set; }
+    protected LimitParameters Limits { get; } = new();
+
+    public object GetDynamicParameters() => Limits;
 
     private ContainerLifecycle? _lifecycle;
 
@@ -80,6 +83,7 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
         Hostname = Hostname,
         Labels = Strings(Label),
         Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
+        Limits = Limits.ToLimits(),
     });
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>

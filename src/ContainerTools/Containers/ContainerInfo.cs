@@ -1,4 +1,5 @@
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
@@ -20,7 +21,7 @@ public sealed class ContainerInfo
         ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null;
         StartedAt = state.StartedAt;
         FinishedAt = state.Status == ContainerStatus.Exited ? state.FinishedAt : null;
-        Pid = state.Status == ContainerStatus.Running ? state.Init?.Pid : null;
+        Pid = snapshot.IsRunning ? state.Init?.Pid : null;
         Hostname = record.Hostname;
         Labels = record.Labels;
         OomKilled = state.OomKilled;
@@ -30,6 +31,7 @@ public sealed class ContainerInfo
         IPAddress = endpoints.FirstOrDefault()?.IPAddress;
         IPAddresses = endpoints.ToDictionary(e => e.Network, e => e.IPAddress ?? "", StringComparer.Ordinal);
         Ports = string.Join(", ", endpoints.SelectMany(e => e.Ports));
+        Limits = record.Limits;
     }
 
     public string Id { get; }
@@ -39,7 +41,7 @@ public sealed class ContainerInfo
     public string? ImageId { get; }
     public string Command { get; }
     public DateTime Created { get; }
-    /// <summary>Created, Running or Exited.</summary>
+    /// <summary>Created, Running, Paused or Exited.</summary>
     public string Status { get; }
     /// <summary>0-255 or 128+signal once exited; null while not exited or when it cannot be known (its monitor was killed).</summary>
     public int? ExitCode { get; }
@@ -60,11 +62,14 @@ public sealed class ContainerInfo
     public IReadOnlyDictionary<string, string> IPAddresses { get; }
     /// <summary>Published ports while it runs, as docker ps shows them: 127.0.0.1:8080->80/tcp.</summary>
     public string Ports { get; }
+    /// <summary>The resource limits in force (null values are unlimited), as recorded and applied at each start.</summary>
+    public ResourceLimits Limits { get; }
 
     /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string StatusText => Status switch
     {
         nameof(ContainerStatus.Running) => "Up " + Since(StartedAt),
+        nameof(ContainerStatus.Paused) => "Up " + Since(StartedAt) + " (Paused)",
         nameof(ContainerStatus.Exited) => $"Exited ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
         _ => Status,
     };
