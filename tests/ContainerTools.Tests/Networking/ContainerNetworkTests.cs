@@ -69,8 +69,8 @@ public sealed class ContainerNetworkTests : IDisposable
         var web = _ps.Run("Get-Container web").Single();
         Assert.Equal($"127.0.0.1:{port}->80/tcp", web.Properties["Ports"].Value);
         Assert.StartsWith(_bed.Networks.Get("app").Subnet[..^5], (string)web.Properties["IPAddress"].Value);
-        // The list view shows everything (the table may shorten the Ports column to fit).
-        Assert.Matches($@"Ports\s+: 127\.0\.0\.1:{port}->80/tcp", _ps.Render("Get-Container web | Format-List"));
+        // The docker ps-like table has a Ports column (it may shorten the value to fit the width).
+        Assert.Contains("127.0.0.1:", _ps.Render("Get-Container web"));
     }
 
     [Fact]
