@@ -18,6 +18,8 @@ public sealed record ContainerRecord
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary>Signal number Stop-Container sends first (the image's StopSignal, else SIGTERM).</summary>
     public int StopSignal { get; init; } = 15;
+    /// <summary>The network it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias).</summary>
+    public Networking.NetworkSettings Network { get; init; } = new();
     /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 }

@@ -6,17 +6,20 @@ namespace ContainerTools.Core.Containers;
 /// </summary>
 public sealed record ContainerSnapshot(ContainerRecord Record, ContainerState State)
 {
+    /// <summary>Its interfaces, addresses and published ports while it is attached to networks (running).</summary>
+    public Networking.NetworkAttachment? Network { get; init; }
+
     public string Id => Record.Id;
     public string Name => Record.Name;
     public ContainerStatus Status => State.Status;
     /// <summary>Its processes exist: running, or paused (frozen).</summary>
     public bool IsRunning => State.Status is ContainerStatus.Running or ContainerStatus.Paused;
 
-    public static ContainerSnapshot Observe(ContainerRecord record, ContainerState? state)
+    public static ContainerSnapshot Observe(ContainerRecord record, ContainerState? state, Networking.NetworkAttachment? network = null)
     {
         state ??= new ContainerState();
         if (state.Status is ContainerStatus.Running or ContainerStatus.Paused && state.Monitor is { IsAlive: false })
             state = state with { Status = ContainerStatus.Exited, FinishedAt = state.FinishedAt ?? DateTime.UtcNow };
-        return new ContainerSnapshot(record, state);
+        return new ContainerSnapshot(record, state) { Network = state.Status == ContainerStatus.Running ? network : null };
     }
 }

@@ -27,6 +27,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             ContainerNames.Validate(options.Name);
         if (options.Hostname is { } host && (host.Length is 0 or > 64 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))))
             throw new EngineException("InvalidHostname", ErrorKind.InvalidArgument, host, $"'{host}' is not a valid host name");
+        var network = options.Network ?? new Networking.NetworkSettings();
+        network.Validate(Location);
         if (options.Limits is { } limits)
             ResourceLimitsValidator.Validate(limits);
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -51,6 +53,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Hostname = hostname,
             Labels = options.Labels ?? new Dictionary<string, string>(),
             StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
+            Network = network,
             Limits = options.Limits ?? ResourceLimits.None,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
@@ -106,7 +109,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     {
         var paths = Paths(id);
         var record = ReadJson(paths.Record, ContainersJsonContext.Default.ContainerRecord);
-        return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id));
+        return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id), new Networking.ContainerNetworking(Location).Get(id));
     }
 
     public ContainerState? ReadState(string id) => ReadJson(Paths(id).State, ContainersJsonContext.Default.ContainerState);

@@ -1,5 +1,6 @@
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Networking;
 using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Runtime;
@@ -22,6 +23,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
         if (container.IsRunning)
             return container;
+        // A monitor killed before its CNI DELs left them to us: do them before attaching again.
+        new ContainerNetworking(Store.Location).Detach(container.Id);
         string? error = MonitorLauncher.Launch(monitorExecutable, Store.Location, container.Id);
         if (error is not null)
             throw new EngineException("ContainerStartFailed", ErrorKind.InvalidOperation, container.Name,
@@ -82,6 +85,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         }
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
+        new ContainerNetworking(Store.Location).Detach(container.Id);
         Store.DeleteFiles(container.Id);
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
+using ContainerTools.Core.Networking;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -25,15 +26,20 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         var startedAt = DateTime.UtcNow;
         InitProcess init;
         int statusRead;
+        ContainerRecord record;
+        var networking = new ContainerNetworking(store.Location);
         using var log = new ContainerLog(_paths.Log);
         try
         {
+            record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             RuntimeSpec.Load(_paths.Config);
             (statusRead, int statusWrite) = StatusPipe();
             var start = new ProcessStartInfo(initExecutable) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
-                init = InitProcess.Start(start);
+                init = InitProcess.Start(start, record.Network.SharesHostNetwork
+                    ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET
+                    : InitProcess.Namespaces);
             }
             finally
             {
@@ -61,13 +67,24 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             var limits = store.Read(id)?.Record.Limits ?? ResourceLimits.None;
             cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), limits);
             cgroup.AddProcess(init.Process.Id);
-            Release(init.Process);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {
             error = "cannot place the container in its cgroup: " + e.Message;
-            init.Process.Kill();
         }
+        try
+        {
+            if (error is null)
+                networking.AttachContainer(id, record.Name, init.Process.Id, record.Network, _paths.Hosts);
+        }
+        catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+        {
+            error = "cannot attach the container to its network: " + e.Message;
+        }
+        if (error is null)
+            Release(init.Process);
+        else
+            init.Process.Kill();
         error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Process.Id);
         if (error is null)
@@ -79,6 +96,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         int exitCode = init.Exited.GetAwaiter().GetResult();
         stdout.Join();
         stderr.Join();
+        DetachNetworks(networking);
         bool oomKilled = cgroup?.OomKilled ?? false;
         cgroup?.Delete();
         var ended = new ContainerState
@@ -95,6 +113,19 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         else
             Finish(ended, report, error);
         return 0;
+    }
+
+    /// <summary>CNI DEL of everything attached. A failure leaves the record, so a later Remove or Start retries it.</summary>
+    private void DetachNetworks(ContainerNetworking networking)
+    {
+        try
+        {
+            networking.Detach(id);
+        }
+        catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"ctmon: detaching container {id} from its networks: {e.Message}");
+        }
     }
 
     private void Finish(ContainerState state, Action<string?> report, string error)

@@ -13,6 +13,8 @@ public sealed record ContainerOptions
     public string? User { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    /// <summary>Null: the default bridge network.</summary>
+    public Networking.NetworkSettings? Network { get; init; }
     public ResourceLimits? Limits { get; init; }
 }
 

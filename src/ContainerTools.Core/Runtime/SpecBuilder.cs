@@ -43,7 +43,9 @@ public static class SpecBuilder
             Mounts = DefaultMounts(paths),
             Linux = new SpecLinux
             {
-                Namespaces = new[] { "pid", "network", "ipc", "uts", "mount", "cgroup" }.Select(t => new SpecNamespace(t)).ToList(),
+                Namespaces = new[] { "pid", "network", "ipc", "uts", "mount", "cgroup" }
+                    .Where(t => t != "network" || options.Network?.SharesHostNetwork != true)
+                    .Select(t => new SpecNamespace(t)).ToList(),
                 MaskedPaths = DefaultPaths.Masked.ToList(),
                 ReadonlyPaths = DefaultPaths.ReadOnly.ToList(),
                 CgroupsPath = "containertools/" + paths.Id,

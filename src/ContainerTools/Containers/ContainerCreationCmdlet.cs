@@ -2,8 +2,10 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using ContainerTools.Core.Containers;
+using ContainerTools.Completers;
 using ContainerTools.Core.Images;
 using ContainerTools.Core.Registry;
+using ContainerTools.Core.Networking;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Images;
 
@@ -57,6 +59,24 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
 
     protected override PSCredential? GivenCredential => Credential;
 
+    /// <summary>A network of the store, "none" (loopback only) or "host"; the default bridge network when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Network { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? IPAddress { get; set; }
+
+    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp'.</summary>
+    [Parameter]
+    [Alias("p")]
+    public string[]? Publish { get; set; }
+
+    [Parameter]
+    public string[]? NetworkAlias { get; set; }
+
     protected LimitParameters Limits { get; } = new();
 
     public object GetDynamicParameters() => Limits;
@@ -76,6 +96,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         User = User,
         Hostname = Hostname,
         Labels = Strings(Label),
+        Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
         Limits = Limits.ToLimits(),
     });
 

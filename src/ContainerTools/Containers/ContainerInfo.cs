@@ -26,6 +26,11 @@ public sealed class ContainerInfo
         Labels = record.Labels;
         OomKilled = state.OomKilled;
         Error = state.Error;
+        Network = record.Network.Mode;
+        var endpoints = snapshot.Network?.Endpoints ?? [];
+        IPAddress = endpoints.FirstOrDefault()?.IPAddress;
+        IPAddresses = endpoints.ToDictionary(e => e.Network, e => e.IPAddress ?? "", StringComparer.Ordinal);
+        Ports = string.Join(", ", endpoints.SelectMany(e => e.Ports));
         Limits = record.Limits;
     }
 
@@ -49,10 +54,16 @@ public sealed class ContainerInfo
     public bool OomKilled { get; }
     /// <summary>Why the last start failed, if it did.</summary>
     public string? Error { get; }
+    /// <summary>The network it joins at start: a network's name, "none" or "host".</summary>
+    public string Network { get; }
+    /// <summary>Its address on its first network while it runs.</summary>
+    public string? IPAddress { get; }
+    /// <summary>Network name to address, for every network it is connected to while it runs.</summary>
+    public IReadOnlyDictionary<string, string> IPAddresses { get; }
+    /// <summary>Published ports while it runs, as docker ps shows them: 127.0.0.1:8080->80/tcp.</summary>
+    public string Ports { get; }
     /// <summary>The resource limits in force (null values are unlimited), as recorded and applied at each start.</summary>
     public ResourceLimits Limits { get; }
-    /// <summary>Published ports (none until networks come).</summary>
-    public string Ports => "";
 
     /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string StatusText => Status switch

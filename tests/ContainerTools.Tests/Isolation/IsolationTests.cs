@@ -95,7 +95,13 @@ public sealed class IsolationTests : IDisposable
     [Fact]
     public void NetworkHasLoopbackOnlyAndItIsUp()
     {
-        string output = _run.Sh("ls /sys/class/net; ping -c 1 -W 2 127.0.0.1 > /dev/null && echo ping-ok");
+        // -Network none: the default network would add eth0 (tests/ContainerTools.Tests/Networking cover that).
+        var (code, output, stderr) = _run.Run(new ContainerOptions
+        {
+            Command = ["sh", "-c", "ls /sys/class/net; ping -c 1 -W 2 127.0.0.1 > /dev/null && echo ping-ok"],
+            Network = new Core.Networking.NetworkSettings { Mode = Core.Networking.NetworkSettings.None },
+        });
+        Assert.True(code == 0, stderr);
         Assert.Equal("lo\nping-ok", output);
     }
 

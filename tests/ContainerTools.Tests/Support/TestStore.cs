@@ -41,6 +41,7 @@ public sealed class TestStore : IDisposable
         // Container ids first: their cgroups (containertools/<id>) do not name the store.
         var containers = ContainerIds();
         KillProcessesNaming(Path);
+        Cleanup.RemoveNetworking(Location);
         foreach (var id in containers)
             Cleanup.RemoveContainerCgroups(id);
         Cleanup.UnmountBelow(Path);

@@ -1,0 +1,54 @@
+namespace ContainerTools.Core.Networking;
+
+/// <summary>
+/// How a container is networked, as given at creation (-Network, -IPAddress, -Publish, -NetworkAlias) and
+/// kept in its record: a network of the store (the default bridge unless named), "none" (loopback only)
+/// or "host" (the host's network namespace).
+/// </summary>
+public sealed record NetworkSettings
+{
+    public const string None = "none";
+    public const string Host = "host";
+
+    public string Mode { get; init; } = NetworkStore.DefaultNetwork;
+    public string? IPAddress { get; init; }
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    /// <summary>True when the container gets no network namespace of its own.</summary>
+    public bool SharesHostNetwork => Mode == Host;
+
+    /// <summary>True when the container joins a network of the store (not none, not host).</summary>
+    public bool JoinsNetwork => Mode is not (None or Host);
+
+    /// <summary>Reads the user's parameters; every port is parsed and checked here.</summary>
+    public static NetworkSettings Parse(string? network, string? ipAddress, IReadOnlyList<string>? publish, IReadOnlyList<string>? aliases) => new()
+    {
+        Mode = string.IsNullOrEmpty(network) ? NetworkStore.DefaultNetwork : network,
+        IPAddress = string.IsNullOrEmpty(ipAddress) ? null : ipAddress,
+        Aliases = aliases?.Where(a => !string.IsNullOrWhiteSpace(a)).ToList() ?? [],
+        Ports = publish?.Select(PortMapping.Parse).ToList() ?? [],
+    };
+
+    /// <summary>
+    /// Checks the settings against the store at creation, so a container that could never start is never
+    /// made: the network exists, a fixed address is inside it, ports and aliases need a network.
+    /// </summary>
+    public void Validate(Store.StoreLocation store)
+    {
+        if (!JoinsNetwork)
+        {
+            string? extra = IPAddress is not null ? "-IPAddress" : Ports.Count > 0 ? "-Publish" : Aliases.Count > 0 ? "-NetworkAlias" : null;
+            if (extra is not null)
+                throw new EngineException("NetworkModeConflict", ErrorKind.InvalidArgument, Mode,
+                    $"{extra} needs a network; -Network {Mode} has none.");
+            return;
+        }
+        var networking = new ContainerNetworking(store);
+        networking.Validate(new EndpointRequest(Mode, IPAddress, Aliases), Ports);
+    }
+
+    /// <summary>What to ask of ContainerNetworking.Attach when the container starts.</summary>
+    public NetworkRequest Request(string? hostsFile) =>
+        new(JoinsNetwork ? [new EndpointRequest(Mode, IPAddress, Aliases)] : [], Ports, hostsFile);
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Networking;
+
+/// <summary>
+/// The store's networks: one CNI .conflist per network under networks/, the default bridge network made on
+/// first use. Changes hold the store's "networks" lock, which also serializes attachments.
+/// </summary>
+public sealed partial class NetworkStore(StoreLocation store)
+{
+    /// <summary>The network containers join when none is named; made on first use, like docker's "bridge".</summary>
+    public const string DefaultNetwork = "bridge";
+
+    /// <summary>Names that are network modes, not networks.</summary>
+    public static readonly IReadOnlyList<string> ReservedNames = ["none", "host"];
+
+    internal const string LockName = "networks";
+    private const string Extension = ".conflist";
+    private static readonly IPNetwork DefaultSubnet = IPNetwork.Parse("10.88.0.0/16");
+
+    public ContainerNetworkInfo Create(string name, string? subnet = null, string? gateway = null, bool @internal = false)
+    {
+        ValidateName(name);
+        using var _ = FileLock.Acquire(store, LockName);
+        if (File.Exists(ConfigPath(name)) || name == DefaultNetwork)
+            throw new EngineException("NetworkExists", ErrorKind.AlreadyExists, name, $"A network named '{name}' already exists.");
+        var definition = Define(name, subnet, gateway, @internal);
+        Write(definition);
+        return Describe(definition, new AttachmentStore(store).All());
+    }
+
+    /// <summary>Every network, the default one included (made now if this is the first use).</summary>
+    public IReadOnlyList<ContainerNetworkInfo> List()
+    {
+        EnsureDefault();
+        var attachments = new AttachmentStore(store).All();
+        return Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension)
+            .Select(path => Read(Path.GetFileNameWithoutExtension(path)))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => Describe(n, attachments))
+            .ToList();
+    }
+
+    public ContainerNetworkInfo Get(string name) => Describe(Definition(name), new AttachmentStore(store).All());
+
+    /// <summary>
+    /// Deletes a network and its bridge. Refuses while containers are attached, unless <paramref name="force"/>,
+    /// which first disconnects them.
+    /// </summary>
+    public void Remove(string name, bool force = false)
+    {
+        if (name == DefaultNetwork)
+            throw new EngineException("DefaultNetworkRemoval", ErrorKind.InvalidOperation, name, $"The default network '{name}' cannot be removed.");
+        using var _ = FileLock.Acquire(store, LockName);
+        var network = Definition(name);
+        var networking = new ContainerNetworking(store);
+        var users = networking.AttachedTo(name);
+        if (users.Count > 0 && !force)
+            throw new EngineException("NetworkInUse", ErrorKind.ResourceBusy, name,
+                $"Network '{name}' is in use by {string.Join(", ", users.Select(a => a.ContainerName))}; disconnect them or use -Force.");
+        foreach (var user in users)
+            networking.DisconnectLocked(user.ContainerId, name);
+        Linux.DeleteLink(network.Bridge);
+        string leases = Path.Combine(ContainerNetworking.IpamDirectory(store), name);
+        if (Directory.Exists(leases))
+            Directory.Delete(leases, recursive: true);
+        File.Delete(ConfigPath(name));
+        AtomicFile.SyncDirectory(store.NetworksDirectory);
+    }
+
+    /// <summary>The network called <paramref name="name"/>; NotFound when there is none.</summary>
+    internal NetworkDefinition Definition(string name)
+    {
+        if (name == DefaultNetwork)
+            EnsureDefault();
+        if (!NamePattern().IsMatch(name) || !File.Exists(ConfigPath(name)))
+            throw new EngineException("NetworkNotFound", ErrorKind.NotFound, name, $"No network named '{name}'.");
+        return Read(name);
+    }
+
+    internal string ConfigPath(string name) => Path.Combine(store.NetworksDirectory, name + Extension);
+
+    private void EnsureDefault()
+    {
+        if (File.Exists(ConfigPath(DefaultNetwork)))
+            return;
+        using var _ = FileLock.Acquire(store, LockName);
+        EnsureDefaultLocked();
+    }
+
+    /// <summary>Makes the default network if it is missing; the caller holds the lock (flock does not nest).</summary>
+    internal void EnsureDefaultLocked()
+    {
+        if (File.Exists(ConfigPath(DefaultNetwork)))
+            return;
+        var taken = TakenSubnets();
+        var subnet = taken.Any(t => Overlap(t, DefaultSubnet)) ? FreeSubnet(taken) : DefaultSubnet;
+        Write(Define(DefaultNetwork, subnet.ToString(), null, false));
+    }
+
+    private NetworkDefinition Define(string name, string? subnetText, string? gatewayText, bool @internal)
+    {
+        var existing = ReadAll();
+        IPNetwork subnet;
+        if (subnetText is null)
+        {
+            subnet = FreeSubnet(TakenSubnets());
+        }
+        else
+        {
+            subnet = ParseSubnet(subnetText);
+            if (existing.FirstOrDefault(n => Overlap(n.Subnet, subnet)) is { } clash)
+                throw new EngineException("SubnetOverlaps", ErrorKind.InvalidArgument, subnetText,
+                    $"Subnet {subnet} overlaps {clash.Subnet} of network '{clash.Name}'.");
+        }
+        var gateway = gatewayText is null ? FirstHost(subnet) : ParseGateway(gatewayText, subnet);
+        return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.BridgeName(store, name));
+    }
+
+    /// <summary>The store's subnets and the host's routed ones: a new subnet must avoid both.</summary>
+    private List<IPNetwork> TakenSubnets() => [.. ReadAll().Select(n => n.Subnet), .. HostRoutes.Destinations()];
+
+    /// <summary>The first /24 of 10.89.0.0/16 .. 10.99.255.0/24 that nothing uses (podman picks from 10.89 too).</summary>
+    private static IPNetwork FreeSubnet(List<IPNetwork> taken)
+    {
+        for (int second = 89; second <= 99; second++)
+        {
+            for (int third = 0; third < 256; third++)
+            {
+                var candidate = new IPNetwork(new IPAddress(new byte[] { 10, (byte)second, (byte)third, 0 }), 24);
+                if (!taken.Any(t => Overlap(t, candidate)))
+                    return candidate;
+            }
+        }
+        throw new EngineException("NoFreeSubnet", ErrorKind.LimitsExceeded, null, "No free subnet is left in 10.89.0.0-10.99.255.0; give -Subnet.");
+    }
+
+    private List<NetworkDefinition> ReadAll() =>
+        Directory.Exists(store.NetworksDirectory)
+            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Read(Path.GetFileNameWithoutExtension(p))).ToList()
+            : [];
+
+    private NetworkDefinition Read(string name) => NetworkConfList.Parse(name, File.ReadAllText(ConfigPath(name)));
+
+    private void Write(NetworkDefinition network) => AtomicFile.WriteAllText(ConfigPath(network.Name), NetworkConfList.Render(network));
+
+    private ContainerNetworkInfo Describe(NetworkDefinition network, IReadOnlyList<NetworkAttachment> attachments) => new(
+        network.Name,
+        "bridge",
+        network.Subnet.ToString(),
+        network.Gateway.ToString(),
+        network.Internal,
+        network.Bridge,
+        attachments.Where(a => a.Endpoints.Any(e => e.Network == network.Name)).Select(a => a.ContainerName).ToList(),
+        File.GetLastWriteTimeUtc(ConfigPath(network.Name)),
+        ConfigPath(network.Name));
+
+    internal static bool Overlap(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+
+    private static void ValidateName(string name)
+    {
+        if (!NamePattern().IsMatch(name))
+            throw new EngineException("InvalidNetworkName", ErrorKind.InvalidArgument, name,
+                $"'{name}' is not a valid network name: use letters, digits, '_', '.' and '-', starting with a letter or digit (at most 64).");
+        if (ReservedNames.Contains(name))
+            throw new EngineException("ReservedNetworkName", ErrorKind.InvalidArgument, name, $"'{name}' is a network mode, not a name a network can have.");
+    }
+
+    private static IPNetwork ParseSubnet(string text)
+    {
+        string[] parts = text.Split('/');
+        if (parts.Length != 2 || !Addresses.TryParse(parts[0], out var address) || !IPNetwork.TryParse(text, out var subnet)
+            || !subnet.BaseAddress.Equals(address))
+            throw new EngineException("InvalidSubnet", ErrorKind.InvalidArgument, text,
+                $"'{text}' is not an IPv4 subnet in CIDR form with no host bits set (such as 10.90.0.0/24).");
+        if (subnet.PrefixLength is < 8 or > 29)
+            throw new EngineException("InvalidSubnet", ErrorKind.InvalidArgument, text, $"Subnet {text} must have a prefix from /8 to /29.");
+        return subnet;
+    }
+
+    private static IPAddress ParseGateway(string text, IPNetwork subnet)
+    {
+        if (!Addresses.TryParse(text, out var gateway))
+            throw new EngineException("InvalidGateway", ErrorKind.InvalidArgument, text, $"'{text}' is not an IPv4 address.");
+        if (!Addresses.IsHost(subnet, gateway))
+            throw new EngineException("GatewayOutsideSubnet", ErrorKind.InvalidArgument, text,
+                $"Gateway {text} is not a host address of subnet {subnet}.");
+        return gateway;
+    }
+
+    private static IPAddress FirstHost(IPNetwork subnet) => Addresses.Offset(subnet.BaseAddress, 1);
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ContainerTools.Core.Networking;
+
+/// <summary>
+/// A port published on the host: traffic to HostIP:HostPort (any host address when HostIP is null) goes to
+/// the container's ContainerPort. Written as docker writes it: '8080:80', '127.0.0.1:5353:53/udp'.
+/// </summary>
+public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort, string Protocol)
+{
+    private static readonly string[] Protocols = ["tcp", "udp", "sctp"];
+
+    /// <summary>Parses '[hostIP:]hostPort:containerPort[/protocol]'.</summary>
+    public static PortMapping Parse(string text)
+    {
+        string spec = text.Trim();
+        string protocol = "tcp";
+        int slash = spec.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            protocol = spec[(slash + 1)..].ToLowerInvariant();
+            spec = spec[..slash];
+            if (!Protocols.Contains(protocol))
+                throw Invalid(text, $"unknown protocol '{protocol}' (tcp, udp or sctp)");
+        }
+        string[] parts = spec.Split(':');
+        if (parts.Length is < 2 or > 3)
+            throw Invalid(text, "expected hostPort:containerPort or hostIP:hostPort:containerPort");
+        string? hostIP = null;
+        if (parts.Length == 3)
+        {
+            if (!IPAddress.TryParse(parts[0], out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+                throw Invalid(text, $"'{parts[0]}' is not an IPv4 address");
+            hostIP = address.ToString();
+        }
+        return new PortMapping(hostIP, Port(text, parts[^2]), Port(text, parts[^1]), protocol);
+    }
+
+    /// <summary>True when both would claim the same host port (a mapping on all addresses claims every address).</summary>
+    public bool ConflictsWith(PortMapping other) =>
+        HostPort == other.HostPort && Protocol == other.Protocol
+        && (HostIP is null || other.HostIP is null || HostIP == other.HostIP);
+
+    /// <summary>As docker ps shows it: 127.0.0.1:8080->80/tcp.</summary>
+    public override string ToString() => $"{HostIP ?? "0.0.0.0"}:{HostPort}->{ContainerPort}/{Protocol}";
+
+    private static int Port(string text, string value)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            throw Invalid(text, $"'{value}' is not a port number from 1 to 65535");
+        return port;
+    }
+
+    private static EngineException Invalid(string text, string reason) =>
+        new("InvalidPortMapping", ErrorKind.InvalidArgument, text, $"Cannot publish '{text}': {reason}.");
+}

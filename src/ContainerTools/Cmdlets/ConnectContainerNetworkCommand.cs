@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using ContainerTools.Completers;
+using ContainerTools.Core.Networking;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Connect-ContainerNetwork: joins a running container to one more network (docker network connect).</summary>
+[Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(ContainerNetworkInfo))]
+public sealed class ConnectContainerNetworkCommand : ContainerToolsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string Network { get; set; } = "";
+
+    /// <summary>The container's id, id prefix or name; binds a container object's Id from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string Container { get; set; } = "";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? IPAddress { get; set; }
+
+    [Parameter]
+    [Alias("NetworkAlias")]
+    public string[]? Alias { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Container, $"Connect to network '{Network}'"))
+            return;
+        Try(() =>
+        {
+            var networking = new ContainerNetworking(Store);
+            networking.Connect(networking.Resolve(Container), new EndpointRequest(Network, IPAddress, Alias));
+            if (PassThru)
+                WriteObject(new NetworkStore(Store).Get(Network));
+        });
+    }
+}

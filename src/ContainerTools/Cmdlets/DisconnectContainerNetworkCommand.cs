@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using ContainerTools.Completers;
+using ContainerTools.Core.Networking;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Disconnect-ContainerNetwork: takes a running container off a network (docker network disconnect).</summary>
+[Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ContainerNetworkInfo))]
+public sealed class DisconnectContainerNetworkCommand : ContainerToolsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string Network { get; set; } = "";
+
+    /// <summary>The container's id, id prefix or name; binds a container object's Id from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string Container { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Container, $"Disconnect from network '{Network}'"))
+            return;
+        Try(() =>
+        {
+            var networking = new ContainerNetworking(Store);
+            networking.Disconnect(networking.Resolve(Container), Network);
+            if (PassThru)
+                WriteObject(new NetworkStore(Store).Get(Network));
+        });
+    }
+}

@@ -1,0 +1,76 @@
+# Networks as a user meets them in a real pwsh: create, list, table, errors, remove.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:store = New-TestStore
+    # 10.214.x.0/24: a range the xunit tests (10.213) never use, chosen per run.
+    $script:subnet = "10.214.$(Get-Random -Minimum 1 -Maximum 250).0/24"
+}
+
+AfterAll {
+    Get-Container -ErrorAction Ignore | Remove-Container -Force -Confirm:$false -ErrorAction Ignore
+    $bridges = (Get-ContainerNetwork).Bridge
+    Get-ContainerNetwork | Where-Object Name -ne 'bridge' | Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction Ignore
+    # The firewall plugin leaves two isolation rules per bridge; iptables is a fixture here, never the engine's.
+    foreach ($bridge in $bridges) {
+        ip link del $bridge 2>$null
+        iptables-save -t filter | Where-Object { $_ -like "-A *$bridge*" } | ForEach-Object {
+            $rule = $_ -replace '^-A ', '-D ' -replace '"', '\"'
+            sh -c "iptables -w $rule" 2>$null
+        }
+    }
+    Remove-TestStore $script:store
+}
+
+Describe 'Container networks' {
+    It 'has the default bridge network from first use' {
+        (Get-ContainerNetwork).Name | Should -Contain 'bridge'
+    }
+
+    It 'creates a network and shows it in a docker-like table' {
+        $network = New-ContainerNetwork -Name pester-web -Subnet $script:subnet
+        $network.Subnet | Should -Be $script:subnet
+        $table = Get-ContainerNetwork pester-web | Out-String -Width 160
+        $table | Should -Match 'NAME\s+DRIVER\s+SUBNET'
+        $table | Should -Match ('pester-web\s+bridge\s+' + [regex]::Escape($script:subnet))
+    }
+
+    It 'refuses an overlapping subnet with a clear error and creates nothing' {
+        $null = New-ContainerNetwork -Name pester-clash -Subnet $script:subnet -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'SubnetOverlaps,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-ContainerNetwork pester-clash -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'removes with -WhatIf changing nothing, then for real' {
+        Remove-ContainerNetwork pester-web -WhatIf
+        Get-ContainerNetwork pester-web | Should -Not -BeNullOrEmpty
+        Get-ContainerNetwork pester-web | Remove-ContainerNetwork -Confirm:$false
+        Get-ContainerNetwork pester-web -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'runs a web server reached by name from a container and from the host on 127.0.0.1' {
+        Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+        $null = New-ContainerNetwork -Name pester-app -Subnet ($script:subnet -replace '\.0/24$', '.0/25')
+        $port = Get-Random -Minimum 20000 -Maximum 40000
+        $web = New-Container busybox -Name pester-web -Network pester-app -Publish "127.0.0.1:${port}:80" -Start `
+            -Command 'sh', '-c', 'echo pester-page > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+        $web.Ports | Should -Be "127.0.0.1:${port}->80/tcp"
+        $web.IPAddress | Should -Not -BeNullOrEmpty
+
+        $page = Invoke-ContainerImage busybox -Network pester-app -Remove `
+            -Command 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://pester-web/ && exit 0; sleep 0.3; done; exit 1'
+        $page | Should -Be 'pester-page'
+        (Invoke-WebRequest "http://127.0.0.1:${port}/" -TimeoutSec 5).Content.Trim() | Should -Be 'pester-page'
+
+        Remove-Container pester-web -Force -Confirm:$false
+        (Get-ContainerNetwork pester-app).Containers | Should -BeNullOrEmpty
+    }
+
+    It 'has help with examples for every network cmdlet' {
+        foreach ($name in 'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork') {
+            (Get-Help $name).Synopsis | Should -Not -BeLike "$name*"
+            (Get-Help $name -Examples).examples | Should -Not -BeNullOrEmpty
+        }
+    }
+}

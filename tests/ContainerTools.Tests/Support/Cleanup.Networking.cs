@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using ContainerTools.Core.Networking;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Tests.Support;
+
+/// <summary>Undoing what a store's networks made on the host: attachments (CNI DEL), bridges, isolation rules.</summary>
+public static partial class Cleanup
+{
+    public static void RemoveNetworking(StoreLocation store)
+    {
+        string attachments = Path.Combine(store.RunRoot, "networks", "attachments");
+        foreach (var record in Directory.Exists(attachments) ? Directory.GetFiles(attachments, "*.json") : [])
+        {
+            try { new ContainerNetworking(store).Detach(Path.GetFileNameWithoutExtension(record)); }
+            catch (Exception) { /* best effort: the mounts and processes go next anyway */ }
+        }
+        foreach (var config in Directory.Exists(store.NetworksDirectory) ? Directory.GetFiles(store.NetworksDirectory, "*.conflist") : [])
+            RemoveBridge(NetworkDefinition.BridgeName(store, Path.GetFileNameWithoutExtension(config)));
+    }
+
+    /// <summary>Deletes a bridge and the rules the firewall plugin's same-bridge policy left for it (iptables is a fixture here).</summary>
+    public static void RemoveBridge(string bridge)
+    {
+        Tool.TryRun("ip", ["link", "del", bridge]);
+        string rules = Tool.TryRun("iptables-save", ["-t", "filter"]).Stdout;
+        foreach (var rule in rules.Split('\n').Where(r => r.StartsWith("-A ", StringComparison.Ordinal) && r.Contains(bridge, StringComparison.Ordinal)))
+            Tool.TryRun("iptables", ["-w", .. SplitArguments(rule.Replace("-A ", "-D "))]);
+    }
+
+    /// <summary>Splits an iptables-save rule into arguments, honouring its double quotes.</summary>
+    private static string[] SplitArguments(string rule) =>
+        ArgumentPattern().Matches(rule).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("\\\"", "\"") : m.Value).ToArray();
+
+    [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+")]
+    private static partial Regex ArgumentPattern();
+}
