@@ -43,6 +43,15 @@ public sealed record Ulimit(string Name, int Resource, ulong Soft, ulong Hard)
         return new Ulimit(name.ToLowerInvariant(), resource, soft, hard);
     }
 
+    /// <summary>The limit an OCI runtime spec names ("RLIMIT_NOFILE"), as the init reads it back from config.json.</summary>
+    public static Ulimit FromOci(string type, ulong soft, ulong hard)
+    {
+        string name = type.StartsWith("RLIMIT_", StringComparison.Ordinal) ? type["RLIMIT_".Length..].ToLowerInvariant() : type;
+        return Resources.TryGetValue(name, out int resource)
+            ? new Ulimit(name, resource, soft, hard)
+            : throw new EngineException("InvalidUlimit", ErrorKind.InvalidArgument, type, $"'{type}' is not a resource limit.");
+    }
+
     private static ulong ParseValue(string text, string value)
     {
         string trimmed = value.Trim();

@@ -33,4 +33,12 @@ public sealed class UlimitTests
         Assert.Equal(text, error.Target);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RoundTripsThroughTheOciName()
+    {
+        var limit = Ulimit.Parse("nofile=10:20");
+        Assert.Equal(limit, Ulimit.FromOci(limit.OciType, 10, 20));
+        Assert.Equal("RLIMIT_FOO", Assert.Throws<EngineException>(() => Ulimit.FromOci("RLIMIT_FOO", 1, 1)).Target);
+    }
 }
