@@ -19,19 +19,19 @@ public static class CapabilityChanges
         var adds = Normalize(add);
         var drops = Normalize(drop);
         if (privileged)
-            return Capability.All;
+            return Capabilities.All;
 
         IEnumerable<string> result;
         if (adds.Contains(AllKeyword))
-            result = Capability.All.Where(c => !drops.Contains(c));
+            result = Capabilities.All.Where(c => !drops.Contains(c));
         else if (drops.Contains(AllKeyword))
             result = adds;
         else
-            result = baseline.Select(Capability.Parse).Where(c => !drops.Contains(c)).Concat(adds);
+            result = baseline.Select(Capabilities.Parse).Where(c => !drops.Contains(c)).Concat(adds);
 
-        return [.. result.Distinct().OrderBy(Capability.Number)];
+        return [.. result.Distinct().OrderBy(Capabilities.Number)];
     }
 
     private static HashSet<string> Normalize(IEnumerable<string>? names) =>
-        new((names ?? []).Select(n => string.Equals(n.Trim(), AllKeyword, StringComparison.OrdinalIgnoreCase) ? AllKeyword : Capability.Parse(n)));
+        new((names ?? []).Select(n => string.Equals(n.Trim(), AllKeyword, StringComparison.OrdinalIgnoreCase) ? AllKeyword : Capabilities.Parse(n)));
 }

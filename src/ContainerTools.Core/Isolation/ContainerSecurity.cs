@@ -1,4 +1,5 @@
 using ContainerTools.Core.Isolation.Seccomp;
+using CapabilityNames = ContainerTools.Core.Isolation.Capabilities;
 
 namespace ContainerTools.Core.Isolation;
 
@@ -14,7 +15,7 @@ public sealed record ContainerSecurity(
     IReadOnlyList<Ulimit> Ulimits)
 {
     /// <summary>Docker's defaults: its capability set, no_new_privs (as Podman), the default seccomp profile.</summary>
-    public static ContainerSecurity Default { get; } = new(Capability.DockerDefault, true, false, SeccompProfile.Default, []);
+    public static ContainerSecurity Default { get; } = new(CapabilityNames.DockerDefault, true, false, SeccompProfile.Default, []);
 
     /// <summary>
     /// The security of a container from its options. Privileged means what docker run --privileged means for
@@ -28,7 +29,7 @@ public sealed record ContainerSecurity(
         IEnumerable<string>? ulimits = null)
     {
         var options = SecurityOptions.Parse(securityOptions);
-        var capabilities = CapabilityChanges.Apply(Capability.DockerDefault, capabilityAdd, capabilityDrop, privileged);
+        var capabilities = CapabilityChanges.Apply(CapabilityNames.DockerDefault, capabilityAdd, capabilityDrop, privileged);
         var limits = (ulimits ?? []).Select(Ulimit.Parse).ToList();
         var duplicate = limits.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

@@ -15,7 +15,7 @@ public sealed class ContainerSecurityTests : IDisposable
     public void DefaultsAreDockersWithNoNewPrivileges()
     {
         var security = ContainerSecurity.From();
-        Assert.Equal(Capability.DockerDefault.OrderBy(Capability.Number), security.Capabilities);
+        Assert.Equal(Capabilities.DockerDefault.OrderBy(Capabilities.Number), security.Capabilities);
         Assert.True(security.NoNewPrivileges);
         Assert.Same(SeccompProfile.Default, security.Seccomp);
         Assert.NotNull(security.CompileSeccomp());
@@ -46,7 +46,7 @@ public sealed class ContainerSecurityTests : IDisposable
     public void PrivilegedHasEveryCapabilityAndNoFilterUnlessOneIsAskedFor()
     {
         var privileged = ContainerSecurity.From(privileged: true);
-        Assert.Equal(Capability.All, privileged.Capabilities);
+        Assert.Equal(Capabilities.All, privileged.Capabilities);
         Assert.Null(privileged.Seccomp);
         Assert.True(privileged.Privileged);
     }

@@ -10,7 +10,7 @@ namespace ContainerTools.Tests.Security;
 internal sealed class Sandbox(string scratch)
 {
     /// <summary>Capabilities the sandboxed process holds: all by default, so an EPERM comes from the filter.</summary>
-    public IReadOnlyList<string> Capabilities { get; init; } = ContainerTools.Core.Isolation.Capability.All;
+    public IReadOnlyList<string> Capabilities { get; init; } = ContainerTools.Core.Isolation.Capabilities.All;
 
     public (int ExitCode, string Stdout, string Stderr) Run(byte[]? filter, params string[] command)
     {

@@ -23,7 +23,7 @@ public sealed class SeccompFilterTests : IDisposable
 
     public void Dispose() => store.Dispose();
 
-    private static byte[] DefaultFilter => SeccompCompiler.Compile(SeccompProfile.Default, Capability.DockerDefault);
+    private static byte[] DefaultFilter => SeccompCompiler.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
 
     // x86_64 syscall numbers with arguments that fail harmlessly when nothing blocks them.
     public static TheoryData<string, long, long[]> BlockedByDefault => new()
@@ -83,7 +83,7 @@ public sealed class SeccompFilterTests : IDisposable
     [Fact]
     public void CapabilityRulesFollowTheContainersCapabilities()
     {
-        var withSysAdmin = SeccompCompiler.Compile(SeccompProfile.Default, [.. Capability.DockerDefault, "SYS_ADMIN"]);
+        var withSysAdmin = SeccompCompiler.Compile(SeccompProfile.Default, [.. Capabilities.DockerDefault, "SYS_ADMIN"]);
 
         Assert.Equal(0, sandbox.Run(withSysAdmin, "/bin/busybox", "mount", "-t", "tmpfs", "none", "/tmp").ExitCode);
         Assert.Equal(0, sandbox.Run(withSysAdmin, "/bin/busybox", "unshare", "-U", "true").ExitCode);

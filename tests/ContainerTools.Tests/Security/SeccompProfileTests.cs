@@ -19,7 +19,7 @@ public sealed class SeccompProfileTests
         Assert.Contains("SCMP_ARCH_X86_64", profile.ArchMap.Select(m => m.Architecture));
         Assert.Contains(profile.Syscalls, r => r.Names.Contains("keyctl") || r.Names.Contains("read"));
         Assert.Contains(profile.Syscalls, r => r.Includes.Capabilities.Contains("CAP_SYS_ADMIN"));
-        Assert.NotEmpty(SeccompCompiler.Compile(profile, Capability.DockerDefault));
+        Assert.NotEmpty(SeccompCompiler.Compile(profile, Capabilities.DockerDefault));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class SeccompProfileTests
     public void DefaultProfileCoversThisMachinesArchitectures()
     {
         Assert.Equal(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], SeccompProfile.Default.ArchitecturesForThisMachine());
-        Assert.NotEmpty(SeccompCompiler.Compile(SeccompProfile.Default, Capability.All));
+        Assert.NotEmpty(SeccompCompiler.Compile(SeccompProfile.Default, Capabilities.All));
     }
 
     public static TheoryData<string, string> Malformed => new()

@@ -20,7 +20,7 @@ public static class SeccompCompiler
     /// <exception cref="EngineException">UnknownCapability for a capability name that is not one.</exception>
     public static byte[] Compile(SeccompProfile profile, IEnumerable<string> capabilities)
     {
-        var held = capabilities.Select(Capability.Parse).ToHashSet(StringComparer.Ordinal);
+        var held = capabilities.Select(Capabilities.Parse).ToHashSet(StringComparer.Ordinal);
         var conditions = new RuleConditions(held, SeccompArchitecture.NativeGoName, KernelRelease.Current);
         uint defaultAction = ActionValue(profile.DefaultAction, profile.DefaultErrnoRet);
 

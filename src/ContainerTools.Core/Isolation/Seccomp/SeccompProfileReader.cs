@@ -121,7 +121,7 @@ internal static class SeccompProfileReader
     {
         try
         {
-            return Capability.Parse(name ?? "");
+            return Capabilities.Parse(name ?? "");
         }
         catch (EngineException e)
         {
