@@ -10,7 +10,7 @@ namespace ContainerTools.Core.Containers;
 /// deleting their files. Names are changed under the store-wide "containers" lock; each container's
 /// record under its own lock. Lifecycle (start, stop, remove) is <see cref="ContainerLifecycle"/>.
 /// </summary>
-public sealed class ContainerStore(StoreLocation store)
+public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 {
     private const string NamesLock = "containers";
     /// <summary>A container directory renamed to this prefix is being deleted; listings skip it and finish the job.</summary>
@@ -120,6 +120,9 @@ public sealed class ContainerStore(StoreLocation store)
                 $"'{nameOrId}' matches {byId.Count} containers: give more of the id"),
         };
     }
+
+    public IReadOnlyList<string> ContainersUsing(string imageId) =>
+        List().Where(c => c.Record.ImageId == imageId).Select(c => c.Name).ToList();
 
     private ContainerSnapshot? FindByName(string name) => List().FirstOrDefault(c => c.Name == name);
 

@@ -16,8 +16,6 @@ public static class Devices
         ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx"), ("core", "/proc/kcore"),
     ];
 
-    private const uint S_IFCHR = 0x2000;
-
     /// <summary>Creates them in the container's /dev (a fresh tmpfs), resolved inside the root.</summary>
     public static void Create(int rootFd)
     {
@@ -28,7 +26,7 @@ public static class Devices
         {
             foreach (var (name, major, minor) in Nodes)
             {
-                if (Linux.mknodat(dev, name, S_IFCHR | 0x1B6 /* 0666 */, Makedev(major, minor)) < 0 && Errno.Last != Errno.EEXIST)
+                if (Linux.mknodat(dev, name, Linux.S_IFCHR | 0x1B6 /* 0666 */, Linux.MakeDevice(major, minor)) < 0 && Errno.Last != Errno.EEXIST)
                     throw new NativeCallException("mknodat", "/dev/" + name, Errno.Last);
                 // mknod obeys the umask: set the mode the container expects.
                 using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(
@@ -46,7 +44,4 @@ public static class Devices
             Linux.close(dev);
         }
     }
-
-    private static ulong Makedev(uint major, uint minor) =>
-        ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
 }

@@ -18,7 +18,7 @@ public static class RootPath
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             string next = prefix + "/" + part;
-            int probe = Linux.openat2(rootFd, next, PathFlags | Linux.O_DIRECTORY, Linux.RESOLVE_IN_ROOT);
+            int probe = Linux.openat2(rootFd, next, PathFlags | Linux.O_DIRECTORY, 0, Linux.RESOLVE_IN_ROOT);
             if (probe >= 0)
                 Linux.close(probe);
             else if (Errno.Last == Errno.ENOENT)
@@ -27,14 +27,14 @@ public static class RootPath
                 throw new NativeCallException("openat2", path, Errno.Last);
             prefix = next;
         }
-        return Errno.Check(Linux.openat2(rootFd, prefix, PathFlags | Linux.O_DIRECTORY, Linux.RESOLVE_IN_ROOT), "openat2", path);
+        return Errno.Check(Linux.openat2(rootFd, prefix, PathFlags | Linux.O_DIRECTORY, 0, Linux.RESOLVE_IN_ROOT), "openat2", path);
     }
 
     /// <summary>Opens (O_PATH) a file inside the root, creating an empty one if missing (its directory too).</summary>
     public static int OpenFile(int rootFd, string path)
     {
         string relative = "." + path;
-        int fd = Linux.openat2(rootFd, relative, PathFlags, Linux.RESOLVE_IN_ROOT);
+        int fd = Linux.openat2(rootFd, relative, PathFlags, 0, Linux.RESOLVE_IN_ROOT);
         if (fd >= 0 || Errno.Last != Errno.ENOENT)
             return Errno.Check(fd, "openat2", path);
         string parent = Path.GetDirectoryName(path) ?? "/";
@@ -45,13 +45,13 @@ public static class RootPath
             int created = Linux.openat(dir, Path.GetFileName(path), Linux.O_CREAT | Linux.O_WRONLY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x1A4 /* 0644 */);
             return created < 0 ? created : Linux.close(created);
         }, "openat", path);
-        return Errno.Check(Linux.openat2(rootFd, relative, PathFlags, Linux.RESOLVE_IN_ROOT), "openat2", path);
+        return Errno.Check(Linux.openat2(rootFd, relative, PathFlags, 0, Linux.RESOLVE_IN_ROOT), "openat2", path);
     }
 
     /// <summary>Runs a *at call in a directory resolved inside the root; EEXIST counts as done.</summary>
     private static void InDirectory(int rootFd, string directory, Func<int, int> call, string name, string path)
     {
-        int dir = Errno.Check(Linux.openat2(rootFd, directory, (ulong)(Linux.O_DIRECTORY | Linux.O_CLOEXEC), Linux.RESOLVE_IN_ROOT), "openat2", directory);
+        int dir = Errno.Check(Linux.openat2(rootFd, directory, (ulong)(Linux.O_DIRECTORY | Linux.O_CLOEXEC), 0, Linux.RESOLVE_IN_ROOT), "openat2", directory);
         try
         {
             if (call(dir) < 0 && Errno.Last != Errno.EEXIST)

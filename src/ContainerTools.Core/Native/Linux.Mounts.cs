@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ContainerTools.Core.Native;
 
-/// <summary>Mounts, pivot_root and in-root path resolution (openat2).</summary>
+/// <summary>Mounts and pivot_root.</summary>
 public static partial class Linux
 {
     public const ulong MS_RDONLY = 1;
@@ -20,9 +20,6 @@ public static partial class Linux
     public const ulong MS_STRICTATIME = 1 << 24;
     public const int MNT_DETACH = 2;
 
-    public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
-    public const ulong RESOLVE_IN_ROOT = 0x10;
-
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
 
@@ -32,40 +29,10 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chdir(string path);
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mknodat(int dirfd, string path, uint mode, ulong dev);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mkdirat(int dirfd, string path, uint mode);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int symlinkat(string target, int dirfd, string linkPath);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int openat(int dirfd, string path, int flags, uint mode);
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct OpenHow
-    {
-        public ulong Flags;
-        public ulong Mode;
-        public ulong Resolve;
-    }
-
-    private const long SYS_openat2 = 437;
     private const long SYS_pivot_root = 155;
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long syscall_openat2(long number, int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref OpenHow how, nuint size);
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long syscall_pivot_root(long number, [MarshalAs(UnmanagedType.LPUTF8Str)] string newRoot, [MarshalAs(UnmanagedType.LPUTF8Str)] string putOld);
-
-    public static int openat2(int dirfd, string path, ulong flags, ulong resolve)
-    {
-        var how = new OpenHow { Flags = flags, Resolve = resolve };
-        return (int)syscall_openat2(SYS_openat2, dirfd, path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
-    }
 
     public static int pivot_root(string newRoot, string putOld) => (int)syscall_pivot_root(SYS_pivot_root, newRoot, putOld);
 }

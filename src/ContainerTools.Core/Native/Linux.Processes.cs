@@ -11,13 +11,6 @@ public static partial class Linux
     public const int PR_SET_NO_NEW_PRIVS = 38;
     public const int PR_GET_NO_NEW_PRIVS = 39;
     public const uint CLOSE_RANGE_CLOEXEC = 4;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_PATH = 0x200000;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_NOFOLLOW = 0x20000;
-    public const int O_CREAT = 0x40;
-    public const int O_WRONLY = 1;
-    public const int O_RDWR = 2;
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;
     public const short POLLIN = 1;
@@ -35,9 +28,6 @@ public static partial class Linux
     public static partial int kill(int pid, int signal);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int oldFd, int newFd);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -45,12 +35,6 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setresuid(uint ruid, uint euid, uint suid);

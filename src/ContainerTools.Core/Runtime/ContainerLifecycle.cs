@@ -1,4 +1,5 @@
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Runtime;
@@ -78,6 +79,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
                     $"container {container.Name} is running: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
+        // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
+        Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
         Store.DeleteFiles(container.Id);
     }
 

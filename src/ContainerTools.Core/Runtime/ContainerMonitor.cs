@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
@@ -50,10 +51,22 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         stdout.Start();
         stderr.Start();
 
-        // Seams for the colleagues' steps, done while the init waits: cgroup placement and limits, then
-        // networks (CNI ADD on /proc/<pid>/ns/net).
-        Release(init.Process);
-        string? error = ReadStatus(statusRead);
+        // While the init waits: its cgroup (limits apply before the command runs), then networks
+        // (the seam for CNI ADD on /proc/<pid>/ns/net goes here).
+        ICgroup? cgroup = null;
+        string? error = null;
+        try
+        {
+            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), ResourceLimits.None);
+            cgroup.AddProcess(init.Process.Id);
+            Release(init.Process);
+        }
+        catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+        {
+            error = "cannot place the container in its cgroup: " + e.Message;
+            init.Process.Kill();
+        }
+        error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Process.Id);
         if (error is null)
         {
@@ -64,12 +77,15 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         int exitCode = init.Exited.GetAwaiter().GetResult();
         stdout.Join();
         stderr.Join();
+        bool oomKilled = cgroup?.OomKilled ?? false;
+        cgroup?.Delete();
         var ended = new ContainerState
         {
             Status = ContainerStatus.Exited,
             StartedAt = startedAt,
             FinishedAt = DateTime.UtcNow,
             ExitCode = exitCode,
+            OomKilled = oomKilled,
             Error = error,
         };
         if (error is null)
