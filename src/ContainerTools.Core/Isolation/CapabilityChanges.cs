@@ -13,17 +13,19 @@ public static class CapabilityChanges
     /// dropping ALL keeps only the added names; otherwise the baseline minus drops plus adds.
     /// Privileged grants every capability (and ignores add and drop, as Docker does).
     /// </summary>
+    /// <param name="everything">What "every capability" means: by default every one the engine knows.</param>
     /// <exception cref="EngineException">UnknownCapability (InvalidArgument) for any name that is not a capability.</exception>
-    public static IReadOnlyList<string> Apply(IEnumerable<string> baseline, IEnumerable<string>? add, IEnumerable<string>? drop, bool privileged = false)
+    public static IReadOnlyList<string> Apply(IEnumerable<string> baseline, IEnumerable<string>? add, IEnumerable<string>? drop, bool privileged = false, IReadOnlyList<string>? everything = null)
     {
+        everything ??= Capabilities.All;
         var adds = Normalize(add);
         var drops = Normalize(drop);
         if (privileged)
-            return Capabilities.All;
+            return everything;
 
         IEnumerable<string> result;
         if (adds.Contains(AllKeyword))
-            result = Capabilities.All.Where(c => !drops.Contains(c));
+            result = everything.Where(c => !drops.Contains(c));
         else if (drops.Contains(AllKeyword))
             result = adds;
         else

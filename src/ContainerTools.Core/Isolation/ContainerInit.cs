@@ -1,4 +1,5 @@
 using System.Text;
+using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 
@@ -19,9 +20,11 @@ public static class ContainerInit
         try
         {
             var spec = RuntimeSpec.Load(Path.Combine(bundle, "config.json"));
+            // Read now: after pivot_root the bundle is out of reach.
+            byte[]? seccomp = SeccompFilterFile.Read(bundle);
             if (!WaitForRelease())
                 return 1;
-            Setup(spec);
+            Setup(spec, seccomp);
             ProcessExec.Exec(spec.Process.Args, spec.Process.Env);
             return 127;
         }
@@ -38,7 +41,8 @@ public static class ContainerInit
     }
 
     /// <summary>Everything between release and execve, in the order the kernel requires.</summary>
-    public static void Setup(RuntimeSpec spec)
+    /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
+    public static void Setup(RuntimeSpec spec, byte[]? seccomp)
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
@@ -64,14 +68,22 @@ public static class ContainerInit
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
         var user = UserSwitch.Resolve(spec);
         EnterWorkingDirectory(spec.Process.Cwd);
+        ResourceLimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
+        // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
+        // while the init still has it (the filter must then allow the steps left, as Docker's does).
+        if (seccomp is not null && !spec.Process.NoNewPrivileges)
+            SeccompLoader.Load(seccomp);
         if (spec.Process.Capabilities is { } capabilities)
             CapabilitySet.DropBounding(capabilities);
         user.Apply();
         if (spec.Process.Capabilities is { } kept)
             CapabilitySet.Set(kept);
         if (spec.Process.NoNewPrivileges)
+        {
             Errno.Check(Linux.prctl(Linux.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
-        // Seam for the security colleague: the seccomp filter loads here, last before execve.
+            if (seccomp is not null)
+                SeccompLoader.Load(seccomp);
+        }
     }
 
     /// <summary>Docker creates a missing working directory; we are inside the container's root already.</summary>

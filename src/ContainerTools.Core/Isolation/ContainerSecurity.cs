@@ -19,7 +19,8 @@ public sealed record ContainerSecurity(
 
     /// <summary>
     /// The security of a container from its options. Privileged means what docker run --privileged means for
-    /// the process: every capability and no seccomp filter (the caller also leaves /proc and /sys unmasked).
+    /// the process: every capability this engine holds itself and no seccomp filter (the caller also leaves /proc
+    /// and /sys unmasked).
     /// </summary>
     public static ContainerSecurity From(
         IEnumerable<string>? capabilityAdd = null,
@@ -29,7 +30,7 @@ public sealed record ContainerSecurity(
         IEnumerable<string>? ulimits = null)
     {
         var options = SecurityOptions.Parse(securityOptions);
-        var capabilities = CapabilityChanges.Apply(CapabilityNames.DockerDefault, capabilityAdd, capabilityDrop, privileged);
+        var capabilities = CapabilityChanges.Apply(CapabilityNames.DockerDefault, capabilityAdd, capabilityDrop, privileged, BoundingSet.OfThisProcess());
         var limits = (ulimits ?? []).Select(Ulimit.Parse).ToList();
         var duplicate = limits.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

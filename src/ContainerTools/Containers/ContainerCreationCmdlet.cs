@@ -44,6 +44,32 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
     [Parameter]
     public Hashtable? Label { get; set; }
 
+    /// <summary>Capabilities to add to Docker's default set (ALL for every one), as docker run --cap-add.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(CapabilityCompleter))]
+    public string[]? CapabilityAdd { get; set; }
+
+    /// <summary>Capabilities to remove from the set (ALL for every one), as docker run --cap-drop.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(CapabilityCompleter))]
+    public string[]? CapabilityDrop { get; set; }
+
+    [Parameter]
+    public SwitchParameter Privileged { get; set; }
+
+    /// <summary>seccomp=unconfined, seccomp=&lt;profile.json&gt;, no-new-privileges[=true|false], as docker run --security-opt.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(SecurityOptionCompleter))]
+    public string[]? SecurityOption { get; set; }
+
+    /// <summary>Resource limits as name=soft[:hard], e.g. nofile=1024:2048, as docker run --ulimit.</summary>
+    [Parameter]
+    public string[]? Ulimit { get; set; }
+
+    /// <summary>Mounts the container's root file system read-only.</summary>
+    [Parameter]
+    public SwitchParameter ReadOnly { get; set; }
+
     private ContainerLifecycle? _lifecycle;
 
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
@@ -59,7 +85,25 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
         User = User,
         Hostname = Hostname,
         Labels = Strings(Label),
+        CapabilityAdd = CapabilityAdd,
+        CapabilityDrop = CapabilityDrop,
+        Privileged = Privileged,
+        SecurityOptions = SecurityOption?.Select(WithFullProfilePath).ToList(),
+        Ulimits = Ulimit,
+        ReadOnly = ReadOnly,
     });
+
+    /// <summary>A seccomp profile path is relative to the PowerShell location, which the process's directory is not.</summary>
+    private string WithFullProfilePath(string option)
+    {
+        int separator = option.IndexOfAny(['=', ':']);
+        if (separator < 0 || !option[..separator].Trim().Equals("seccomp", StringComparison.OrdinalIgnoreCase))
+            return option;
+        string value = option[(separator + 1)..].Trim();
+        return value.Length == 0 || value.Equals("unconfined", StringComparison.OrdinalIgnoreCase)
+            ? option
+            : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+    }
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
         table?.Cast<DictionaryEntry>().ToDictionary(

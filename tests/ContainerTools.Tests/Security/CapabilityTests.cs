@@ -74,4 +74,20 @@ public sealed class CapabilityTests
         Assert.Equal("CAP_FLY", Assert.Throws<EngineException>(() => CapabilityChanges.Apply(Capabilities.DockerDefault, ["CAP_FLY"], null)).Target);
         Assert.Equal("swim", Assert.Throws<EngineException>(() => CapabilityChanges.Apply(Capabilities.DockerDefault, null, ["swim"])).Target);
     }
+
+    [Fact]
+    public void EverythingMeansWhatTheCallerSays()
+    {
+        IReadOnlyList<string> held = ["CAP_CHOWN", "CAP_SYS_ADMIN"];
+        Assert.Equal(held, CapabilityChanges.Apply(Capabilities.DockerDefault, null, null, privileged: true, everything: held));
+        Assert.Equal(["CAP_SYS_ADMIN"], CapabilityChanges.Apply(Capabilities.DockerDefault, ["ALL"], ["CHOWN"], everything: held));
+    }
+
+    [Fact]
+    public void BoundingSetOfThisProcessIsReadFromTheKernel()
+    {
+        var held = BoundingSet.OfThisProcess();
+        Assert.Contains("CAP_SYS_ADMIN", held); // the tests run as root
+        Assert.All(held, c => Assert.Contains(c, Capabilities.All));
+    }
 }
