@@ -118,9 +118,6 @@ public sealed class ContainerCmdletTests : IDisposable
         Assert.Matches(@"Id\s+Name\s+Image\s+Command\s+Created\s+Status\s+Ports", table);
         Assert.Matches(@"(?m)^[0-9a-f]{12} up\s+busybox:latest\s+""sleep 300""\s+.*ago\s+Up ", table);
         Assert.Matches(@"(?m)^[0-9a-f]{12} done\s+busybox:latest\s+.*Exited \(0\) .*ago", table);
-        string list = Plain(_ps.Render("Get-Container up | Format-List"));
-        Assert.Matches(@"Status\s+: Running", list);
-        Assert.Matches(@"Pid\s+: \d+", list);
     }
 
     /// <summary>The text without the host's colour escapes.</summary>
