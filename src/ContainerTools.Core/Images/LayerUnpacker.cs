@@ -68,7 +68,7 @@ public sealed class LayerUnpacker : IDisposable
 
     private void Apply(TarEntry entry)
     {
-        string path = EntryPath(entry.Name, "name");
+        string path = EntryPath(entry.Name, entry.Name, "name");
         if (path.Length == 0)
             return; // the layer root itself: its directory is ours
         int slash = path.LastIndexOf('/');
@@ -180,7 +180,7 @@ public sealed class LayerUnpacker : IDisposable
 
     private void Link(int parent, string path, string name, TarEntry entry)
     {
-        string target = EntryPath(entry.LinkName, "hard link target");
+        string target = EntryPath(entry.LinkName, entry.Name, "hard link target");
         int slash = target.LastIndexOf('/');
         string targetParent = slash < 0 ? "" : target[..slash];
         using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
@@ -277,17 +277,17 @@ public sealed class LayerUnpacker : IDisposable
     }
 
     /// <summary>A tar name made relative and checked: absolute names and ".." components are attacks, not paths.</summary>
-    private string EntryPath(string raw, string what)
+    private string EntryPath(string raw, string entryName, string what)
     {
         if (raw.StartsWith('/'))
-            throw Escape(raw, $"an absolute {what}");
+            throw Escape(entryName, $"an absolute {what}");
         var parts = new List<string>();
         foreach (string part in raw.Split('/'))
         {
             if (part is "" or ".")
                 continue;
             if (part == ".." || part.Contains('\0'))
-                throw Escape(raw, $"a {what} with '..'");
+                throw Escape(entryName, $"a {what} with '..'");
             parts.Add(part);
         }
         return string.Join('/', parts);

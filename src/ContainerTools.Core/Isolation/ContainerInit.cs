@@ -68,7 +68,7 @@ public static class ContainerInit
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
         var user = UserSwitch.Resolve(spec);
         EnterWorkingDirectory(spec.Process.Cwd);
-        ResourceLimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
+        Rlimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
         // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
         // while the init still has it (the filter must then allow the steps left, as Docker's does).
         if (seccomp is not null && !spec.Process.NoNewPrivileges)

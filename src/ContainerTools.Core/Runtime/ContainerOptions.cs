@@ -1,3 +1,5 @@
+using ContainerTools.Core.Isolation.Cgroups;
+
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>What the user asked for when creating a container; null means "what the image says".</summary>
@@ -11,6 +13,7 @@ public sealed record ContainerOptions
     public string? User { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public ResourceLimits? Limits { get; init; }
 
     // Security, as docker run's --cap-add, --cap-drop, --privileged, --security-opt, --ulimit, --read-only
     // (checked by Isolation.ContainerSecurity.From before anything is created).

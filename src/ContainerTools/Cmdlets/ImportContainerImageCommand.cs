@@ -31,10 +31,12 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
             var progress = new ImageProgressWriter(this, 1, "Importing " + file);
             Try(() =>
             {
-                foreach (var image in ImageImporter.Import(Store, file, name, progress))
+                foreach (var imported in ImageImporter.Import(Store, file, name, progress))
                 {
-                    foreach (var row in ContainerImageInfo.Rows(image))
-                        WriteObject(row);
+                    if (imported.Names.Count == 0)
+                        WriteObject(new ContainerImageInfo(imported.Image, null));
+                    foreach (string given in imported.Names)
+                        WriteObject(new ContainerImageInfo(imported.Image, given));
                 }
             });
             progress.Complete();

@@ -25,7 +25,7 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
         New-MarkdownCommandHelp -CommandInfo $command -OutputFolder $temp -Force | Out-Null
         Move-Item (Get-ChildItem $temp -Recurse -Filter "$($command.Name).md").FullName $file
         Remove-Item $temp -Recurse -Force
-        Write-Warning "generated $file: fill in its synopsis, description, examples and parameters"
+        Write-Warning "generated ${file}: fill in its synopsis, description, examples and parameters"
     }
 }
 

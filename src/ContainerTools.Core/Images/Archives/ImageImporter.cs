@@ -4,6 +4,9 @@ using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Images.Archives;
 
+/// <summary>An image an import brought in, with the names the import gave it (it may have had others before).</summary>
+public sealed record ImportedImage(ImageRecord Image, IReadOnlyList<string> Names);
+
 /// <summary>
 /// Import-ContainerImage's engine: reads an OCI layout (directory or tar), a docker-archive or a root file
 /// system tarball into the store. Blobs the store already has are not stored again. If anything is wrong
@@ -18,6 +21,7 @@ public sealed class ImageImporter
     private readonly StoreLocation _store;
     private readonly IProgress<ImageProgress>? _progress;
     private readonly List<string> _added = [];
+    private readonly HashSet<string> _given = new(StringComparer.Ordinal);
 
     private ImageImporter(ImageStore images, StoreLocation store, IProgress<ImageProgress>? progress)
     {
@@ -27,14 +31,16 @@ public sealed class ImageImporter
     }
 
     /// <summary>Imports every image in <paramref name="path"/>; <paramref name="name"/> names it (required for a rootfs tarball).</summary>
-    public static IReadOnlyList<ImageRecord> Import(StoreLocation store, string path, ImageReference? name, IProgress<ImageProgress>? progress = null)
+    public static IReadOnlyList<ImportedImage> Import(StoreLocation store, string path, ImageReference? name, IProgress<ImageProgress>? progress = null)
     {
         var images = new ImageStore(store);
-        images.RemoveStaleTemps();
+        using var ingest = images.BeginIngest();
         var importer = new ImageImporter(images, store, progress);
         try
         {
-            return importer.ImportAny(Path.GetFullPath(path), name);
+            return importer.ImportAny(Path.GetFullPath(path), name)
+                .Select(image => new ImportedImage(image, image.Names.Where(n => importer._given.Contains(n)).ToList()))
+                .ToList();
         }
         catch
         {
@@ -91,7 +97,7 @@ public sealed class ImageImporter
                 _progress?.Report(new ImageProgress("Copying blobs", parsed.Layers[i].Digest, i, parsed.Layers.Count));
                 BringIn(layout, archive, adopt, parsed.Layers[i]);
             }
-            results.Add(_images.Register(manifest.Digest, names, _progress));
+            results.Add(Register(manifest.Digest, names));
         }
         return results;
     }
@@ -193,7 +199,7 @@ public sealed class ImageImporter
             };
             string manifestDigest = PutBytes(OciJson.Serialize(manifest, OciJsonContext.Default.Manifest));
             var names = name is not null ? [name] : (entry.RepoTags ?? []).Select(ParseRepoTag(archive)).ToList();
-            results.Add(_images.Register(manifestDigest, names, _progress));
+            results.Add(Register(manifestDigest, names));
         }
         return results;
     }
@@ -245,7 +251,13 @@ public sealed class ImageImporter
             Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = PutBytes(configBytes), Size = configBytes.Length },
             Layers = [new Descriptor { MediaType = LayerCompressions.OciMediaType(compression), Digest = layerDigest, Size = size }],
         };
-        return _images.Register(PutBytes(OciJson.Serialize(manifest, OciJsonContext.Default.Manifest)), [name], _progress);
+        return Register(PutBytes(OciJson.Serialize(manifest, OciJsonContext.Default.Manifest)), [name]);
+    }
+
+    private ImageRecord Register(string manifestDigest, List<ImageReference> names)
+    {
+        _given.UnionWith(names.Select(n => n.ToString()));
+        return _images.Register(manifestDigest, names, _progress);
     }
 
     private string Adopt(string file)

@@ -3,7 +3,7 @@ using ContainerTools.Core.Native;
 namespace ContainerTools.Core.Isolation;
 
 /// <summary>Sets the container's rlimits in its init, before capabilities are dropped (raising a hard limit needs CAP_SYS_RESOURCE).</summary>
-public static class ResourceLimits
+public static class Rlimits
 {
     public static unsafe void Apply(IEnumerable<Ulimit> limits)
     {
