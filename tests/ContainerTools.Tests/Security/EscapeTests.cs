@@ -63,6 +63,28 @@ public sealed class EscapeTests : IDisposable
         Assert.All(lines[3..], l => Assert.Matches(@"^(/dev/null|/null|pipe:\[\d+\])$", l));
     }
 
+    [Fact]
+    public void MonitorHoldsOnlyCloseOnExecDescriptorsBeyondStdio()
+    {
+        // The monitor runs CNI plugins and outlives the session: a descriptor without O_CLOEXEC would leak into
+        // every program it starts. fdinfo's flags are octal; O_CLOEXEC is 02000000.
+        const int O_CLOEXEC = 0x80000;
+        var container = run.Start("sleep", "300");
+        int monitor = run.Containers.Read(container.Id)!.State.Monitor!.Pid;
+
+        var leaking = Directory.EnumerateFiles($"/proc/{monitor}/fdinfo")
+            .Where(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture) > 2)
+            .Where(f =>
+            {
+                string flags = File.ReadLines(f).First(l => l.StartsWith("flags:", StringComparison.Ordinal))[6..].Trim();
+                return (Convert.ToInt32(flags, 8) & O_CLOEXEC) == 0;
+            })
+            .Select(f => $"{Path.GetFileName(f)} -> {new FileInfo($"/proc/{monitor}/fd/{Path.GetFileName(f)}").LinkTarget}")
+            .ToList();
+
+        Assert.Empty(leaking);
+    }
+
     [Theory]
     [InlineData("/etc/hostname", true)]
     [InlineData("/etc/hosts", true)]
