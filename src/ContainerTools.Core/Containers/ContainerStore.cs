@@ -88,14 +88,21 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (!Directory.Exists(Location.ContainersDirectory))
             return [];
         var result = new List<ContainerSnapshot>();
+        bool leftovers = false;
         foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory))
         {
             string id = Path.GetFileName(dir);
             if (id.StartsWith(RemovingPrefix, StringComparison.Ordinal))
+            {
+                leftovers = true;
                 continue;
+            }
             if (Read(id) is { } snapshot)
                 result.Add(snapshot);
         }
+        // A removal or creation a kill -9 interrupted: finished here, so the next reader finds a clean store.
+        if (leftovers)
+            RemoveLeftovers();
         result.Sort((a, b) => b.Record.Created.CompareTo(a.Record.Created));
         return result;
     }
@@ -166,8 +173,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.Move(paths.Directory, trash);
             AtomicFile.SyncDirectory(Location.ContainersDirectory);
         }
-        if (Directory.Exists(trash))
-            Directory.Delete(trash, recursive: true);
+        DeleteTree(trash);
         File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
     }
 
@@ -178,7 +184,28 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             return;
         using var names = FileLock.Acquire(Location, NamesLock);
         foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory, RemovingPrefix + "*"))
-            Directory.Delete(dir, recursive: true);
+            DeleteTree(dir);
+    }
+
+    /// <summary>Deletes a directory tree another process may be deleting at the same moment.</summary>
+    private static void DeleteTree(string path)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // The other deleter removed entries under us; go again over what is left.
+            }
+        }
     }
 
     private static T? ReadJson<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class

@@ -122,6 +122,26 @@ public sealed partial class ImageStore
         return Resolve(manifestDigest);
     }
 
+    /// <summary>
+    /// Stores a new image from layer blobs already in <see cref="Blobs"/> (a parent's, plus ones made with
+    /// <see cref="LayerWriter"/>) and a config whose rootfs.diff_ids match them: writes the config and an OCI
+    /// manifest, then registers it (Build-ContainerImage, ConvertTo-ContainerImage).
+    /// </summary>
+    public ImageRecord Create(ConfigFile config, IReadOnlyList<Descriptor> layers, IEnumerable<ImageReference> names, IProgress<ImageProgress>? progress = null)
+    {
+        byte[] configBytes = OciJson.Serialize(config, OciJsonContext.Default.ConfigFile);
+        string configDigest = Blobs.Put(new MemoryStream(configBytes), Digest.Of(configBytes), configBytes.Length);
+        var manifest = new Manifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = configDigest, Size = configBytes.Length },
+            Layers = layers.ToList(),
+        };
+        byte[] manifestBytes = OciJson.Serialize(manifest, OciJsonContext.Default.Manifest);
+        string manifestDigest = Blobs.Put(new MemoryStream(manifestBytes), Digest.Of(manifestBytes), manifestBytes.Length);
+        return Register(manifestDigest, names, progress);
+    }
+
     /// <summary>Adds a name to an image (Add-ContainerImageTag); the name leaves any image it named before.</summary>
     public ImageRecord Tag(string nameOrId, ImageReference name)
     {

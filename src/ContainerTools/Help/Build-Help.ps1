@@ -19,7 +19,7 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
     $file = Join-Path $helpFolder "$($command.Name).md"
     if (Test-Path $file) {
         # platyPS refuses to update a file whose related links it cannot parse; such a file is kept as written.
-        try { Update-MarkdownCommandHelp -Path $file | Out-Null }
+        try { Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null }
         catch { Write-Warning "not updated ${file}: $_" }
     }
     else {

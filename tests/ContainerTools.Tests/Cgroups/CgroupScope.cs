@@ -21,6 +21,17 @@ public sealed class CgroupScope(TestStore store, ICgroupDriver driver) : IDispos
     /// </summary>
     public ICgroup CreateAtRoot(string purpose, ResourceLimits limits) => Track(driver.Create($"{Path.GetFileName(store.Path)}-{purpose}", limits));
 
+    /// <summary>
+    /// The kernel's count of forks refused because a group hit pids.max (pids.events "max"): proof that the
+    /// limit, and nothing else, stopped them.
+    /// </summary>
+    public static long RefusedForks(ICgroupDriver driver, ICgroup group)
+    {
+        string root = driver is Core.Isolation.Cgroups.V2.CgroupV2Driver v2 ? v2.MountRoot : CgroupMounts.Read().V1Controllers["pids"];
+        string events = Path.Combine(root, group.RelativePath, "pids.events");
+        return File.ReadLines(events).Where(l => l.StartsWith("max ", StringComparison.Ordinal)).Select(l => long.Parse(l[4..])).Single();
+    }
+
     private ICgroup Track(ICgroup group)
     {
         _groups.Add(group);

@@ -31,8 +31,6 @@ internal static class ControlFile
 
     public static string? ReadIfExists(string path) => File.Exists(path) ? Read(path) : null;
 
-    public static long ReadNumber(string path) => long.Parse(Read(path), System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>The value after <paramref name="key"/> in a "key value" per line file (memory.stat, cpu.stat, memory.events).</summary>
     public static long? ReadKey(string path, string key)
     {
