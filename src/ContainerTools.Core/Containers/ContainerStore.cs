@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Store;
@@ -34,7 +36,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var paths = Paths(id);
         string hostname = options.Hostname ?? id[..12];
-        var spec = SpecBuilder.Build(image, options, paths, hostname);
+        var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
+        byte[]? seccomp = security.CompileSeccomp();
+        var spec = SpecBuilder.Build(image, options, security, paths, hostname);
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
@@ -67,6 +71,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.CreateDirectory(staged.Rootfs);
             EtcFiles.Write(staged, hostname);
             AtomicFile.WriteAllBytes(staged.Config, spec.ToJson());
+            SeccompFilterFile.Write(staged.Directory, seccomp);
             AtomicFile.WriteAllBytes(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
             Directory.Move(staging, paths.Directory);
             AtomicFile.SyncDirectory(Location.ContainersDirectory);

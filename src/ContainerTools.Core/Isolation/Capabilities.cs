@@ -22,6 +22,12 @@ public static class Capabilities
         "CAP_AUDIT_WRITE",
     ];
 
+    /// <summary>Every capability, indexed by its number.</summary>
+    public static IReadOnlyList<string> All => Names;
+
+    /// <summary>The canonical CAP_* name ("sys_admin" -> "CAP_SYS_ADMIN"): the CAP_ prefix is optional, case is ignored.</summary>
+    public static string Parse(string name) => Names[Number(name)];
+
     public static int Number(string name)
     {
         string canonical = name.StartsWith("CAP_", StringComparison.OrdinalIgnoreCase) ? name.ToUpperInvariant() : "CAP_" + name.ToUpperInvariant();

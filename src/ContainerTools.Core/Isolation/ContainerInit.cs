@@ -1,4 +1,5 @@
 using System.Text;
+using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 
@@ -19,9 +20,11 @@ public static class ContainerInit
         try
         {
             var spec = RuntimeSpec.Load(Path.Combine(bundle, "config.json"));
+            // Read now: after pivot_root the bundle is out of reach.
+            byte[]? seccomp = SeccompFilterFile.Read(bundle);
             if (!WaitForRelease())
                 return 1;
-            Setup(spec);
+            Setup(spec, seccomp);
             ProcessExec.Exec(spec.Process.Args, spec.Process.Env);
             return 127;
         }
@@ -38,7 +41,8 @@ public static class ContainerInit
     }
 
     /// <summary>Everything between release and execve, in the order the kernel requires.</summary>
-    public static void Setup(RuntimeSpec spec)
+    /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
+    public static void Setup(RuntimeSpec spec, byte[]? seccomp)
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
@@ -62,28 +66,37 @@ public static class ContainerInit
             Errno.Check(Linux.mount(null, "/", null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY, null), "mount", "/ (read-only)");
         if (spec.Hostname is { } hostname)
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
-        BecomeProcess(spec, createWorkingDirectory: true);
+        BecomeProcess(spec, seccomp, createWorkingDirectory: true);
     }
 
     /// <summary>
     /// Inside the container's root: the spec's user, working directory, capabilities and no_new_privs.
     /// Shared with exec, so a command run later is confined exactly as the container's own.
     /// </summary>
-    public static void BecomeProcess(RuntimeSpec spec, bool createWorkingDirectory)
+    /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
+    public static void BecomeProcess(RuntimeSpec spec, byte[]? seccomp, bool createWorkingDirectory)
     {
         var user = UserSwitch.Resolve(spec);
         // Docker creates a missing working directory for the container, not for an exec.
         if (createWorkingDirectory)
             Directory.CreateDirectory(spec.Process.Cwd);
         Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
+        Rlimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
+        // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
+        // while the init still has it (the filter must then allow the steps left, as Docker's does).
+        if (seccomp is not null && !spec.Process.NoNewPrivileges)
+            SeccompLoader.Load(seccomp);
         if (spec.Process.Capabilities is { } capabilities)
             CapabilitySet.DropBounding(capabilities);
         user.Apply();
         if (spec.Process.Capabilities is { } kept)
             CapabilitySet.Set(kept);
         if (spec.Process.NoNewPrivileges)
+        {
             Errno.Check(Linux.prctl(Linux.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
-        // Seam for the security colleague: the seccomp filter loads here, last before execve.
+            if (seccomp is not null)
+                SeccompLoader.Load(seccomp);
+        }
     }
 
     /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>

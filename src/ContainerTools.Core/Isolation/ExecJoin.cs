@@ -24,8 +24,10 @@ public static class ExecJoin
             var request = ExecRequest.FromJson(requestJson);
             // Placed first, so even a failure below leaves nothing of ours outside the container's group.
             Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
+            // The same filter as the container's own, read while the host's files are still in reach.
+            byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);
-            ContainerInit.BecomeProcess(request.Spec, createWorkingDirectory: false);
+            ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
             // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
             if (request.Detach)
                 DetachStdio();

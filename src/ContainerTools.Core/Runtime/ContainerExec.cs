@@ -21,7 +21,8 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         using var pidNamespace = init is null ? null : OpenPidNamespace(init);
         if (pidNamespace is null)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
-        var request = new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec, Detach = options.Detach };
+        var request = new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
+            ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach };
         var start = new ProcessStartInfo(helperExecutable)
         {
             ArgumentList = { "exec", request.ToJson() },

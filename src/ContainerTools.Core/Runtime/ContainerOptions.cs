@@ -16,6 +16,15 @@ public sealed record ContainerOptions
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
     public ResourceLimits? Limits { get; init; }
+
+    // Security, as docker run's --cap-add, --cap-drop, --privileged, --security-opt, --ulimit, --read-only
+    // (checked by Isolation.ContainerSecurity.From before anything is created).
+    public IReadOnlyList<string>? CapabilityAdd { get; init; }
+    public IReadOnlyList<string>? CapabilityDrop { get; init; }
+    public bool Privileged { get; init; }
+    public IReadOnlyList<string>? SecurityOptions { get; init; }
+    public IReadOnlyList<string>? Ulimits { get; init; }
+    public bool ReadOnly { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

@@ -13,6 +13,8 @@ public sealed record ExecRequest
     public required int InitPid { get; init; }
     public required string CgroupPath { get; init; }
     public required RuntimeSpec Spec { get; init; }
+    /// <summary>The container's folder, where its compiled seccomp filter is (read before joining the mount namespace).</summary>
+    public required string ContainerDirectory { get; init; }
     public bool Detach { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ExecJsonContext.Default.ExecRequest);

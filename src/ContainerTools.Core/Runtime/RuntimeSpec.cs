@@ -32,6 +32,15 @@ public sealed record SpecProcess
     public SpecUser User { get; init; } = new();
     public SpecCapabilities? Capabilities { get; init; }
     public bool NoNewPrivileges { get; init; }
+    public List<SpecRlimit> Rlimits { get; init; } = [];
+}
+
+/// <summary>One process.rlimits entry: "RLIMIT_NOFILE" and its soft and hard values.</summary>
+public sealed record SpecRlimit
+{
+    public required string Type { get; init; }
+    public ulong Hard { get; init; }
+    public ulong Soft { get; init; }
 }
 
 public sealed record SpecUser

@@ -11,7 +11,7 @@ public static class SpecBuilder
 {
     private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static RuntimeSpec Build(ContainerImage image, ContainerOptions options, ContainerPaths paths, string hostname)
+    public static RuntimeSpec Build(ContainerImage image, ContainerOptions options, ContainerSecurity security, ContainerPaths paths, string hostname)
     {
         var args = Arguments(image.Defaults, options);
         var (uid, gid, userName) = ParseUser(options.User ?? image.Defaults.User);
@@ -23,7 +23,7 @@ public static class SpecBuilder
         };
         if (userName is not null)
             annotations[SpecAnnotations.UserName] = userName;
-        var capabilities = Capabilities.DockerDefault.ToList();
+        var capabilities = security.Capabilities.ToList();
         return new RuntimeSpec
         {
             Process = new SpecProcess
@@ -34,20 +34,23 @@ public static class SpecBuilder
                 User = new SpecUser { Uid = uid, Gid = gid },
                 Capabilities = new SpecCapabilities
                 {
-                    Bounding = capabilities, Effective = capabilities, Permitted = capabilities, Inheritable = capabilities,
+                    // No inheritable set, as Docker since CVE-2022-24769: file capabilities cannot revive what was dropped.
+                    Bounding = capabilities, Effective = capabilities, Permitted = capabilities,
                 },
-                NoNewPrivileges = true,
+                NoNewPrivileges = security.NoNewPrivileges,
+                Rlimits = security.Ulimits.Select(u => new SpecRlimit { Type = u.OciType, Soft = u.Soft, Hard = u.Hard }).ToList(),
             },
-            Root = new SpecRoot { Path = paths.Rootfs },
+            Root = new SpecRoot { Path = paths.Rootfs, Readonly = options.ReadOnly },
             Hostname = hostname,
-            Mounts = DefaultMounts(paths),
+            Mounts = DefaultMounts(paths, security.Privileged),
             Linux = new SpecLinux
             {
                 Namespaces = new[] { "pid", "network", "ipc", "uts", "mount", "cgroup" }
                     .Where(t => t != "network" || options.Network?.SharesHostNetwork != true)
                     .Select(t => new SpecNamespace(t)).ToList(),
-                MaskedPaths = DefaultPaths.Masked.ToList(),
-                ReadonlyPaths = DefaultPaths.ReadOnly.ToList(),
+                // Privileged: /proc and /sys as the host has them, as docker run --privileged.
+                MaskedPaths = security.Privileged ? [] : DefaultPaths.Masked.ToList(),
+                ReadonlyPaths = security.Privileged ? [] : DefaultPaths.ReadOnly.ToList(),
                 CgroupsPath = "containertools/" + paths.Id,
             },
             Annotations = annotations,
@@ -108,14 +111,14 @@ public static class SpecBuilder
         return (0, 0, user);
     }
 
-    private static List<SpecMount> DefaultMounts(ContainerPaths paths) =>
+    private static List<SpecMount> DefaultMounts(ContainerPaths paths, bool privileged) =>
     [
         new() { Destination = "/proc", Type = "proc", Source = "proc", Options = ["nosuid", "noexec", "nodev"] },
         new() { Destination = "/dev", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "strictatime", "mode=755", "size=65536k"] },
         new() { Destination = "/dev/pts", Type = "devpts", Source = "devpts", Options = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"] },
         new() { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
         new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] },
-        new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", "ro"] },
+        new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", privileged ? "rw" : "ro"] },
         new() { Destination = "/etc/hostname", Type = "bind", Source = paths.Hostname, Options = ["bind", "rprivate"] },
         new() { Destination = "/etc/hosts", Type = "bind", Source = paths.Hosts, Options = ["bind", "rprivate"] },
         new() { Destination = "/etc/resolv.conf", Type = "bind", Source = paths.ResolvConf, Options = ["bind", "rprivate"] },

@@ -77,6 +77,32 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [Parameter]
     public string[]? NetworkAlias { get; set; }
 
+    /// <summary>Capabilities to add to Docker's default set (ALL for every one), as docker run --cap-add.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(CapabilityCompleter))]
+    public string[]? CapabilityAdd { get; set; }
+
+    /// <summary>Capabilities to remove from the set (ALL for every one), as docker run --cap-drop.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(CapabilityCompleter))]
+    public string[]? CapabilityDrop { get; set; }
+
+    [Parameter]
+    public SwitchParameter Privileged { get; set; }
+
+    /// <summary>seccomp=unconfined, seccomp=&lt;profile.json&gt;, no-new-privileges[=true|false], as docker run --security-opt.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(SecurityOptionCompleter))]
+    public string[]? SecurityOption { get; set; }
+
+    /// <summary>Resource limits as name=soft[:hard], e.g. nofile=1024:2048, as docker run --ulimit.</summary>
+    [Parameter]
+    public string[]? Ulimit { get; set; }
+
+    /// <summary>Mounts the container's root file system read-only.</summary>
+    [Parameter]
+    public SwitchParameter ReadOnly { get; set; }
+
     protected LimitParameters Limits { get; } = new();
 
     public object GetDynamicParameters() => Limits;
@@ -98,6 +124,12 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         Labels = Strings(Label),
         Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
         Limits = Limits.ToLimits(),
+        CapabilityAdd = CapabilityAdd,
+        CapabilityDrop = CapabilityDrop,
+        Privileged = Privileged,
+        SecurityOptions = SecurityOption?.Select(WithFullProfilePath).ToList(),
+        Ulimits = Ulimit,
+        ReadOnly = ReadOnly,
     });
 
     /// <summary>The image's id, pulled first when the policy asks for it.</summary>
@@ -113,6 +145,18 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
         unpack.Complete();
         return image.Id;
+    }
+
+    /// <summary>A seccomp profile path is relative to the PowerShell location, which the process's directory is not.</summary>
+    private string WithFullProfilePath(string option)
+    {
+        int separator = option.IndexOfAny(['=', ':']);
+        if (separator < 0 || !option[..separator].Trim().Equals("seccomp", StringComparison.OrdinalIgnoreCase))
+            return option;
+        string value = option[(separator + 1)..].Trim();
+        return value.Length == 0 || value.Equals("unconfined", StringComparison.OrdinalIgnoreCase)
+            ? option
+            : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
     }
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
