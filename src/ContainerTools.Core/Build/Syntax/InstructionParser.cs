@@ -34,8 +34,8 @@ public sealed partial class InstructionParser
         {
             "FROM" => line.From(),
             "RUN" => line.Run(),
-            "CMD" => new CmdInstruction(line.Number, text, line.Command(allowEmpty: true)),
-            "ENTRYPOINT" => new EntrypointInstruction(line.Number, text, line.Command(allowEmpty: true)),
+            "CMD" => new CmdInstruction(line.Number, text, line.WithoutFlags().Command(allowEmpty: true)),
+            "ENTRYPOINT" => new EntrypointInstruction(line.Number, text, line.WithoutFlags().Command(allowEmpty: true)),
             "SHELL" => line.Shell(),
             "ENV" => new EnvInstruction(line.Number, text, line.Pairs()),
             "LABEL" => new LabelInstruction(line.Number, text, line.Pairs()),
@@ -113,9 +113,15 @@ public sealed partial class InstructionParser
             return new RunInstruction(Number, _original, command, network);
         }
 
-        public CommandLine Command(bool allowEmpty)
+        /// <summary>Rejects any flag, for the instructions that take none.</summary>
+        public Line WithoutFlags()
         {
             Flags(NoFlags);
+            return this;
+        }
+
+        public CommandLine Command(bool allowEmpty)
+        {
             IReadOnlyList<string>? exec = Json(Arguments);
             if (exec is not null)
             {
