@@ -8,8 +8,17 @@
     Description          = 'Runs and manages Linux containers natively from PowerShell: its own isolation core (namespaces, cgroups, overlay root), OCI images, registries, networks and builds, with no Docker or Podman underneath.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
-    CmdletsToExport      = @()
+    FormatsToProcess     = @(
+        'formats/ContainerTools.Image.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Import-ContainerImage'
+        'Get-ContainerImage'
+        'Get-ContainerImageHistory'
+        'Add-ContainerImageTag'
+        'Remove-ContainerImage'
+        'Export-ContainerImage'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

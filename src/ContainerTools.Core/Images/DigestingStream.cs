@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+
+namespace ContainerTools.Core.Images;
+
+/// <summary>A read-only pass-through that hashes and counts what is read, so content is verified while it streams.</summary>
+public sealed class DigestingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly bool _leaveOpen;
+
+    public DigestingStream(Stream inner, bool leaveOpen = false)
+    {
+        _inner = inner;
+        _leaveOpen = leaveOpen;
+    }
+
+    public long BytesRead { get; private set; }
+
+    /// <summary>The digest of everything read so far.</summary>
+    public string Digest => Images.Digest.FromHash(_hash.GetCurrentHash());
+
+    /// <summary>Reads what is left (a tar reader stops at the end marker; the digest covers the whole stream).</summary>
+    public void Drain()
+    {
+        byte[] buffer = new byte[81920];
+        while (Read(buffer, 0, buffer.Length) > 0)
+        {
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = _inner.Read(buffer);
+        _hash.AppendData(buffer[..n]);
+        BytesRead += n;
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            if (!_leaveOpen)
+                _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

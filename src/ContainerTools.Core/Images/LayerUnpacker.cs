@@ -1,0 +1,368 @@
+using System.Formats.Tar;
+using System.Text;
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace ContainerTools.Core.Images;
+
+/// <summary>
+/// Applies one layer tar to an empty directory the way overlayfs reads it: ".wh.name" becomes a 0/0 character
+/// device, ".wh..wh..opq" the opaque xattr on its directory; modes, owners, times, xattrs, hard links, symlinks
+/// and device nodes are kept. Every path is resolved beneath the directory; an entry that tries to leave it
+/// (absolute or ".." names, writing through a symlink to outside, a hard link to outside, a whiteout of "..")
+/// is refused with a SecurityError.
+/// </summary>
+public sealed class LayerUnpacker : IDisposable
+{
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueMarker = ".wh..wh..opq";
+    private const int O_DIR_PATH = Linux.O_PATH | Linux.O_DIRECTORY;
+
+    private readonly RootedPath _root;
+    private readonly string _layer;
+    private readonly List<(string Parent, string Name, DateTimeOffset Time)> _directoryTimes = [];
+    private string? _cachedParent;
+    private SafeFileHandle? _cachedParentHandle;
+
+    private LayerUnpacker(string directory, string layer)
+    {
+        _root = RootedPath.Open(directory);
+        _layer = layer;
+    }
+
+    /// <summary>The sum of the regular files' sizes written.</summary>
+    public long Size { get; private set; }
+
+    /// <summary>Unpacks the uncompressed tar <paramref name="tar"/> into <paramref name="directory"/> (which exists); returns the content size.</summary>
+    public static long Unpack(Stream tar, string directory, string layer)
+    {
+        using var unpacker = new LayerUnpacker(directory, layer);
+        try
+        {
+            unpacker.ApplyAll(tar);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
+                                      || e is ArgumentException && e.Source == "System.Formats.Tar")
+        {
+            throw new EngineException("CorruptLayer", ErrorKind.InvalidData, layer, $"Layer {layer} is not a readable tar archive: {e.Message}", e);
+        }
+        return unpacker.Size;
+    }
+
+    private void ApplyAll(Stream tar)
+    {
+        using var reader = new TarReader(tar, leaveOpen: true);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
+        {
+            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                continue;
+            Apply(entry);
+        }
+        foreach (var (parent, name, time) in _directoryTimes)
+        {
+            using var handle = _root.OpenBeneath(parent, O_DIR_PATH);
+            SetTime(Fd(handle), name, time);
+        }
+    }
+
+    private void Apply(TarEntry entry)
+    {
+        string path = EntryPath(entry.Name, entry.Name, "name");
+        if (path.Length == 0)
+            return; // the layer root itself: its directory is ours
+        int slash = path.LastIndexOf('/');
+        string parentPath = slash < 0 ? "" : path[..slash];
+        string name = path[(slash + 1)..];
+
+        if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            ApplyWhiteout(parentPath, name, entry);
+            return;
+        }
+        int parent = Parent(parentPath, entry);
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                MakeDirectory(parent, path, name, entry);
+                _directoryTimes.Add((parentPath, name, entry.ModificationTime));
+                break;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                Replace(parent, path, name);
+                WriteFile(parent, name, entry);
+                SetTime(parent, name, entry.ModificationTime);
+                break;
+            case TarEntryType.SymbolicLink:
+                Replace(parent, path, name);
+                Errno.Check(Linux.symlinkat(entry.LinkName, parent, name), "symlinkat", path);
+                SetOwner(parent, name, entry);
+                SetTime(parent, name, entry.ModificationTime);
+                break;
+            case TarEntryType.HardLink:
+                Link(parent, path, name, entry);
+                break;
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                Replace(parent, path, name);
+                uint type = entry.EntryType switch
+                {
+                    TarEntryType.CharacterDevice => Linux.S_IFCHR,
+                    TarEntryType.BlockDevice => Linux.S_IFBLK,
+                    _ => Linux.S_IFIFO,
+                };
+                ulong device = type == Linux.S_IFIFO ? 0 : Linux.MakeDevice((uint)((PosixTarEntry)entry).DeviceMajor, (uint)((PosixTarEntry)entry).DeviceMinor);
+                Errno.Check(Linux.mknodat(parent, name, type | Mode(entry), device), "mknodat", path);
+                SetOwner(parent, name, entry);
+                Errno.Check(Linux.fchmodat(parent, name, Mode(entry), 0), "fchmodat", path);
+                SetNodeXattrs(parent, name, entry);
+                SetTime(parent, name, entry.ModificationTime);
+                break;
+            default:
+                throw new EngineException("UnsupportedLayerEntry", ErrorKind.InvalidData, _layer,
+                    $"Layer {_layer}: entry '{entry.Name}' has a type ({entry.EntryType}) that a layer cannot hold.");
+        }
+    }
+
+    private void ApplyWhiteout(string parentPath, string name, TarEntry entry)
+    {
+        int parent = Parent(parentPath, entry);
+        if (name == OpaqueMarker)
+        {
+            using var directory = parentPath.Length == 0
+                ? _root.OpenBeneath(".", Linux.O_RDONLY | Linux.O_DIRECTORY)
+                : _root.OpenBeneath(parentPath, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW);
+            SetXattr(Fd(directory), parentPath, "trusted.overlay.opaque", "y"u8);
+            return;
+        }
+        string hidden = name[WhiteoutPrefix.Length..];
+        if (hidden is "" or "." or ".." || hidden.Contains('/'))
+            throw Escape(entry.Name, "a whiteout of '" + hidden + "'");
+        string path = parentPath.Length == 0 ? hidden : parentPath + "/" + hidden;
+        Replace(parent, path, hidden);
+        Errno.Check(Linux.mknodat(parent, hidden, Linux.S_IFCHR, 0), "mknodat", path);
+    }
+
+    private void MakeDirectory(int parent, string path, string name, TarEntry entry)
+    {
+        if (Linux.mkdirat(parent, name, 0x1ed) == -1)
+        {
+            if (Errno.Last != Errno.EEXIST)
+                throw new NativeCallException("mkdirat", path, Errno.Last);
+            int existing = Linux.openat(parent, name, Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0);
+            if (existing == -1)
+            {
+                Replace(parent, path, name); // a file or link of an earlier entry: a directory replaces it
+                Errno.Check(Linux.mkdirat(parent, name, 0x1ed), "mkdirat", path);
+            }
+            else
+            {
+                Linux.close(existing);
+            }
+        }
+        using var directory = Checked(Linux.openat(parent, name, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", path);
+        int fd = Fd(directory);
+        Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
+        Errno.Check(Linux.fchmod(fd, Mode(entry)), "fchmod", path);
+        SetXattrs(fd, path, entry);
+    }
+
+    private void WriteFile(int parent, string name, TarEntry entry)
+    {
+        var handle = Checked(Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
+        using var file = new FileStream(handle, FileAccess.Write, 0); // owns the handle from here
+        entry.DataStream?.CopyTo(file, 1 << 16);
+        file.Flush();
+        int fd = Fd(handle);
+        Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", name);
+        Errno.Check(Linux.fchmod(fd, Mode(entry)), "fchmod", name); // after chown, which clears set-id bits
+        SetXattrs(fd, name, entry);
+        Size += entry.Length;
+    }
+
+    private void Link(int parent, string path, string name, TarEntry entry)
+    {
+        string target = EntryPath(entry.LinkName, entry.Name, "hard link target");
+        int slash = target.LastIndexOf('/');
+        string targetParent = slash < 0 ? "" : target[..slash];
+        using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
+        int targetFd = targetDirectory is null ? _root.Descriptor : Fd(targetDirectory);
+        Replace(parent, path, name);
+        if (Linux.linkat(targetFd, target[(slash + 1)..], parent, name, 0) == -1)
+        {
+            if (Errno.Last == Errno.ENOENT)
+                throw new EngineException("InvalidHardLink", ErrorKind.InvalidData, _layer,
+                    $"Layer {_layer}: hard link '{entry.Name}' names '{entry.LinkName}', which the layer does not hold.");
+            throw new NativeCallException("linkat", path, Errno.Last);
+        }
+    }
+
+    /// <summary>Removes whatever an earlier entry left at <paramref name="path"/>, so the new entry replaces it.</summary>
+    private void Replace(int parent, string path, string name)
+    {
+        if (_cachedParent is not null && (_cachedParent == path || _cachedParent.StartsWith(path + "/", StringComparison.Ordinal)))
+            ForgetCachedParent();
+        if (Linux.unlinkat(parent, name, 0) == 0 || Errno.Last == Errno.ENOENT)
+            return;
+        if (Errno.Last != Errno.EISDIR)
+            throw new NativeCallException("unlinkat", path, Errno.Last);
+        // A directory: delete its tree through the parent descriptor (the magic link pins the real directory, and
+        // Directory.Delete never follows symlinks inside it).
+        Directory.Delete($"/proc/self/fd/{parent}/{name}", recursive: true);
+    }
+
+    /// <summary>The directory an entry goes into, created (0755, root-owned, as Docker does) when the layer lists it later or never.</summary>
+    private int Parent(string parentPath, TarEntry entry)
+    {
+        if (parentPath.Length == 0)
+            return _root.Descriptor;
+        if (_cachedParent == parentPath)
+            return Fd(_cachedParentHandle!);
+        ForgetCachedParent();
+        var handle = TryParent(parentPath, entry) ?? CreateParents(parentPath, entry);
+        _cachedParent = parentPath;
+        _cachedParentHandle = handle;
+        return Fd(handle);
+    }
+
+    private SafeFileHandle? TryParent(string parentPath, TarEntry entry)
+    {
+        try
+        {
+            return _root.TryOpenBeneath(parentPath, O_DIR_PATH);
+        }
+        catch (EngineException e) when (e.ErrorId == "PathEscapesRoot")
+        {
+            throw Escape(entry.Name, "a path through a link that leads outside the layer");
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.ENOTDIR)
+        {
+            throw new EngineException("InvalidLayerEntry", ErrorKind.InvalidData, _layer,
+                $"Layer {_layer}: entry '{entry.Name}' is inside '{parentPath}', which is not a directory.");
+        }
+    }
+
+    private SafeFileHandle CreateParents(string parentPath, TarEntry entry)
+    {
+        string[] parts = parentPath.Split('/');
+        SafeFileHandle? current = null;
+        try
+        {
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string prefix = string.Join('/', parts, 0, i + 1);
+                var next = TryParent(prefix, entry);
+                if (next is null)
+                {
+                    int at = current is null ? _root.Descriptor : Fd(current);
+                    if (Linux.mkdirat(at, parts[i], 0x1ed) == -1 && Errno.Last != Errno.EEXIST)
+                        throw new NativeCallException("mkdirat", prefix, Errno.Last);
+                    next = TryParent(prefix, entry) ?? throw new NativeCallException("openat2", prefix, Errno.ENOENT);
+                }
+                current?.Dispose();
+                current = next;
+            }
+            return current!;
+        }
+        catch
+        {
+            current?.Dispose();
+            throw;
+        }
+    }
+
+    private void ForgetCachedParent()
+    {
+        _cachedParentHandle?.Dispose();
+        _cachedParentHandle = null;
+        _cachedParent = null;
+    }
+
+    /// <summary>A tar name made relative and checked: absolute names and ".." components are attacks, not paths.</summary>
+    private string EntryPath(string raw, string entryName, string what)
+    {
+        if (raw.StartsWith('/'))
+            throw Escape(entryName, $"an absolute {what}");
+        var parts = new List<string>();
+        foreach (string part in raw.Split('/'))
+        {
+            if (part is "" or ".")
+                continue;
+            if (part == ".." || part.Contains('\0'))
+                throw Escape(entryName, $"a {what} with '..'");
+            parts.Add(part);
+        }
+        return string.Join('/', parts);
+    }
+
+    private EngineException Escape(string entryName, string how) =>
+        new("LayerEntryEscapesRoot", ErrorKind.SecurityError, entryName,
+            $"Layer {_layer}: entry '{entryName}' tries to leave the layer root ({how}).");
+
+    private static void SetOwner(int parent, string name, TarEntry entry) =>
+        Errno.Check(Linux.fchownat(parent, name, entry.Uid, entry.Gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
+
+    private static unsafe void SetTime(int parent, string name, DateTimeOffset time)
+    {
+        long ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var spec = new Linux.Timespec { Seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out long rest), Nanoseconds = rest * 100 };
+        if (spec.Nanoseconds < 0)
+        {
+            spec.Seconds -= 1;
+            spec.Nanoseconds += 1_000_000_000;
+        }
+        Linux.Timespec* times = stackalloc Linux.Timespec[2];
+        times[0] = spec;
+        times[1] = spec;
+        Errno.Check(Linux.utimensat(parent, name, times, Linux.AT_SYMLINK_NOFOLLOW), "utimensat", name);
+    }
+
+    /// <summary>PAX xattrs: SCHILY.xattr.* (GNU tar, Go's archive/tar) and base64 LIBARCHIVE.xattr.* (bsdtar).</summary>
+    private static IEnumerable<(string Name, byte[] Value)> Xattrs(TarEntry entry)
+    {
+        if (entry is not PaxTarEntry pax)
+            yield break;
+        foreach (var (key, value) in pax.ExtendedAttributes)
+        {
+            if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
+                yield return (key["SCHILY.xattr.".Length..], Encoding.UTF8.GetBytes(value));
+            else if (key.StartsWith("LIBARCHIVE.xattr.", StringComparison.Ordinal))
+                yield return (Uri.UnescapeDataString(key["LIBARCHIVE.xattr.".Length..]), Convert.FromBase64String(value));
+        }
+    }
+
+    private static void SetXattrs(int fd, string path, TarEntry entry)
+    {
+        foreach (var (name, value) in Xattrs(entry))
+            SetXattr(fd, path, name, value);
+    }
+
+    private static void SetNodeXattrs(int parent, string name, TarEntry entry)
+    {
+        foreach (var (xattr, value) in Xattrs(entry))
+            SetLinkXattr($"/proc/self/fd/{parent}/{name}", xattr, value);
+    }
+
+    private static unsafe void SetXattr(int fd, string path, string name, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* p = value)
+            Errno.Check(Linux.fsetxattr(fd, name, p, (nuint)value.Length, 0), "fsetxattr " + name, path);
+    }
+
+    private static unsafe void SetLinkXattr(string path, string name, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* p = value)
+            Errno.Check(Linux.lsetxattr(path, name, p, (nuint)value.Length, 0), "lsetxattr " + name, path);
+    }
+
+    private static uint Mode(TarEntry entry) => (uint)entry.Mode & 0xfff;
+
+    private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
+
+    private static SafeFileHandle Checked(int fd, string call, string path) =>
+        new(Errno.Check(fd, call, path), ownsHandle: true);
+
+    public void Dispose()
+    {
+        ForgetCachedParent();
+        _root.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using ContainerTools.Core;
+using ContainerTools.Core.Images;
+using ContainerTools.Images;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Get-ContainerImage: the store's images, one row per name, like `docker images`.</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerImage")]
+[OutputType(typeof(ContainerImageInfo))]
+public sealed class GetContainerImageCommand : ContainerToolsCmdlet
+{
+    /// <summary>Names or wildcard patterns: "busybox" (every tag of the repository), "busybox:1.36", "*box*".</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>The start of an image id (hex digits of the config digest, with or without "sha256:").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    [Parameter]
+    public SwitchParameter Dangling { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var rows = new ImageStore(Store).List().SelectMany(ContainerImageInfo.Rows).ToList();
+        if (Id is not null)
+        {
+            string prefix = Id.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) ? Id : Digest.Sha256Prefix + Id;
+            rows = rows.Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+        if (Dangling)
+            rows = rows.Where(r => r.Name is null).ToList();
+        if (Name is null)
+        {
+            WriteObject(rows, enumerateCollection: true);
+            return;
+        }
+        foreach (string pattern in Name)
+        {
+            var matches = rows.Where(Matcher(pattern)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                WriteError(ErrorRecords.From(new EngineException("ImageNotFound", ErrorKind.NotFound, pattern, $"No image '{pattern}' in the store.")));
+            WriteObject(matches, enumerateCollection: true);
+        }
+    });
+
+    /// <summary>A wildcard matches the short name, the repository or the full name; a plain name is normalised (no tag: every tag).</summary>
+    private static Func<ContainerImageInfo, bool> Matcher(string pattern)
+    {
+        if (WildcardPattern.ContainsWildcardCharacters(pattern))
+        {
+            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            return row => row.Name is not null && (wildcard.IsMatch(row.Name) || wildcard.IsMatch(row.Repository) || wildcard.IsMatch(row.FullName!));
+        }
+        var reference = ImageReference.Parse(pattern);
+        bool tagGiven = pattern.LastIndexOf(':') > pattern.LastIndexOf('/') || reference.Digest is not null;
+        return row => row.FullName is not null && (reference.Digest is not null ? row.ManifestDigest == reference.Digest && ImageReference.Parse(row.FullName).Name == reference.Name
+            : tagGiven ? row.FullName == reference.ToString()
+            : ImageReference.Parse(row.FullName).Name == reference.Name);
+    }
+}
