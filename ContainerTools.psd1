@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'formats/ContainerTools.Image.Format.ps1xml'
+        'formats/ContainerTools.Container.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -18,6 +19,16 @@
         'Add-ContainerImageTag'
         'Remove-ContainerImage'
         'Export-ContainerImage'
+        'New-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Restart-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Wait-Container'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,11 +1,61 @@
+using System.Globalization;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
+using ContainerTools.Core.Store;
+
 namespace ContainerTools.Monitor;
 
-/// <summary>ctmon: dispatches to the monitor or the container's init by its first argument.</summary>
+/// <summary>
+/// ctmon: `ctmon monitor ROOT RUNROOT ID` watches one container for its whole life;
+/// `ctmon init BUNDLE STATUSFD` is that container's init (started by the monitor, never by hand).
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: ctmon <command> ...");
+        if (args.Length == 4 && args[0] == "monitor")
+            return Monitor(new StoreLocation(args[1], args[2]), args[3]);
+        if (args.Length == 3 && args[0] == "init")
+            return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD");
         return 2;
+    }
+
+    private static int Monitor(StoreLocation store, string id)
+    {
+        // Off the terminal and out of the caller's session, so closing either never ends the container.
+        Linux.setsid();
+        Linux.close_range(3, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC);
+        int devNull = Errno.Check(Linux.openat(-100, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
+        Linux.dup2(devNull, 0);
+        try
+        {
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!);
+            return monitor.Run(error => Report(error, devNull));
+        }
+        catch (Exception e)
+        {
+            Report(e.Message, devNull);
+            return 1;
+        }
+    }
+
+    /// <summary>The one line the launching cmdlet waits for; then stdout and stderr let go of its pipes.</summary>
+    private static void Report(string? error, int devNull)
+    {
+        try
+        {
+            string line = error is null ? MonitorLauncher.Running : MonitorLauncher.Failed + error.Replace("\n", "\\n", StringComparison.Ordinal);
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+        catch (IOException)
+        {
+            // The caller is gone (killed mid-start): the container runs on regardless.
+        }
+        Linux.dup2(devNull, 1);
+        Linux.dup2(devNull, 2);
     }
 }

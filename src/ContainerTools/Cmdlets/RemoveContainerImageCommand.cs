@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Images;
 using ContainerTools.Images;
 
@@ -36,7 +37,7 @@ public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
             {
                 if (!ShouldProcess(image, "Remove image"))
                     return;
-                var removal = images.Remove(image, Force);
+                var removal = images.Remove(image, Force, new ContainerStore(Store));
                 foreach (string name in removal.Untagged)
                     WriteVerbose($"Untagged: {ImageReference.Parse(name).Familiar}");
                 if (removal.DeletedId is not null)

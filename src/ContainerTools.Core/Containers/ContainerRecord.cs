@@ -1,0 +1,19 @@
+namespace ContainerTools.Core.Containers;
+
+/// <summary>
+/// What a container is (container.json): written at creation, changed only by a rename, always under the
+/// container's lock. What it is doing lives apart, in <see cref="ContainerState"/>, written by its monitor.
+/// </summary>
+public sealed record ContainerRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Image { get; init; }
+    public string? ImageId { get; init; }
+    public required DateTime Created { get; init; }
+    public required IReadOnlyList<string> Command { get; init; }
+    public required string Hostname { get; init; }
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    /// <summary>Signal number Stop-Container sends first (the image's StopSignal, else SIGTERM).</summary>
+    public int StopSignal { get; init; } = 15;
+}

@@ -1,0 +1,21 @@
+namespace ContainerTools.Core.Containers;
+
+/// <summary>
+/// A container as it is now: its record and its state, with a Running state whose monitor has died read
+/// back as Exited (exit code unknown). Reading one never spawns a process: Get-Container stays fast.
+/// </summary>
+public sealed record ContainerSnapshot(ContainerRecord Record, ContainerState State)
+{
+    public string Id => Record.Id;
+    public string Name => Record.Name;
+    public ContainerStatus Status => State.Status;
+    public bool IsRunning => State.Status == ContainerStatus.Running;
+
+    public static ContainerSnapshot Observe(ContainerRecord record, ContainerState? state)
+    {
+        state ??= new ContainerState();
+        if (state.Status == ContainerStatus.Running && state.Monitor is { IsAlive: false })
+            state = state with { Status = ContainerStatus.Exited, FinishedAt = state.FinishedAt ?? DateTime.UtcNow };
+        return new ContainerSnapshot(record, state);
+    }
+}

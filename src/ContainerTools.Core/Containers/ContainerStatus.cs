@@ -1,0 +1,9 @@
+namespace ContainerTools.Core.Containers;
+
+/// <summary>Where a container is in its life.</summary>
+public enum ContainerStatus
+{
+    Created,
+    Running,
+    Exited,
+}

@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ContainerTools.Core.Runtime;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Containers;
+
+/// <summary>
+/// The containers of a store: creating their files, finding them by id, id prefix or name, renaming, and
+/// deleting their files. Names are changed under the store-wide "containers" lock; each container's
+/// record under its own lock. Lifecycle (start, stop, remove) is <see cref="ContainerLifecycle"/>.
+/// </summary>
+public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
+{
+    private const string NamesLock = "containers";
+    /// <summary>A container directory renamed to this prefix is being deleted; listings skip it and finish the job.</summary>
+    private const string RemovingPrefix = ".removing-";
+
+    public StoreLocation Location { get; } = store;
+
+    public ContainerPaths Paths(string id) => new(Location, id);
+
+    public ContainerSnapshot Create(ContainerImage image, ContainerOptions options)
+    {
+        if (options.Name is not null)
+            ContainerNames.Validate(options.Name);
+        if (options.Hostname is { } host && (host.Length is 0 or > 64 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))))
+            throw new EngineException("InvalidHostname", ErrorKind.InvalidArgument, host, $"'{host}' is not a valid host name");
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var paths = Paths(id);
+        string hostname = options.Hostname ?? id[..12];
+        var spec = SpecBuilder.Build(image, options, paths, hostname);
+
+        using var names = FileLock.Acquire(Location, NamesLock);
+        string name = options.Name ?? ContainerNames.Generate(n => FindByName(n) is not null);
+        if (FindByName(name) is { } existing)
+            throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
+                $"the name '{name}' is already used by container {existing.Id[..12]}: remove or rename that container, or choose another name");
+        var record = new ContainerRecord
+        {
+            Id = id,
+            Name = name,
+            Image = image.Reference,
+            ImageId = image.Id,
+            Created = DateTime.UtcNow,
+            Command = spec.Process.Args,
+            Hostname = hostname,
+            Labels = options.Labels ?? new Dictionary<string, string>(),
+            StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
+        };
+        // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
+        string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
+        var staged = new ContainerPaths(Location, RemovingPrefix + id);
+        try
+        {
+            Directory.CreateDirectory(staging);
+            Directory.CreateDirectory(staged.Upper);
+            Directory.CreateDirectory(staged.Work);
+            Directory.CreateDirectory(staged.Rootfs);
+            EtcFiles.Write(staged, hostname);
+            AtomicFile.WriteAllBytes(staged.Config, spec.ToJson());
+            AtomicFile.WriteAllBytes(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
+            Directory.Move(staging, paths.Directory);
+            AtomicFile.SyncDirectory(Location.ContainersDirectory);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+            throw;
+        }
+        return ContainerSnapshot.Observe(record, null);
+    }
+
+    /// <summary>Every container, read from its files only.</summary>
+    public IReadOnlyList<ContainerSnapshot> List()
+    {
+        if (!Directory.Exists(Location.ContainersDirectory))
+            return [];
+        var result = new List<ContainerSnapshot>();
+        foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory))
+        {
+            string id = Path.GetFileName(dir);
+            if (id.StartsWith(RemovingPrefix, StringComparison.Ordinal))
+                continue;
+            if (Read(id) is { } snapshot)
+                result.Add(snapshot);
+        }
+        result.Sort((a, b) => b.Record.Created.CompareTo(a.Record.Created));
+        return result;
+    }
+
+    public ContainerSnapshot? Read(string id)
+    {
+        var paths = Paths(id);
+        var record = ReadJson(paths.Record, ContainersJsonContext.Default.ContainerRecord);
+        return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id));
+    }
+
+    public ContainerState? ReadState(string id) => ReadJson(Paths(id).State, ContainersJsonContext.Default.ContainerState);
+
+    public void WriteState(string id, ContainerState state) =>
+        AtomicFile.WriteAllBytes(Paths(id).State, JsonSerializer.SerializeToUtf8Bytes(state, ContainersJsonContext.Default.ContainerState));
+
+    /// <summary>Finds one container by full id, unique id prefix or exact name; throws NotFound otherwise.</summary>
+    public ContainerSnapshot Find(string nameOrId)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrId))
+            throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, "no container name or id was given");
+        var all = List();
+        var byName = all.FirstOrDefault(c => c.Name == nameOrId);
+        if (byName is not null)
+            return byName;
+        var byId = all.Where(c => c.Id.StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
+        return byId.Count switch
+        {
+            1 => byId[0],
+            0 => throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'"),
+            _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
+                $"'{nameOrId}' matches {byId.Count} containers: give more of the id"),
+        };
+    }
+
+    public IReadOnlyList<string> ContainersUsing(string imageId) =>
+        List().Where(c => c.Record.ImageId == imageId).Select(c => c.Name).ToList();
+
+    private ContainerSnapshot? FindByName(string name) => List().FirstOrDefault(c => c.Name == name);
+
+    public ContainerSnapshot Rename(string nameOrId, string newName)
+    {
+        ContainerNames.Validate(newName);
+        using var names = FileLock.Acquire(Location, NamesLock);
+        var container = Find(nameOrId);
+        if (container.Name == newName)
+            return container;
+        if (FindByName(newName) is { } other)
+            throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, newName,
+                $"the name '{newName}' is already used by container {other.Id[..12]}");
+        using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
+        var record = container.Record with { Name = newName };
+        AtomicFile.WriteAllBytes(Paths(container.Id).Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
+        return container with { Record = record };
+    }
+
+    /// <summary>Deletes a stopped container's files: renamed away first, so a crash midway leaves no half record.</summary>
+    public void DeleteFiles(string id)
+    {
+        var paths = Paths(id);
+        string trash = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
+        if (Directory.Exists(paths.Directory))
+        {
+            Directory.Move(paths.Directory, trash);
+            AtomicFile.SyncDirectory(Location.ContainersDirectory);
+        }
+        if (Directory.Exists(trash))
+            Directory.Delete(trash, recursive: true);
+        File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
+    }
+
+    /// <summary>Finishes deletions a killed process left behind (directories under the removing prefix).</summary>
+    public void RemoveLeftovers()
+    {
+        if (!Directory.Exists(Location.ContainersDirectory))
+            return;
+        using var names = FileLock.Acquire(Location, NamesLock);
+        foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory, RemovingPrefix + "*"))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    private static T? ReadJson<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), type);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace ContainerTools.Core.Containers;
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(ContainerState))]
+internal sealed partial class ContainersJsonContext : JsonSerializerContext;

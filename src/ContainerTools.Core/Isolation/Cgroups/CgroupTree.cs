@@ -1,0 +1,84 @@
+using ContainerTools.Core.Native;
+
+namespace ContainerTools.Core.Isolation.Cgroups;
+
+/// <summary>
+/// A group's directories in one hierarchy: made level by level (so a driver can prepare each parent) and
+/// removed leaf first, then the parents nobody else uses any more.
+/// </summary>
+internal sealed class CgroupTree(string root, string relativePath)
+{
+    private readonly IReadOnlyList<string> _levels = CgroupPath.Levels(root, relativePath);
+
+    public string Root => root;
+    public string Directory => _levels[^1];
+    public bool Exists => System.IO.Directory.Exists(Directory);
+
+    /// <summary>
+    /// Makes the missing levels; <paramref name="prepareChild"/>(parent, child) runs before each mkdir and
+    /// <paramref name="initialiseChild"/> after it. Returns the directories this call created, deepest last.
+    /// </summary>
+    public List<string> Create(Action<string, string>? prepareChild = null, Action<string, string>? initialiseChild = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var created = new List<string>();
+            try
+            {
+                string parent = root;
+                foreach (string level in _levels)
+                {
+                    prepareChild?.Invoke(parent, level);
+                    if (ControlFile.MakeDirectory(level))
+                    {
+                        created.Add(level);
+                        initialiseChild?.Invoke(parent, level);
+                    }
+                    parent = level;
+                }
+                return created;
+            }
+            catch (NativeCallException e) when (e.Errno == Errno.ENOENT && attempt < 3)
+            {
+                // Another container's Delete removed the shared parent between our mkdirs: make it again.
+                RemoveCreated(created);
+            }
+            catch
+            {
+                RemoveCreated(created);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Removes the group, then each parent left empty; a parent still in use (EBUSY) stays.</summary>
+    public void Remove()
+    {
+        RemoveLeaf();
+        for (int i = _levels.Count - 2; i >= 0; i--)
+        {
+            if (ControlFile.RemoveDirectory(_levels[i]) != 0)
+                return;
+        }
+    }
+
+    public static void RemoveCreated(List<string> created)
+    {
+        for (int i = created.Count - 1; i >= 0; i--)
+            ControlFile.RemoveDirectory(created[i]);
+    }
+
+    private void RemoveLeaf()
+    {
+        // The last exiting task can leave the group a moment after cgroup.procs reads empty.
+        for (int attempt = 0; ; attempt++)
+        {
+            int errno = ControlFile.RemoveDirectory(Directory);
+            if (errno is 0 or Errno.ENOENT)
+                return;
+            if (errno != Errno.EBUSY || attempt == 100)
+                throw new NativeCallException("rmdir", Directory, errno);
+            Thread.Sleep(10);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace ContainerTools.Core.Isolation.Cgroups;
+
+/// <summary>One container's group of processes, on every hierarchy the driver uses.</summary>
+public interface ICgroup
+{
+    string RelativePath { get; }
+
+    /// <summary>Moves a process (all its threads) into the group; its future children are born there.</summary>
+    void AddProcess(int pid);
+
+    /// <summary>Validates and applies limits live. Values left null are not touched.</summary>
+    void Update(ResourceLimits limits);
+
+    ResourceUsage ReadUsage();
+
+    /// <summary>Stops every process of the group and returns once the kernel reports them all frozen.</summary>
+    void Freeze();
+
+    void Thaw();
+
+    bool IsFrozen { get; }
+
+    IReadOnlyList<int> ProcessIds();
+
+    /// <summary>True once the kernel's OOM killer has killed a process of this group.</summary>
+    bool OomKilled { get; }
+
+    /// <summary>SIGKILLs every process of the group, frozen or not, without letting one fork away.</summary>
+    void KillAll();
+
+    /// <summary>Kills what is left, waits for the group to be empty, removes it on every hierarchy and removes
+    /// parents left empty (the shared "containertools" level). Deleting a group that is gone does nothing.</summary>
+    void Delete();
+}

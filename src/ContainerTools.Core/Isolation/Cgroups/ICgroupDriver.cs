@@ -1,0 +1,20 @@
+namespace ContainerTools.Core.Isolation.Cgroups;
+
+/// <summary>
+/// One way the kernel exposes cgroups: v1 (a hierarchy per controller) or v2 (one unified hierarchy).
+/// Paths are relative to the hierarchy roots, such as "containertools/&lt;container id&gt;".
+/// </summary>
+public interface ICgroupDriver
+{
+    /// <summary>"v1" or "v2".</summary>
+    string Version { get; }
+
+    /// <summary>
+    /// Validates <paramref name="limits"/> (an EngineException before anything is made), then creates the group
+    /// (or reuses it, when it exists) and applies them. A failure part way removes what this call created.
+    /// </summary>
+    ICgroup Create(string relativePath, ResourceLimits limits);
+
+    /// <summary>The existing group at <paramref name="relativePath"/>, or null when there is none.</summary>
+    ICgroup? Open(string relativePath);
+}

@@ -1,0 +1,71 @@
+namespace ContainerTools.Core.Isolation.Cgroups.V1;
+
+/// <summary>cgroup v1: one hierarchy per controller (or a few controllers per mount), each holding the group.</summary>
+public sealed class CgroupV1Driver : ICgroupDriver
+{
+    /// <summary>The controllers a container's group is made in: its limits, its statistics and its freezer.</summary>
+    public static readonly IReadOnlyList<string> Controllers = ["cpu", "cpuacct", "cpuset", "memory", "pids", "blkio", "freezer"];
+
+    private readonly IReadOnlyDictionary<string, string> _mounts;
+
+    /// <param name="controllerMounts">Controller name to the mount point of its hierarchy (from <see cref="CgroupMounts"/>).</param>
+    public CgroupV1Driver(IReadOnlyDictionary<string, string> controllerMounts)
+    {
+        _mounts = Controllers.Where(controllerMounts.ContainsKey).ToDictionary(c => c, c => controllerMounts[c]);
+    }
+
+    public string Version => "v1";
+
+    public IReadOnlyCollection<string> MountedControllers => _mounts.Keys.ToList();
+
+    public ICgroup Create(string relativePath, ResourceLimits limits)
+    {
+        ResourceLimitsValidator.Validate(limits);
+        var settings = CgroupV1Settings.For(limits);
+        RequireControllers(settings, relativePath);
+        var group = new CgroupV1(relativePath, _mounts);
+        var created = new List<string>();
+        try
+        {
+            foreach (var tree in group.Hierarchies)
+                created.AddRange(tree.Create(initialiseChild: CopyCpuset));
+            group.Apply(settings);
+            return group;
+        }
+        catch
+        {
+            CgroupTree.RemoveCreated(created);
+            throw;
+        }
+    }
+
+    public ICgroup? Open(string relativePath)
+    {
+        var group = new CgroupV1(relativePath, _mounts);
+        return group.Hierarchies.Any(t => t.Exists) ? group : null;
+    }
+
+    private void RequireControllers(IEnumerable<CgroupSetting> settings, string relativePath)
+    {
+        foreach (string controller in settings.Select(s => s.Controller).Distinct())
+        {
+            if (!_mounts.ContainsKey(controller))
+                throw new EngineException("CgroupControllerUnavailable", ErrorKind.ResourceUnavailable, relativePath,
+                    $"No cgroup v1 hierarchy has the {controller} controller mounted, so its limits cannot be applied.");
+        }
+    }
+
+    /// <summary>
+    /// A new cpuset group starts with no CPUs and no memory nodes; it gets its parent's, or no task could join
+    /// it. Only the cpuset hierarchy has these files.
+    /// </summary>
+    private static void CopyCpuset(string parent, string child)
+    {
+        foreach (string file in new[] { "cpuset.cpus", "cpuset.mems" })
+        {
+            string own = Path.Combine(child, file);
+            if (File.Exists(own) && ControlFile.Read(own).Length == 0)
+                ControlFile.Write(own, ControlFile.Read(Path.Combine(parent, file)));
+        }
+    }
+}

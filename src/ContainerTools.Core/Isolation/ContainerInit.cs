@@ -1,0 +1,104 @@
+using System.Text;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Core.Isolation;
+
+/// <summary>
+/// The container's init (run by `ctmon init` as PID 1 of the new namespaces): waits to be released by its
+/// monitor, builds the root, drops privileges and execs the command. Each step is its own small class so
+/// exec and the OCI runtime front end can reuse them. A failure is written on the status pipe.
+/// </summary>
+public static class ContainerInit
+{
+    public static int Run(string bundle, int statusFd)
+    {
+        Linux.fcntl(statusFd, Linux.F_SETFD, Linux.FD_CLOEXEC);
+        // Die with the monitor: a container nobody watches would be a leak nobody can see.
+        Linux.prctl(Linux.PR_SET_PDEATHSIG, 9, 0, 0, 0);
+        try
+        {
+            var spec = RuntimeSpec.Load(Path.Combine(bundle, "config.json"));
+            if (!WaitForRelease())
+                return 1;
+            Setup(spec);
+            ProcessExec.Exec(spec.Process.Args, spec.Process.Env);
+            return 127;
+        }
+        catch (ExecFailedException e)
+        {
+            Report(statusFd, e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e)
+        {
+            Report(statusFd, e.Message);
+            return 127;
+        }
+    }
+
+    /// <summary>Everything between release and execve, in the order the kernel requires.</summary>
+    public static void Setup(RuntimeSpec spec)
+    {
+        // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
+        Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
+        RootfsMounts.MakePrivate();
+        RootfsMounts.MountOverlay(spec);
+        int root = Errno.Check(Linux.openat(-100, spec.Root.Path, Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", spec.Root.Path);
+        try
+        {
+            RootfsMounts.Apply(root, spec.Mounts);
+            Devices.Create(root);
+        }
+        finally
+        {
+            Linux.close(root);
+        }
+        Loopback.Up();
+        RootPivot.Enter(spec.Root.Path);
+        PathMasks.Mask(spec.Linux.MaskedPaths);
+        PathMasks.MakeReadOnly(spec.Linux.ReadonlyPaths);
+        if (spec.Root.Readonly)
+            Errno.Check(Linux.mount(null, "/", null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY, null), "mount", "/ (read-only)");
+        if (spec.Hostname is { } hostname)
+            Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
+        var user = UserSwitch.Resolve(spec);
+        EnterWorkingDirectory(spec.Process.Cwd);
+        if (spec.Process.Capabilities is { } capabilities)
+            CapabilitySet.DropBounding(capabilities);
+        user.Apply();
+        if (spec.Process.Capabilities is { } kept)
+            CapabilitySet.Set(kept);
+        if (spec.Process.NoNewPrivileges)
+            Errno.Check(Linux.prctl(Linux.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+        // Seam for the security colleague: the seccomp filter loads here, last before execve.
+    }
+
+    /// <summary>Docker creates a missing working directory; we are inside the container's root already.</summary>
+    private static void EnterWorkingDirectory(string cwd)
+    {
+        Directory.CreateDirectory(cwd);
+        Errno.Check(Linux.chdir(cwd), "chdir", cwd);
+    }
+
+    /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>
+    private static unsafe bool WaitForRelease()
+    {
+        byte go;
+        nint read;
+        do
+            read = Linux.read(0, &go, 1);
+        while (read < 0 && Errno.Last == Errno.EINTR);
+        int devNull = Errno.Check(Linux.openat(-100, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
+        Errno.Check(Linux.dup2(devNull, 0), "dup2", "/dev/null");
+        Linux.close(devNull);
+        return read == 1;
+    }
+
+    private static unsafe void Report(int fd, string message)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(message);
+        fixed (byte* p = bytes)
+            Linux.write(fd, p, (nuint)bytes.Length);
+    }
+}

@@ -1,0 +1,47 @@
+using ContainerTools.Core.Native;
+
+namespace ContainerTools.Core.Isolation;
+
+/// <summary>The minimal /dev a container gets: a few character devices and the usual links, nothing of the host's.</summary>
+public static class Devices
+{
+    private static readonly (string Name, uint Major, uint Minor)[] Nodes =
+    [
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+    ];
+
+    private static readonly (string Name, string Target)[] Links =
+    [
+        ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx"), ("core", "/proc/kcore"),
+    ];
+
+    /// <summary>Creates them in the container's /dev (a fresh tmpfs), resolved inside the root.</summary>
+    public static void Create(int rootFd)
+    {
+        int devPath = RootPath.OpenDirectory(rootFd, "/dev");
+        int dev = Errno.Check(Linux.openat(-100, RootPath.Magic(devPath), Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", "/dev");
+        Linux.close(devPath);
+        try
+        {
+            foreach (var (name, major, minor) in Nodes)
+            {
+                if (Linux.mknodat(dev, name, Linux.S_IFCHR | 0x1B6 /* 0666 */, Linux.MakeDevice(major, minor)) < 0 && Errno.Last != Errno.EEXIST)
+                    throw new NativeCallException("mknodat", "/dev/" + name, Errno.Last);
+                // mknod obeys the umask: set the mode the container expects.
+                using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(
+                    Errno.Check(Linux.openat(dev, name, Linux.O_PATH | Linux.O_CLOEXEC, 0), "openat", "/dev/" + name), ownsHandle: true);
+                File.SetUnixFileMode(RootPath.Magic((int)handle.DangerousGetHandle()), (UnixFileMode)0x1B6);
+            }
+            foreach (var (name, target) in Links)
+            {
+                if (Linux.symlinkat(target, dev, name) < 0 && Errno.Last != Errno.EEXIST)
+                    throw new NativeCallException("symlinkat", "/dev/" + name, Errno.Last);
+            }
+        }
+        finally
+        {
+            Linux.close(dev);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+
+namespace ContainerTools.Core.Native;
+
+/// <summary>Processes: pidfds, signals, credentials, capabilities, prctl, exec, descriptors.</summary>
+public static partial class Linux
+{
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int PR_SET_KEEPCAPS = 8;
+    public const int PR_CAPBSET_DROP = 24;
+    public const int PR_SET_NO_NEW_PRIVS = 38;
+    public const int PR_GET_NO_NEW_PRIVS = 39;
+    public const uint CLOSE_RANGE_CLOEXEC = 4;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
+    public const short POLLIN = 1;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close_range(uint first, uint last, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setsid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int dup2(int oldFd, int newFd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int command, int arg);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int pipe2(int* fds, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setresuid(uint ruid, uint euid, uint suid);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setresgid(uint rgid, uint egid, uint sgid);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int setgroups(nuint size, uint* groups);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int execve(byte* path, byte** argv, byte** envp);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int sigprocmask(int how, ulong* set, ulong* oldSet);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint signal(int signal, nint handler);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapHeader
+    {
+        public uint Version;
+        public int Pid;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CapData
+    {
+        public uint Effective;
+        public uint Permitted;
+        public uint Inheritable;
+    }
+
+    public const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int capset(CapHeader* header, CapData* data);
+
+    private const long SYS_pidfd_send_signal = 424;
+    private const long SYS_pidfd_open = 434;
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall4(long number, long a, long b, long c, long d);
+
+    /// <summary>A descriptor for a process that stays bound to it even if its pid is reused.</summary>
+    public static int pidfd_open(int pid) => (int)syscall4(SYS_pidfd_open, pid, 0, 0, 0);
+
+    public static int pidfd_send_signal(int pidfd, int signal) => (int)syscall4(SYS_pidfd_send_signal, pidfd, signal, 0, 0);
+}

@@ -1,0 +1,106 @@
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// Start, stop, wait for and remove containers. Each transition holds the container's lock, so two
+/// processes acting on one container take turns; different containers never wait for each other.
+/// </summary>
+public sealed class ContainerLifecycle(ContainerStore store, string monitorExecutable)
+{
+    /// <summary>How long a monitor may take to write its last state after its container ended.</summary>
+    private static readonly TimeSpan MonitorGrace = TimeSpan.FromSeconds(30);
+
+    public ContainerStore Store { get; } = store;
+
+    public ContainerSnapshot Start(string nameOrId)
+    {
+        var container = Store.Find(nameOrId);
+        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
+        container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        if (container.IsRunning)
+            return container;
+        string? error = MonitorLauncher.Launch(monitorExecutable, Store.Location, container.Id);
+        if (error is not null)
+            throw new EngineException("ContainerStartFailed", ErrorKind.InvalidOperation, container.Name,
+                $"container {container.Name} did not start: {error}");
+        return Store.Read(container.Id) ?? throw NotFound(nameOrId);
+    }
+
+    /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL; returns once its monitor recorded the end.</summary>
+    public ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal = null)
+    {
+        var container = Store.Find(nameOrId);
+        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
+        return StopLocked(container.Id, timeout, signal ?? container.Record.StopSignal);
+    }
+
+    /// <summary>Sends one signal to the container's PID 1 and returns at once.</summary>
+    public ContainerSnapshot Kill(string nameOrId, int signal)
+    {
+        var container = Store.Find(nameOrId);
+        using var init = PidFd.Open(container.IsRunning ? container.State.Init : null)
+            ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
+        init.Signal(signal);
+        return container;
+    }
+
+    public ContainerSnapshot Restart(string nameOrId, TimeSpan timeout)
+    {
+        var container = Stop(nameOrId, timeout);
+        return Start(container.Id);
+    }
+
+    /// <summary>Waits until the container is not running (or the timeout passes) and returns it as it is then.</summary>
+    public ContainerSnapshot Wait(string nameOrId, TimeSpan? timeout, CancellationToken cancel = default)
+    {
+        var container = Store.Find(nameOrId);
+        using (var monitor = PidFd.Open(container.IsRunning ? container.State.Monitor : null))
+        {
+            if (monitor is not null && !monitor.WaitForExit(timeout, cancel))
+                throw new EngineException("WaitTimedOut", ErrorKind.ResourceBusy, container.Name,
+                    $"container {container.Name} was still running after {timeout!.Value.TotalSeconds:0.###} s");
+        }
+        return Store.Read(container.Id) ?? throw NotFound(nameOrId);
+    }
+
+    /// <summary>Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first.</summary>
+    public void Remove(string nameOrId, bool force)
+    {
+        var container = Store.Find(nameOrId);
+        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
+        container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        if (container.IsRunning)
+        {
+            if (!force)
+                throw new EngineException("ContainerRunning", ErrorKind.ResourceBusy, container.Name,
+                    $"container {container.Name} is running: stop it first or use -Force");
+            StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
+        }
+        // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
+        Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
+        Store.DeleteFiles(container.Id);
+    }
+
+    private ContainerSnapshot StopLocked(string id, TimeSpan timeout, int signal)
+    {
+        var container = Store.Read(id) ?? throw NotFound(id);
+        if (!container.IsRunning)
+            return container;
+        using var monitor = PidFd.Open(container.State.Monitor);
+        using (var init = PidFd.Open(container.State.Init))
+        {
+            if (init is not null && init.Signal(signal) && signal != Signals.SIGKILL && !init.WaitForExit(timeout))
+                init.Signal(Signals.SIGKILL);
+        }
+        // The container's end is recorded by its monitor; wait for that, not for a guess.
+        if (monitor is not null && !monitor.WaitForExit(MonitorGrace))
+            throw new TimeoutException($"the monitor of container {container.Name} did not record its end within {MonitorGrace.TotalSeconds} s");
+        return Store.Read(id) ?? throw NotFound(id);
+    }
+
+    private static EngineException NotFound(string nameOrId) =>
+        new("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Native;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// The per-container monitor (run by `ctmon monitor`): starts the init in new namespaces and holds it,
+/// places it (cgroup, network), releases it, learns whether its command started, reports that once, then
+/// copies its output into ctr.log, reaps it and records how it ended. Runs detached from any terminal.
+/// </summary>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable)
+{
+    private readonly ContainerPaths _paths = store.Paths(id);
+
+    /// <summary>Runs the container to its end. <paramref name="report"/> is called once: null when it runs, else the start error.</summary>
+    public int Run(Action<string?> report)
+    {
+        // Signal handling must exist before the namespaced thread starts the init; SIGHUP must not end us.
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
+        var self = ProcessIdentity.Of(Environment.ProcessId);
+        var startedAt = DateTime.UtcNow;
+        InitProcess init;
+        int statusRead;
+        using var log = new ContainerLog(_paths.Log);
+        try
+        {
+            RuntimeSpec.Load(_paths.Config);
+            (statusRead, int statusWrite) = StatusPipe();
+            var start = new ProcessStartInfo(initExecutable) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            try
+            {
+                init = InitProcess.Start(start);
+            }
+            finally
+            {
+                Linux.close(statusWrite);
+            }
+        }
+        catch (Exception e) when (e is IOException or EngineException)
+        {
+            Finish(new ContainerState { Status = ContainerStatus.Exited, StartedAt = startedAt, FinishedAt = DateTime.UtcNow, ExitCode = 127, Error = e.Message }, report, e.Message);
+            return 1;
+        }
+
+        var stdout = new Thread(() => log.Pump(init.Process.StandardOutput.BaseStream, LogEntry.Stdout)) { Name = "stdout" };
+        var stderr = new Thread(() => log.Pump(init.Process.StandardError.BaseStream, LogEntry.Stderr)) { Name = "stderr" };
+        stdout.Start();
+        stderr.Start();
+
+        // While the init waits: its cgroup (limits apply before the command runs), then networks
+        // (the seam for CNI ADD on /proc/<pid>/ns/net goes here).
+        ICgroup? cgroup = null;
+        string? error = null;
+        try
+        {
+            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), ResourceLimits.None);
+            cgroup.AddProcess(init.Process.Id);
+            Release(init.Process);
+        }
+        catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+        {
+            error = "cannot place the container in its cgroup: " + e.Message;
+            init.Process.Kill();
+        }
+        error ??= ReadStatus(statusRead);
+        var initIdentity = ProcessIdentity.Of(init.Process.Id);
+        if (error is null)
+        {
+            store.WriteState(id, new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt });
+            report(null);
+        }
+
+        int exitCode = init.Exited.GetAwaiter().GetResult();
+        stdout.Join();
+        stderr.Join();
+        bool oomKilled = cgroup?.OomKilled ?? false;
+        cgroup?.Delete();
+        var ended = new ContainerState
+        {
+            Status = ContainerStatus.Exited,
+            StartedAt = startedAt,
+            FinishedAt = DateTime.UtcNow,
+            ExitCode = exitCode,
+            OomKilled = oomKilled,
+            Error = error,
+        };
+        if (error is null)
+            store.WriteState(id, ended);
+        else
+            Finish(ended, report, error);
+        return 0;
+    }
+
+    private void Finish(ContainerState state, Action<string?> report, string error)
+    {
+        store.WriteState(id, state);
+        report(error);
+    }
+
+    /// <summary>One byte on the init's stdin lets it go on; it then takes /dev/null as stdin.</summary>
+    private static void Release(Process init)
+    {
+        try
+        {
+            init.StandardInput.Write('1');
+            init.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The init died before it was released; its exit code tells the rest.
+        }
+    }
+
+    /// <summary>
+    /// A pipe whose write end the init inherits (it is the one descriptor not close-on-exec) and marks
+    /// close-on-exec itself: EOF with no bytes means its execve succeeded; bytes are the start error.
+    /// </summary>
+    private static unsafe (int Read, int Write) StatusPipe()
+    {
+        int* fds = stackalloc int[2];
+        Errno.Check(Linux.pipe2(fds, Linux.O_CLOEXEC), "pipe2");
+        Errno.Check(Linux.fcntl(fds[1], Linux.F_SETFD, 0), "fcntl", "status pipe");
+        return (fds[0], fds[1]);
+    }
+
+    private static unsafe string? ReadStatus(int fd)
+    {
+        var message = new List<byte>();
+        byte* buffer = stackalloc byte[512];
+        try
+        {
+            while (true)
+            {
+                nint read = Linux.read(fd, buffer, 512);
+                if (read < 0 && Errno.Last == Errno.EINTR)
+                    continue;
+                if (read <= 0)
+                    break;
+                for (int i = 0; i < read; i++)
+                    message.Add(buffer[i]);
+            }
+        }
+        finally
+        {
+            Linux.close(fd);
+        }
+        return message.Count == 0 ? null : Encoding.UTF8.GetString(message.ToArray());
+    }
+}

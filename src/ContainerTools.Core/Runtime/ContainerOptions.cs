@@ -1,0 +1,39 @@
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>What the user asked for when creating a container; null means "what the image says".</summary>
+public sealed record ContainerOptions
+{
+    public string? Name { get; init; }
+    public IReadOnlyList<string>? Command { get; init; }
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+    public string? WorkingDirectory { get; init; }
+    public string? User { get; init; }
+    public string? Hostname { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+}
+
+/// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>
+public sealed record ContainerImage(string Reference, string? Id, ImageDefaults Defaults, IReadOnlyList<string> LayerDirectories)
+{
+    /// <summary>An image of the store, by name or id (NotFound when it has none such).</summary>
+    public static ContainerImage FromStore(Images.ImageStore images, string nameOrId)
+    {
+        var image = images.Resolve(nameOrId);
+        var config = image.Config;
+        var defaults = new ImageDefaults
+        {
+            Env = config.Env,
+            Entrypoint = config.Entrypoint,
+            Cmd = config.Cmd,
+            WorkingDir = config.WorkingDir,
+            User = config.User,
+            StopSignal = config.StopSignal,
+        };
+        // Shown as the user named it (busybox:latest), or by short id when it was named by id.
+        string reference = Images.ImageReference.TryParse(nameOrId, out var named) && image.Names.Contains(named.ToString())
+            ? named.Familiar
+            : image.ShortId;
+        return new ContainerImage(reference, image.Id, defaults, image.Layers.Select(l => images.LayerDirectory(l.ChainId)).ToList());
+    }
+}

@@ -1,0 +1,12 @@
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>What an image says about how to run it (the OCI image config's process fields).</summary>
+public sealed record ImageDefaults
+{
+    public IReadOnlyList<string> Env { get; init; } = [];
+    public IReadOnlyList<string> Entrypoint { get; init; } = [];
+    public IReadOnlyList<string> Cmd { get; init; } = [];
+    public string? WorkingDir { get; init; }
+    public string? User { get; init; }
+    public string? StopSignal { get; init; }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using ContainerTools.Core.Native;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// Starts the container's init (`ctmon init`) in new namespaces: a dedicated thread unshares them and then
+/// starts the child, so the child is PID 1 of its own PID namespace while the rest of this process is
+/// untouched. The thread then waits for the child: it must outlive it, because the init's parent-death
+/// signal is tied to the thread that created it. Signal handling must be initialised before (see DESIGN).
+/// </summary>
+public sealed class InitProcess
+{
+    public const int Namespaces = Linux.CLONE_NEWNS | Linux.CLONE_NEWUTS | Linux.CLONE_NEWIPC | Linux.CLONE_NEWNET | Linux.CLONE_NEWPID;
+
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private InitProcess(Process process) => Process = process;
+
+    /// <summary>The init, its stdin (the release channel) and stdout/stderr (the container's output) redirected.</summary>
+    public Process Process { get; }
+
+    /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces)
+    {
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var started = new TaskCompletionSource<InitProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => Run(start, namespaces, started)) { IsBackground = true, Name = "container init" };
+        thread.Start();
+        return started.Task.GetAwaiter().GetResult();
+    }
+
+    private static unsafe void Run(ProcessStartInfo start, int namespaces, TaskCompletionSource<InitProcess> started)
+    {
+        InitProcess init;
+        try
+        {
+            int ownPidNamespace = Errno.Check(Linux.openat(-100, "/proc/thread-self/ns/pid", Linux.O_CLOEXEC, 0), "open", "/proc/thread-self/ns/pid");
+            try
+            {
+                Errno.Check(Linux.unshare(namespaces), "unshare");
+                try
+                {
+                    init = new InitProcess(Process.Start(start)!);
+                }
+                finally
+                {
+                    // After unshare(CLONE_NEWPID) this thread could not create threads; go back at once.
+                    Errno.Check(Linux.setns(ownPidNamespace, Linux.CLONE_NEWPID), "setns", "pid");
+                }
+            }
+            finally
+            {
+                Linux.close(ownPidNamespace);
+            }
+        }
+        catch (Exception e)
+        {
+            started.SetException(e);
+            return;
+        }
+        started.SetResult(init);
+        init.Process.WaitForExit();
+        init._exited.SetResult(init.Process.ExitCode);
+    }
+}

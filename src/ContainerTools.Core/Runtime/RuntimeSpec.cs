@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// The OCI runtime configuration (config.json), the contract between the engine and the init: the subset
+/// of the OCI runtime spec this engine honours, with the spec's own names, so an OCI bundle reads as is.
+/// </summary>
+public sealed record RuntimeSpec
+{
+    public string OciVersion { get; init; } = "1.2.0";
+    public required SpecProcess Process { get; init; }
+    public required SpecRoot Root { get; init; }
+    public string? Hostname { get; init; }
+    public List<SpecMount> Mounts { get; init; } = [];
+    public SpecLinux Linux { get; init; } = new();
+    public Dictionary<string, string> Annotations { get; init; } = [];
+
+    public static RuntimeSpec Load(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeJsonContext.Default.RuntimeSpec)
+        ?? throw new EngineException("InvalidRuntimeConfig", ErrorKind.InvalidData, path, $"{path} holds no runtime configuration");
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RuntimeJsonContext.Default.RuntimeSpec);
+}
+
+public sealed record SpecProcess
+{
+    public required List<string> Args { get; init; }
+    public List<string> Env { get; init; } = [];
+    public string Cwd { get; init; } = "/";
+    public SpecUser User { get; init; } = new();
+    public SpecCapabilities? Capabilities { get; init; }
+    public bool NoNewPrivileges { get; init; }
+}
+
+public sealed record SpecUser
+{
+    public uint Uid { get; init; }
+    public uint Gid { get; init; }
+    public List<uint>? AdditionalGids { get; init; }
+}
+
+public sealed record SpecCapabilities
+{
+    public List<string> Bounding { get; init; } = [];
+    public List<string> Effective { get; init; } = [];
+    public List<string> Inheritable { get; init; } = [];
+    public List<string> Permitted { get; init; } = [];
+    public List<string> Ambient { get; init; } = [];
+}
+
+public sealed record SpecRoot
+{
+    public required string Path { get; init; }
+    public bool Readonly { get; init; }
+}
+
+public sealed record SpecMount
+{
+    public required string Destination { get; init; }
+    public string? Type { get; init; }
+    public string? Source { get; init; }
+    public List<string> Options { get; init; } = [];
+}
+
+public sealed record SpecLinux
+{
+    public List<SpecNamespace> Namespaces { get; init; } = [];
+    public List<string> MaskedPaths { get; init; } = [];
+    public List<string> ReadonlyPaths { get; init; } = [];
+    public string? CgroupsPath { get; init; }
+}
+
+public sealed record SpecNamespace(string Type, string? Path = null);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RuntimeSpec))]
+internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

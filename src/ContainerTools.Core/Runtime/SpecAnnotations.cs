@@ -1,0 +1,15 @@
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// Engine-specific facts the OCI spec has no field for, carried as annotations so config.json stays a
+/// valid OCI configuration.
+/// </summary>
+public static class SpecAnnotations
+{
+    /// <summary>The overlay that becomes root.path: lower directories, top first, separated by ':'.</summary>
+    public const string OverlayLower = "org.containertools.overlay.lowerdir";
+    public const string OverlayUpper = "org.containertools.overlay.upperdir";
+    public const string OverlayWork = "org.containertools.overlay.workdir";
+    /// <summary>A user given by name (name[:group]): resolved by the init from the container's own /etc/passwd.</summary>
+    public const string UserName = "org.containertools.user";
+}

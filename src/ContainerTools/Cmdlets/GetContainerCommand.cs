@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using ContainerTools.Containers;
+using ContainerTools.Core;
+using ContainerTools.Core.Containers;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Get-Container: the store's containers, newest first, like `docker ps -a`. Reads records only.</summary>
+[Cmdlet(VerbsCommon.Get, "Container")]
+[OutputType(typeof(ContainerInfo))]
+public sealed class GetContainerCommand : ContainerToolsCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Full ids or id prefixes.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    [Parameter]
+    public ContainerStatus? Status { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var containers = new ContainerStore(Store).List().Where(c => Status is null || c.Status == Status).ToList();
+        if (Id is not null)
+            containers = containers.Where(c => Id.Any(id => c.Id.StartsWith(id.ToLowerInvariant(), StringComparison.Ordinal))).ToList();
+        if (Name is null)
+        {
+            WriteObject(containers.Select(c => new ContainerInfo(c)), enumerateCollection: true);
+            return;
+        }
+        foreach (string pattern in Name)
+        {
+            var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+            var matches = containers.Where(c => wildcard.IsMatch(c.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named '{pattern}'")));
+            WriteObject(matches.Select(c => new ContainerInfo(c)), enumerateCollection: true);
+        }
+    });
+}

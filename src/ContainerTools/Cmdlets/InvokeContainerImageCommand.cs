@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using ContainerTools.Containers;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>
+/// Invoke-ContainerImage: `docker run`. In the foreground the container's stdout goes to the pipeline and
+/// its stderr to the error stream, as a native command's, and $LASTEXITCODE is its exit code.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerImage")]
+[OutputType(typeof(string), typeof(ContainerInfo))]
+public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Deletes the container once it has exited.</summary>
+    [Parameter]
+    public SwitchParameter Remove { get; set; }
+
+    /// <summary>Returns the running container at once instead of its output.</summary>
+    [Parameter]
+    public SwitchParameter Detach { get; set; }
+
+    protected override void ProcessRecord() => TryTerminating(() =>
+    {
+        var container = CreateContainer();
+        try
+        {
+            container = Lifecycle.Start(container.Id);
+        }
+        catch
+        {
+            if (Remove)
+                Lifecycle.Remove(container.Id, force: true);
+            throw;
+        }
+        if (Detach)
+        {
+            WriteObject(new ContainerInfo(container));
+            return;
+        }
+        try
+        {
+            foreach (var entry in LogFollower.Read(Lifecycle.Store, container.Id, follow: true, _stopping.Token))
+            {
+                if (entry.Stream == LogEntry.Stderr)
+                    WriteError(new ErrorRecord(new RemoteException(entry.Log), "NativeCommandError", ErrorCategory.NotSpecified, entry.Log));
+                else
+                    WriteObject(entry.Log);
+            }
+            var ended = Lifecycle.Wait(container.Id, null, _stopping.Token);
+            SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C stops the container, as it would a foreground `docker run`.
+            Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            if (Remove)
+                Lifecycle.Remove(container.Id, force: true);
+        }
+    });
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected override void EndProcessing() => _stopping.Dispose();
+}

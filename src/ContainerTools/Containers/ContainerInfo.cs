@@ -1,0 +1,70 @@
+using ContainerTools.Core.Containers;
+using ContainerTools.Images;
+
+namespace ContainerTools.Containers;
+
+/// <summary>A container as the cmdlets show it (Get-Container, New-Container, ...): a snapshot, never live.</summary>
+public sealed class ContainerInfo
+{
+    internal ContainerInfo(ContainerSnapshot snapshot)
+    {
+        var record = snapshot.Record;
+        var state = snapshot.State;
+        Id = record.Id;
+        Name = record.Name;
+        Image = record.Image;
+        ImageId = record.ImageId;
+        Command = string.Join(' ', record.Command.Select(Quote));
+        Created = record.Created;
+        Status = state.Status.ToString();
+        ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null;
+        StartedAt = state.StartedAt;
+        FinishedAt = state.Status == ContainerStatus.Exited ? state.FinishedAt : null;
+        Pid = state.Status == ContainerStatus.Running ? state.Init?.Pid : null;
+        Hostname = record.Hostname;
+        Labels = record.Labels;
+        OomKilled = state.OomKilled;
+        Error = state.Error;
+    }
+
+    public string Id { get; }
+    public string ShortId => Id[..12];
+    public string Name { get; }
+    public string Image { get; }
+    public string? ImageId { get; }
+    public string Command { get; }
+    public DateTime Created { get; }
+    /// <summary>Created, Running or Exited.</summary>
+    public string Status { get; }
+    /// <summary>0-255 or 128+signal once exited; null while not exited or when it cannot be known (its monitor was killed).</summary>
+    public int? ExitCode { get; }
+    public DateTime? StartedAt { get; }
+    public DateTime? FinishedAt { get; }
+    /// <summary>The host pid of the container's PID 1 while it runs.</summary>
+    public int? Pid { get; }
+    public string Hostname { get; }
+    public IReadOnlyDictionary<string, string> Labels { get; }
+    public bool OomKilled { get; }
+    /// <summary>Why the last start failed, if it did.</summary>
+    public string? Error { get; }
+    /// <summary>Published ports (none until networks come).</summary>
+    public string Ports => "";
+
+    /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
+    public string StatusText => Status switch
+    {
+        nameof(ContainerStatus.Running) => "Up " + Since(StartedAt),
+        nameof(ContainerStatus.Exited) => $"Exited ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
+        _ => Status,
+    };
+
+    public override string ToString() => Name;
+
+    private static string Since(DateTime? time)
+    {
+        string ago = HumanReadable.Ago(time is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null);
+        return ago.EndsWith(" ago", StringComparison.Ordinal) ? ago[..^4] : ago;
+    }
+
+    private static string Quote(string arg) => arg.Length == 0 || arg.Any(char.IsWhiteSpace) ? $"\"{arg}\"" : arg;
+}
