@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ContainerTools.Core.Build.Planning;
 
 /// <summary>
@@ -8,19 +6,9 @@ namespace ContainerTools.Core.Build.Planning;
 /// </summary>
 public static class BuildPlatform
 {
-    public const string Os = "linux";
+    public const string Os = Images.HostPlatform.Os;
 
-    public static string Architecture => RuntimeInformation.OSArchitecture switch
-    {
-        System.Runtime.InteropServices.Architecture.X64 => "amd64",
-        System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
-        System.Runtime.InteropServices.Architecture.Arm => "arm",
-        System.Runtime.InteropServices.Architecture.X86 => "386",
-        System.Runtime.InteropServices.Architecture.S390x => "s390x",
-        System.Runtime.InteropServices.Architecture.Ppc64le => "ppc64le",
-        System.Runtime.InteropServices.Architecture.RiscV64 => "riscv64",
-        var other => other.ToString().ToLowerInvariant(),
-    };
+    public static string Architecture => Images.HostPlatform.Architecture;
 
     public static string Platform => $"{Os}/{Architecture}";
 
