@@ -29,6 +29,8 @@
         'Get-Container'
         'Get-ContainerLog'
         'Invoke-ContainerImage'
+        'Build-ContainerImage'
+        'ConvertTo-ContainerImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -30,7 +30,7 @@ public sealed class BuildPlanTests
             FROM build
             """);
         Assert.Equal(4, plan.Stages.Count);
-        Assert.Equal(new ImageReference("busybox:1"), plan.Stages[0].Base);
+        Assert.Equal(new ImageBase("busybox:1"), plan.Stages[0].Base);
         Assert.Equal(ScratchBase.Instance, plan.Stages[1].Base);
         Assert.Equal(new StageReference(0), plan.Stages[2].Base);
         Assert.Equal([0, 1], plan.Stages[2].DependsOn);
@@ -79,7 +79,7 @@ public sealed class BuildPlanTests
     public void AStageNameUsedBeforeItsStageIsAnImage()
     {
         var plan = Plan("FROM later\nFROM scratch AS later");
-        Assert.Equal(new ImageReference("later"), plan.Stages[0].Base);
+        Assert.Equal(new ImageBase("later"), plan.Stages[0].Base);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class BuildPlanTests
     public void PlatformArgsAreAutomaticInFromAndNeedDeclaringInAStage()
     {
         var plan = Plan("FROM img-$TARGETARCH\nENV A=[$TARGETOS]\nARG TARGETOS\nENV B=[$TARGETOS]");
-        Assert.Equal(new ImageReference("img-" + BuildPlatform.Architecture), plan.Target.Base);
+        Assert.Equal(new ImageBase("img-" + BuildPlatform.Architecture), plan.Target.Base);
         var steps = StageEvaluator.Evaluate(plan, plan.Target, ImageSettings.Empty);
         Assert.Equal("[]", steps.Final.GetEnv("A"));
         Assert.Equal("[linux]", steps.Final.GetEnv("B"));

@@ -75,6 +75,51 @@ public sealed unsafe class BuildContext : IDisposable
             Expand(parts, index + 1, Join(prefix, name), matches);
     }
 
+    /// <summary>
+    /// Every entry a COPY of <paramref name="source"/> takes, parents before children, names in order: the
+    /// source itself (a symlink source is followed, inside the context, as BuildKit does), then what is below
+    /// it, without what .dockerignore or <paramref name="excludes"/> (relative to the source) leave out.
+    /// <c>Relative</c> is the path below the source ("" for the source itself).
+    /// </summary>
+    public IEnumerable<(string Path, string Relative, ContextEntry Entry)> Walk(string source, DockerIgnore excludes) =>
+        Walk(FollowLink(source), "", excludes);
+
+    private IEnumerable<(string, string, ContextEntry)> Walk(string path, string relative, DockerIgnore excludes)
+    {
+        ContextEntry entry = Stat(path) ?? throw new FileNotFoundException($"{path} vanished from the build context");
+        bool excluded = (path != "." && Ignore.IsExcluded(path)) || (relative.Length > 0 && excludes.IsExcluded(relative));
+        if (excluded && (entry.Kind != ContextEntryKind.Directory || !(Ignore.HasExceptions || excludes.HasExceptions)))
+            yield break;
+        if (!excluded)
+            yield return (path, relative, entry);
+        if (entry.Kind != ContextEntryKind.Directory)
+            yield break;
+        foreach (string name in List(path))
+            foreach (var child in Walk(Join(path, name), relative.Length == 0 ? name : relative + "/" + name, excludes))
+                yield return child;
+    }
+
+    /// <summary>Where a symlink in the context leads, resolved inside it; other paths as they are.</summary>
+    public string FollowLink(string path)
+    {
+        if (Stat(path)?.Kind != ContextEntryKind.Symlink)
+            return path;
+        int fd = OpenInRoot(path, LibC.O_PATH);
+        try
+        {
+            string target = System.IO.Path.GetRelativePath(Directory, new FileInfo($"/proc/self/fd/{fd}").LinkTarget!);
+            return target == "." ? "." : target.Replace(System.IO.Path.DirectorySeparatorChar, '/');
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+    }
+
+    /// <summary>Opens a regular file of the context for reading.</summary>
+    public FileStream OpenRead(string path) =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(OpenInRoot(path, LibC.O_RDONLY | LibC.O_NOFOLLOW), ownsHandle: true), FileAccess.Read);
+
     /// <summary>The names in a context directory, sorted (ordinal), read through a descriptor opened inside the root.</summary>
     public IReadOnlyList<string> List(string directory)
     {

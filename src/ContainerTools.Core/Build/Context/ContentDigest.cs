@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
-using Tmds.Linux;
 
 namespace ContainerTools.Core.Build.Context;
 
@@ -21,41 +19,11 @@ public static class ContentDigest
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (string source in sources)
         {
-            string path = FollowTopLevelLink(context, source);
             Add(hash, $"source {source}\n");
-            Walk(context, hash, path, "", excludes);
+            foreach (var (path, relative, entry) in context.Walk(source, excludes))
+                Add(hash, Describe(context, path, relative, entry));
         }
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary>A source that is a symlink is copied as what it points to (inside the context), as BuildKit does.</summary>
-    private static string FollowTopLevelLink(BuildContext context, string source)
-    {
-        if (context.Stat(source)?.Kind != ContextEntryKind.Symlink)
-            return source;
-        int fd = context.OpenInRoot(source, LibC.O_PATH);
-        try
-        {
-            string target = System.IO.Path.GetRelativePath(context.Directory, new FileInfo($"/proc/self/fd/{fd}").LinkTarget!);
-            return target == "." ? "." : target.Replace(System.IO.Path.DirectorySeparatorChar, '/');
-        }
-        finally
-        {
-            LibC.close(fd);
-        }
-    }
-
-    private static void Walk(BuildContext context, IncrementalHash hash, string path, string relative, DockerIgnore excludes)
-    {
-        ContextEntry entry = context.Stat(path) ?? throw new FileNotFoundException($"{path} vanished from the build context");
-        bool excluded = (path != "." && context.Ignore.IsExcluded(path)) || (relative.Length > 0 && excludes.IsExcluded(relative));
-        if (excluded && (entry.Kind != ContextEntryKind.Directory || !(context.Ignore.HasExceptions || excludes.HasExceptions)))
-            return;
-        if (!excluded)
-            Add(hash, Describe(context, path, relative, entry));
-        if (entry.Kind == ContextEntryKind.Directory)
-            foreach (string name in context.List(path))
-                Walk(context, hash, BuildContext.Join(path, name), relative.Length == 0 ? name : relative + "/" + name, excludes);
     }
 
     private static string Describe(BuildContext context, string path, string relative, ContextEntry entry)
@@ -74,8 +42,7 @@ public static class ContentDigest
 
     private static string ContentHash(BuildContext context, string path)
     {
-        int fd = context.OpenInRoot(path, LibC.O_RDONLY | LibC.O_NOFOLLOW);
-        using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
+        using var stream = context.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 

@@ -14,7 +14,7 @@ public enum ContextEntryKind
 }
 
 /// <summary>What lstat says about a file of the build context: the facts that end up in a layer.</summary>
-public sealed record ContextEntry(ContextEntryKind Kind, uint Permissions, uint Uid, uint Gid, long Size, ulong Device)
+public sealed record ContextEntry(ContextEntryKind Kind, uint Permissions, uint Uid, uint Gid, long Size, ulong Device, DateTimeOffset Modified)
 {
     public static ContextEntry From(in stat stat)
     {
@@ -29,6 +29,7 @@ public sealed record ContextEntry(ContextEntryKind Kind, uint Permissions, uint 
             var t when t == (uint)LibC.S_IFSOCK => ContextEntryKind.Socket,
             _ => ContextEntryKind.Regular,
         };
-        return new ContextEntry(kind, mode & 0xFFF, (uint)stat.st_uid, (uint)stat.st_gid, (long)stat.st_size, (ulong)stat.st_rdev);
+        return new ContextEntry(kind, mode & 0xFFF, (uint)stat.st_uid, (uint)stat.st_gid, (long)stat.st_size, (ulong)stat.st_rdev,
+            DateTimeOffset.FromUnixTimeSeconds((long)stat.st_mtim.tv_sec));
     }
 }

@@ -109,7 +109,7 @@ public sealed class BuildPlan
         // A stage name may only refer to a stage defined above; the current one is not yet in `names`.
         return names.TryGetValue(image.ToLowerInvariant(), out int stage) && stage < index
             ? new StageReference(stage)
-            : new ImageReference(image);
+            : new ImageBase(image);
     }
 
     private static StageBase ResolveSource(Dockerfile dockerfile, Dictionary<string, string?> globals,

@@ -13,4 +13,4 @@ public sealed record ScratchBase : StageBase
 public sealed record StageReference(int Index) : StageBase;
 
 /// <summary>An image reference as written (after substitution), resolved by the image store.</summary>
-public sealed record ImageReference(string Reference) : StageBase;
+public sealed record ImageBase(string Reference) : StageBase;
