@@ -12,6 +12,7 @@ namespace ContainerTools.Core.Images;
 public sealed partial class ImageStore
 {
     private const string LockName = "images";
+    private const string IngestLockName = "images-ingest";
 
     private readonly StoreLocation _store;
     private readonly ImageIndex _index;
@@ -166,7 +167,12 @@ public sealed partial class ImageStore
             return new ImageRemoval(image.Names, null);
         }
         _index.Write(ImageIndex.WithoutImage(index, image.ManifestDigest));
-        CollectGarbage();
+        // Only this image's blobs and layers: unreferenced blobs of imports and pulls running now are not ours to take.
+        var (blobs, chains) = ReferencedBlobs();
+        foreach (string digest in new[] { image.ManifestDigest, image.Id }.Concat(image.Layers.Select(l => l.Digest)).Where(d => !blobs.Contains(d)))
+            Blobs.Delete(digest);
+        foreach (string chain in image.Layers.Select(l => l.ChainId).Where(c => !chains.Contains(c)))
+            Layers.Delete(chain);
         return new ImageRemoval(image.Names, image.Id);
     }
 
@@ -177,6 +183,32 @@ public sealed partial class ImageStore
         var referenced = ReferencedBlobs().Blobs;
         foreach (string digest in blobDigests.Where(d => !referenced.Contains(d)))
             Blobs.Delete(digest);
+    }
+
+    /// <summary>
+    /// Brackets work that puts blobs before registering them (import, pull): tidies leftovers of killed processes
+    /// first, then holds a shared lock that keeps <see cref="Tidy"/> in other processes from taking the blobs it
+    /// puts before they are referenced. Dispose when the image is registered (or the work failed).
+    /// </summary>
+    public IDisposable BeginIngest()
+    {
+        Tidy();
+        return FileLock.Acquire(_store, IngestLockName, shared: true);
+    }
+
+    /// <summary>
+    /// Deletes what killed processes left: temps always (their owner's pid is gone), and blobs and layers no image
+    /// references when no import or pull is running (none holds the ingest lock), as a kill -9 between storing a
+    /// blob and registering its image leaves them.
+    /// </summary>
+    public void Tidy()
+    {
+        RemoveStaleTemps();
+        using var idle = FileLock.TryAcquire(_store, IngestLockName);
+        if (idle is null)
+            return;
+        using var _ = FileLock.Acquire(_store, LockName);
+        CollectGarbage();
     }
 
     /// <summary>Deletes leftovers of killed processes (temp blobs, half-unpacked layers).</summary>
@@ -265,7 +297,7 @@ public sealed partial class ImageStore
     private string ReadManifestMediaType(string manifestDigest) =>
         ReadDocuments(manifestDigest).Manifest.MediaType ?? MediaTypes.OciManifest;
 
-    /// <summary>Under the lock: deletes blobs and layers no image in the index references.</summary>
+    /// <summary>Under the lock, with no ingest running: deletes blobs and layers no image in the index references.</summary>
     private void CollectGarbage()
     {
         var (blobs, chains) = ReferencedBlobs();

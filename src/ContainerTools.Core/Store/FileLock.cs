@@ -37,6 +37,27 @@ public sealed class FileLock : IDisposable
         return new FileLock(fd);
     }
 
+    /// <summary>Takes the lock only if no one holds it (LOCK_NB); null when someone does.</summary>
+    public static unsafe FileLock? TryAcquire(StoreLocation store, string name)
+    {
+        string path = System.IO.Path.Combine(store.LocksDirectory, name + ".lock");
+        Directory.CreateDirectory(store.LocksDirectory);
+        int fd;
+        fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(path + "\0"))
+            fd = Errno.Check(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180 /* 0600 */), "open", path);
+        while (Linux.flock(fd, Linux.LOCK_EX | Linux.LOCK_NB) == -1)
+        {
+            if (Errno.Last == Errno.EINTR)
+                continue;
+            int errno = Errno.Last;
+            LibC.close(fd);
+            if (errno == Errno.EAGAIN)
+                return null;
+            throw new NativeCallException("flock", path, errno);
+        }
+        return new FileLock(fd);
+    }
+
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);

@@ -5,21 +5,18 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Add-ContainerImageTag: gives an image more names, like `docker tag`.</summary>
-[Cmdlet(VerbsCommon.Add, "ContainerImageTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Add, "ContainerImageTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class AddContainerImageTagCommand : ContainerToolsCmdlet
 {
-    private const string ByName = "ByName";
-    private const string ById = "ById";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ById)]
-    [ValidateNotNullOrEmpty]
-    public string Id { get; set; } = "";
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Id { get; set; }
 
     /// <summary>The new names: repository[:tag] (":latest" when no tag is given), with a registry if wanted.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -32,7 +29,8 @@ public sealed class AddContainerImageTagCommand : ContainerToolsCmdlet
     protected override void ProcessRecord()
     {
         var images = new ImageStore(Store);
-        string source = ParameterSetName == ById ? Id : Name;
+        string source = "";
+        TryTerminating(() => source = ImageTarget.Of([Name!], [Id!]).First());
         foreach (string tag in Tag)
         {
             Try(() =>

@@ -5,21 +5,18 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Export-ContainerImage: writes an image as an OCI archive (default) or a docker-archive, like `docker save`.</summary>
-[Cmdlet(VerbsData.Export, "ContainerImage", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsData.Export, "ContainerImage")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
 {
-    private const string ByName = "ByName";
-    private const string ById = "ById";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ById)]
-    [ValidateNotNullOrEmpty]
-    public string Id { get; set; } = "";
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Id { get; set; }
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -30,7 +27,8 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
 
     protected override void ProcessRecord()
     {
-        string image = ParameterSetName == ById ? Id : Name;
+        string image = "";
+        TryTerminating(() => image = ImageTarget.Of([Name!], [Id!]).First());
         string file = GetUnresolvedProviderPathFromPSPath(Path);
         var progress = new ImageProgressWriter(this, 1, $"Exporting {image}");
         Try(() =>

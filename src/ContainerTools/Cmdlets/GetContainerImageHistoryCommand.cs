@@ -5,26 +5,25 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Get-ContainerImageHistory: the steps that made an image, newest first, like `docker history`.</summary>
-[Cmdlet(VerbsCommon.Get, "ContainerImageHistory", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "ContainerImageHistory")]
 [OutputType(typeof(ContainerImageHistoryInfo))]
 public sealed class GetContainerImageHistoryCommand : ContainerToolsCmdlet
 {
-    private const string ByName = "ByName";
-    private const string ById = "ById";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
+    [AllowNull]
+    [AllowEmptyString]
+    public string[]? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ById)]
-    [ValidateNotNullOrEmpty]
-    public string[] Id { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Id { get; set; }
 
     protected override void ProcessRecord()
     {
         var images = new ImageStore(Store);
-        foreach (string image in ParameterSetName == ById ? Id : Name)
+        IEnumerable<string> targets = [];
+        TryTerminating(() => targets = ImageTarget.Of(Name, Id));
+        foreach (string image in targets)
         {
             Try(() =>
             {

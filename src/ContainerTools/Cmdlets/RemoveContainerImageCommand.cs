@@ -9,20 +9,17 @@ namespace ContainerTools.Cmdlets;
 /// Remove-ContainerImage: untags a name, and deletes the image with its last name (or when given by id),
 /// with the blobs and unpacked layers no other image shares, like `docker rmi`.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
 {
-    private const string ByName = "ByName";
-    private const string ById = "ById";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
+    [AllowNull]
+    [AllowEmptyString]
+    public string[]? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ById)]
-    [ValidateNotNullOrEmpty]
-    public string[] Id { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Id { get; set; }
 
     /// <summary>Deletes an image that has several names when given by id; untags one that containers still use.</summary>
     [Parameter]
@@ -31,7 +28,9 @@ public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
     protected override void ProcessRecord()
     {
         var images = new ImageStore(Store);
-        foreach (string image in ParameterSetName == ById ? Id : Name)
+        IEnumerable<string> targets = [];
+        TryTerminating(() => targets = ImageTarget.Of(Name, Id));
+        foreach (string image in targets)
         {
             Try(() =>
             {

@@ -18,14 +18,14 @@ $helpFolder = $PSScriptRoot
 foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
     $file = Join-Path $helpFolder "$($command.Name).md"
     if (Test-Path $file) {
-        Update-MarkdownCommandHelp -Path $file | Out-Null
+        Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null
     }
     else {
         $temp = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
         New-MarkdownCommandHelp -CommandInfo $command -OutputFolder $temp -Force | Out-Null
         Move-Item (Get-ChildItem $temp -Recurse -Filter "$($command.Name).md").FullName $file
         Remove-Item $temp -Recurse -Force
-        Write-Warning "generated $file: fill in its synopsis, description, examples and parameters"
+        Write-Warning "generated ${file}: fill in its synopsis, description, examples and parameters"
     }
 }
 

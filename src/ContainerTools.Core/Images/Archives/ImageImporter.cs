@@ -34,7 +34,7 @@ public sealed class ImageImporter
     public static IReadOnlyList<ImportedImage> Import(StoreLocation store, string path, ImageReference? name, IProgress<ImageProgress>? progress = null)
     {
         var images = new ImageStore(store);
-        images.RemoveStaleTemps();
+        using var ingest = images.BeginIngest();
         var importer = new ImageImporter(images, store, progress);
         try
         {
