@@ -11,6 +11,7 @@
     FormatsToProcess     = @(
         'formats/ContainerTools.Image.Format.ps1xml'
         'formats/ContainerTools.Container.Format.ps1xml'
+        'formats/ContainerTools.Statistics.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-ContainerImage'
@@ -31,6 +32,10 @@
         'Invoke-ContainerImage'
         'Build-ContainerImage'
         'ConvertTo-ContainerImage'
+        'Set-ContainerLimit'
+        'Get-ContainerStatistic'
+        'Suspend-Container'
+        'Resume-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

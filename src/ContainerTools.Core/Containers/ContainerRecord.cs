@@ -1,3 +1,5 @@
+using ContainerTools.Core.Isolation.Cgroups;
+
 namespace ContainerTools.Core.Containers;
 
 /// <summary>
@@ -16,4 +18,6 @@ public sealed record ContainerRecord
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary>Signal number Stop-Container sends first (the image's StopSignal, else SIGTERM).</summary>
     public int StopSignal { get; init; } = 15;
+    /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 }

@@ -9,12 +9,13 @@ public sealed record ContainerSnapshot(ContainerRecord Record, ContainerState St
     public string Id => Record.Id;
     public string Name => Record.Name;
     public ContainerStatus Status => State.Status;
-    public bool IsRunning => State.Status == ContainerStatus.Running;
+    /// <summary>Its processes exist: running, or paused (frozen).</summary>
+    public bool IsRunning => State.Status is ContainerStatus.Running or ContainerStatus.Paused;
 
     public static ContainerSnapshot Observe(ContainerRecord record, ContainerState? state)
     {
         state ??= new ContainerState();
-        if (state.Status == ContainerStatus.Running && state.Monitor is { IsAlive: false })
+        if (state.Status is ContainerStatus.Running or ContainerStatus.Paused && state.Monitor is { IsAlive: false })
             state = state with { Status = ContainerStatus.Exited, FinishedAt = state.FinishedAt ?? DateTime.UtcNow };
         return new ContainerSnapshot(record, state);
     }

@@ -5,5 +5,7 @@ public enum ContainerStatus
 {
     Created,
     Running,
+    /// <summary>Running, with every process frozen (Suspend-Container).</summary>
+    Paused,
     Exited,
 }

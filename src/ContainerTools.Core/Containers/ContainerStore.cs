@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Store;
 
@@ -26,10 +27,13 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             ContainerNames.Validate(options.Name);
         if (options.Hostname is { } host && (host.Length is 0 or > 64 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))))
             throw new EngineException("InvalidHostname", ErrorKind.InvalidArgument, host, $"'{host}' is not a valid host name");
+        if (options.Limits is { } limits)
+            ResourceLimitsValidator.Validate(limits);
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var paths = Paths(id);
         string hostname = options.Hostname ?? id[..12];
         var spec = SpecBuilder.Build(image, options, paths, hostname);
+        RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
         string name = options.Name ?? ContainerNames.Generate(n => FindByName(n) is not null);
@@ -47,6 +51,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Hostname = hostname,
             Labels = options.Labels ?? new Dictionary<string, string>(),
             StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
+            Limits = options.Limits ?? ResourceLimits.None,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
         string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
@@ -138,9 +143,13 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
                 $"the name '{newName}' is already used by container {other.Id[..12]}");
         using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
         var record = container.Record with { Name = newName };
-        AtomicFile.WriteAllBytes(Paths(container.Id).Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
+        WriteRecord(record);
         return container with { Record = record };
     }
+
+    /// <summary>Replaces a container's record; the caller holds the container's lock.</summary>
+    public void WriteRecord(ContainerRecord record) =>
+        AtomicFile.WriteAllBytes(Paths(record.Id).Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
 
     /// <summary>Deletes a stopped container's files: renamed away first, so a crash midway leaves no half record.</summary>
     public void DeleteFiles(string id)

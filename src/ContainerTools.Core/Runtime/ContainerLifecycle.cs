@@ -69,6 +69,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first.</summary>
     public void Remove(string nameOrId, bool force)
     {
+        Store.RemoveLeftovers();
         var container = Store.Find(nameOrId);
         using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
         container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
@@ -92,7 +93,11 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         using var monitor = PidFd.Open(container.State.Monitor);
         using (var init = PidFd.Open(container.State.Init))
         {
-            if (init is not null && init.Signal(signal) && signal != Signals.SIGKILL && !init.WaitForExit(timeout))
+            bool signalled = init is not null && init.Signal(signal);
+            // A frozen process takes its signals only once thawed.
+            if (container.Status == ContainerStatus.Paused)
+                ContainerResources.GroupOf(id)?.Thaw();
+            if (signalled && signal != Signals.SIGKILL && !init!.WaitForExit(timeout))
                 init.Signal(Signals.SIGKILL);
         }
         // The container's end is recorded by its monitor; wait for that, not for a guess.

@@ -57,7 +57,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         string? error = null;
         try
         {
-            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), ResourceLimits.None);
+            // The record's limits: those given at creation as changed since by Set-ContainerLimit.
+            var limits = store.Read(id)?.Record.Limits ?? ResourceLimits.None;
+            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), limits);
             cgroup.AddProcess(init.Process.Id);
             Release(init.Process);
         }

@@ -1,3 +1,5 @@
+using ContainerTools.Core.Isolation.Cgroups;
+
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>What the user asked for when creating a container; null means "what the image says".</summary>
@@ -11,6 +13,7 @@ public sealed record ContainerOptions
     public string? User { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public ResourceLimits? Limits { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

@@ -8,8 +8,8 @@ using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
 
-/// <summary>The parameters New-Container and Invoke-ContainerImage share: what to run and how.</summary>
-public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
+/// <summary>The parameters New-Container and Invoke-ContainerImage share: what to run and how, and its resource limits.</summary>
+public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet, IDynamicParameters
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
@@ -44,6 +44,10 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
     [Parameter]
     public Hashtable? Label { get; set; }
 
+    protected LimitParameters Limits { get; } = new();
+
+    public object GetDynamicParameters() => Limits;
+
     private ContainerLifecycle? _lifecycle;
 
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
@@ -59,6 +63,7 @@ public abstract class ContainerCreationCmdlet : ContainerToolsCmdlet
         User = User,
         Hostname = Hostname,
         Labels = Strings(Label),
+        Limits = Limits.ToLimits(),
     });
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>

@@ -1,4 +1,5 @@
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
@@ -20,11 +21,12 @@ public sealed class ContainerInfo
         ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null;
         StartedAt = state.StartedAt;
         FinishedAt = state.Status == ContainerStatus.Exited ? state.FinishedAt : null;
-        Pid = state.Status == ContainerStatus.Running ? state.Init?.Pid : null;
+        Pid = snapshot.IsRunning ? state.Init?.Pid : null;
         Hostname = record.Hostname;
         Labels = record.Labels;
         OomKilled = state.OomKilled;
         Error = state.Error;
+        Limits = record.Limits;
     }
 
     public string Id { get; }
@@ -34,7 +36,7 @@ public sealed class ContainerInfo
     public string? ImageId { get; }
     public string Command { get; }
     public DateTime Created { get; }
-    /// <summary>Created, Running or Exited.</summary>
+    /// <summary>Created, Running, Paused or Exited.</summary>
     public string Status { get; }
     /// <summary>0-255 or 128+signal once exited; null while not exited or when it cannot be known (its monitor was killed).</summary>
     public int? ExitCode { get; }
@@ -47,6 +49,8 @@ public sealed class ContainerInfo
     public bool OomKilled { get; }
     /// <summary>Why the last start failed, if it did.</summary>
     public string? Error { get; }
+    /// <summary>The resource limits in force (null values are unlimited), as recorded and applied at each start.</summary>
+    public ResourceLimits Limits { get; }
     /// <summary>Published ports (none until networks come).</summary>
     public string Ports => "";
 
@@ -54,6 +58,7 @@ public sealed class ContainerInfo
     public string StatusText => Status switch
     {
         nameof(ContainerStatus.Running) => "Up " + Since(StartedAt),
+        nameof(ContainerStatus.Paused) => "Up " + Since(StartedAt) + " (Paused)",
         nameof(ContainerStatus.Exited) => $"Exited ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
         _ => Status,
     };

@@ -15,13 +15,14 @@ public sealed class ByteSizeAndCpuSetTests
     [InlineData("10kb", 10240L)]
     [InlineData(" 64 M ", 64L << 20)]
     [InlineData("100b", 100L)]
+    [InlineData("-1", -1L)]
     public void ParsesDockerAndPowerShellSizes(string text, long expected) =>
         Assert.Equal(expected, ByteSize.Parse(text));
 
     [Theory]
     [InlineData("")]
     [InlineData("m")]
-    [InlineData("-5m")]
+    [InlineData("--5m")]
     [InlineData("12x")]
     [InlineData("1.2.3g")]
     [InlineData("99999999999t")]

@@ -12,9 +12,17 @@ public sealed class CgroupScope(TestStore store, ICgroupDriver driver) : IDispos
 
     public string PathFor(string purpose) => Core.Isolation.Cgroups.Cgroups.PathFor($"{Path.GetFileName(store.Path)}-{purpose}");
 
-    public ICgroup Create(string purpose, ResourceLimits limits)
+    public ICgroup Create(string purpose, ResourceLimits limits) => Track(driver.Create(PathFor(purpose), limits));
+
+    /// <summary>
+    /// A group directly below the hierarchy roots. CPU shares weigh a group only against its siblings, and
+    /// every container group shares the "containertools" parent: CPU tests need their shares to count
+    /// against the machine's other work.
+    /// </summary>
+    public ICgroup CreateAtRoot(string purpose, ResourceLimits limits) => Track(driver.Create($"{Path.GetFileName(store.Path)}-{purpose}", limits));
+
+    private ICgroup Track(ICgroup group)
     {
-        var group = driver.Create(PathFor(purpose), limits);
         _groups.Add(group);
         return group;
     }

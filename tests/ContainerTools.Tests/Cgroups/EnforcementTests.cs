@@ -47,6 +47,30 @@ public sealed class EnforcementTests : IDisposable
     }
 
     [Fact]
+    public void LoweringMemoryBelowWhatIsInUseIsRefusedOrEnforced()
+    {
+        var group = _groups.Create("below", new ResourceLimits(Memory: 256L << 20));
+        using var process = new GroupedProcess(_store, group, "x=$(head -c 40000000 /dev/zero | tr '\\0' a); echo held; read done");
+        process.Release();
+        Assert.Equal("held", process.ReadLine());
+        if (_groups.Driver.Version == "v1")
+        {
+            // v1 cannot reclaim anonymous memory without swap, so it refuses and the old limit stays.
+            var e = Assert.Throws<Core.EngineException>(() => group.Update(new ResourceLimits(Memory: 16L << 20)));
+            Assert.Equal("MemoryLimitBelowUsage", e.ErrorId);
+            Assert.Equal(256L << 20, group.ReadUsage().MemoryLimitBytes);
+            process.Send("done");
+            Assert.Equal(0, process.WaitForExit().ExitCode);
+        }
+        else
+        {
+            group.Update(new ResourceLimits(Memory: 16L << 20));
+            Assert.Equal(KilledBySigkill, process.WaitForExit().ExitCode);
+            Assert.True(group.OomKilled);
+        }
+    }
+
+    [Fact]
     public void PidsLimitStopsAForkBombWhileTheHostStaysResponsive()
     {
         var group = _groups.Create("pids", new ResourceLimits(PidsLimit: 20));
@@ -73,8 +97,9 @@ public sealed class EnforcementTests : IDisposable
     [Fact]
     public void HalfACpuHoldsBusyLoopsToAboutHalfACore()
     {
-        var group = _groups.Create("cpu", new ResourceLimits(Cpus: 0.5));
-        // Two busy loops could use two cores; the quota alone holds them to half of one.
+        // Two busy loops could use two cores, and top shares win them CPU against the machine's other work:
+        // only the quota holds them to half of one.
+        var group = _groups.CreateAtRoot("cpu", new ResourceLimits(Cpus: 0.5, CpuShares: 262144));
         using var process = new GroupedProcess(_store, group, "while :; do :; done & while :; do :; done");
         process.Release();
         Thread.Sleep(300);

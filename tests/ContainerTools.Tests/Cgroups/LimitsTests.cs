@@ -123,6 +123,8 @@ public sealed class LimitsTests : IDisposable
         Assert.Equal(limits.DeviceReadBps, back.DeviceReadBps!.ToList());
         var merged = back.With(new ResourceLimits(Memory: 32L << 20, PidsLimit: 5));
         Assert.Equal((32L << 20, 1.5, 5L), (merged.Memory, merged.Cpus, merged.PidsLimit));
+        Assert.Equal("Memory=32MiB, Cpus=1.5, CpusetCpus=0-1, PidsLimit=5, DeviceReadBps=/dev/vda:1KiB", merged.ToString());
+        Assert.Equal("none", ResourceLimits.None.ToString());
         Assert.True(ResourceLimits.None.IsEmpty);
         Assert.False(merged.IsEmpty);
     }

@@ -20,7 +20,7 @@ public sealed class StatisticsTests : IDisposable
     [Fact]
     public void SamplesGiveCpuPercentOfOneCoreAndMemoryAgainstTheLimit()
     {
-        var group = _groups.Create("stats", new ResourceLimits(Memory: 128L << 20, Cpus: 0.5));
+        var group = _groups.CreateAtRoot("stats", new ResourceLimits(Memory: 128L << 20, Cpus: 0.5, CpuShares: 262144));
         using var process = new GroupedProcess(_store, group, "while :; do :; done");
         process.Release();
         var target = new StatisticsTarget("abc", "busy", group, process.Id);

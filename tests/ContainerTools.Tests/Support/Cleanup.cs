@@ -56,6 +56,36 @@ public static partial class Cleanup
         }
     }
 
+    /// <summary>
+    /// Kills what is left in a container's cgroups (the monitor's death kills its init, but a test must not
+    /// rely on the code under test) and removes them. The shared parent is left: other tests use it at the same time.
+    /// </summary>
+    public static void RemoveContainerCgroups(string containerId)
+    {
+        if (!Directory.Exists("/sys/fs/cgroup"))
+            return;
+        var groups = Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .Select(h => Path.Combine(h, "containertools", containerId))
+            .Where(Directory.Exists)
+            .ToList();
+        for (int round = 0; round < 50 && groups.Any(Directory.Exists); round++)
+        {
+            foreach (var group in groups.Where(Directory.Exists))
+            {
+                try
+                {
+                    foreach (var pid in File.ReadAllLines(Path.Combine(group, "cgroup.procs")))
+                        System.Diagnostics.Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture)).Kill();
+                    Directory.Delete(group);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    Thread.Sleep(20);
+                }
+            }
+        }
+    }
+
     public static void RemoveTree(string path)
     {
         if (!Directory.Exists(path))

@@ -25,7 +25,7 @@ public sealed class ContainerRunner(TestStore store)
     {
         var container = Create(options, defaults);
         Lifecycle.Start(container.Id);
-        var ended = Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60));
+        var ended = Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         var entries = new List<LogEntry>();
         ContainerLog.Read(Containers.Paths(container.Id).Log, 0, entries);
         string Lines(string stream) => string.Join("\n", entries.Where(e => e.Stream == stream).Select(e => e.Log));
@@ -33,9 +33,11 @@ public sealed class ContainerRunner(TestStore store)
     }
 
     /// <summary>Runs `sh -c script` and returns stdout, failing the test with stderr when it exits non-zero.</summary>
-    public string Sh(string script)
+    public string Sh(string script) => Sh2(script);
+
+    public string Sh2(string script, string? hostname = null)
     {
-        var (code, stdout, stderr) = Run(new ContainerOptions { Command = ["sh", "-c", script] });
+        var (code, stdout, stderr) = Run(new ContainerOptions { Command = ["sh", "-c", script], Hostname = hostname });
         Assert.True(code == 0, $"sh -c '{script}' exited {code}: {stderr}\n{stdout}");
         return stdout;
     }

@@ -38,11 +38,20 @@ public sealed class TestStore : IDisposable
 
     public void Dispose()
     {
+        // Container ids first: their cgroups (containertools/<id>) do not name the store.
+        var containers = ContainerIds();
         KillProcessesNaming(Path);
+        foreach (var id in containers)
+            Cleanup.RemoveContainerCgroups(id);
         Cleanup.UnmountBelow(Path);
         Cleanup.RemoveCgroupsNaming(System.IO.Path.GetFileName(Path));
         Cleanup.RemoveTree(Path);
     }
+
+    private List<string> ContainerIds() =>
+        Directory.Exists(Location.ContainersDirectory)
+            ? Directory.EnumerateDirectories(Location.ContainersDirectory).Select(d => System.IO.Path.GetFileName(d).Replace(".removing-", "")).ToList()
+            : [];
 
     private static void KillProcessesNaming(string path)
     {

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace ContainerTools.Core.Isolation.Cgroups;
 
-/// <summary>Sizes as people write them: 1048576, 512m, 1.5g, 512MB, 10kb, 2GiB (binary multiples, like Docker).</summary>
+/// <summary>
+/// Sizes as people write them: 1048576, 512m, 1.5g, 512MB, 10kb, 2GiB (binary multiples, like Docker). A sign
+/// is kept (-1 means unlimited for MemorySwap); whether a value makes sense is the validator's call.
+/// </summary>
 public static class ByteSize
 {
     private static readonly (string Suffix, long Factor)[] Units =
@@ -15,6 +18,8 @@ public static class ByteSize
     public static long Parse(string text)
     {
         string trimmed = text.Trim().ToLowerInvariant();
+        int sign = trimmed.StartsWith('-') ? -1 : 1;
+        trimmed = sign < 0 ? trimmed[1..] : trimmed;
         long factor = 1;
         foreach (var (suffix, unitFactor) in Units)
         {
@@ -32,7 +37,7 @@ public static class ByteSize
             throw new EngineException("InvalidSize", ErrorKind.InvalidArgument, text,
                 $"'{text}' is not a size: write bytes, or a number with a unit b, k, m, g or t (such as 512m or 1.5g).");
         }
-        return (long)decimal.Round(number * factor);
+        return sign * (long)decimal.Round(number * factor);
     }
 
     /// <summary>Human-readable with binary units, as docker stats shows them: 1.5GiB, 64MiB, 512B.</summary>

@@ -43,6 +43,27 @@ public sealed record ResourceLimits(
         changes.DeviceReadBps ?? DeviceReadBps,
         changes.DeviceWriteBps ?? DeviceWriteBps);
 
+    /// <summary>What is limited, in Docker's terms and units ("Memory=64MiB, Cpus=0.5"), or "none".</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        void Add(string name, object? value)
+        {
+            if (value is not null)
+                parts.Add($"{name}={value}");
+        }
+        Add(nameof(Memory), Memory is long m ? ByteSize.Format(m) : null);
+        Add(nameof(MemorySwap), MemorySwap is long s ? s == -1 ? "unlimited" : ByteSize.Format(s) : null);
+        Add(nameof(Cpus), Cpus?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(nameof(CpuShares), CpuShares);
+        Add(nameof(CpusetCpus), CpusetCpus);
+        Add(nameof(PidsLimit), PidsLimit is -1 ? "unlimited" : PidsLimit);
+        Add(nameof(BlkioWeight), BlkioWeight);
+        Add(nameof(DeviceReadBps), DeviceReadBps is null ? null : string.Join(' ', DeviceReadBps));
+        Add(nameof(DeviceWriteBps), DeviceWriteBps is null ? null : string.Join(' ', DeviceWriteBps));
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+
     /// <summary>The swap-inclusive memory limit the kernel gets: Docker's rule of "as much swap as memory" when unset.</summary>
     internal long? EffectiveMemorySwap => MemorySwap ?? (Memory is long memory ? memory * 2 : null);
 }

@@ -1,3 +1,4 @@
+using ContainerTools.Core.Native;
 using System.Globalization;
 
 namespace ContainerTools.Core.Isolation.Cgroups.V1;
@@ -45,7 +46,18 @@ internal sealed class CgroupV1 : ICgroup
             pending.Insert(0, memorySwap);
         }
         foreach (var setting in pending)
-            setting.WriteTo(Directory(setting.Controller));
+        {
+            try
+            {
+                setting.WriteTo(Directory(setting.Controller));
+            }
+            catch (NativeCallException e) when (e.Errno == Errno.EBUSY && setting == memory)
+            {
+                // v1 refuses a limit it cannot reclaim down to (v2 would OOM-kill instead).
+                throw new EngineException("MemoryLimitBelowUsage", ErrorKind.InvalidOperation, setting.Value,
+                    $"Memory {ByteSize.Format(long.Parse(setting.Value, CultureInfo.InvariantCulture))} is below what cgroup {RelativePath} uses now ({ByteSize.Format(ReadUsage().MemoryBytes)}) and the kernel cannot reclaim enough.", e);
+            }
+        }
     }
 
     public ResourceUsage ReadUsage()

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using ContainerTools.Core.Containers;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Containers;
+
+/// <summary>kill -9 of the monitor, of the container's PID 1 and of pwsh mid-operation: the store tells the truth and nothing leaks.</summary>
+public sealed class FaultTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly ContainerRunner _run;
+    private readonly PowerShellSession _ps;
+
+    public FaultTests()
+    {
+        _run = new ContainerRunner(_store);
+        _ps = new PowerShellSession(_store);
+    }
+
+    public void Dispose()
+    {
+        _ps.Dispose();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public void KilledMonitorIsReportedExitedAndRemoveLeavesNothing()
+    {
+        var container = _run.Start("sleep", "300");
+        int monitor = container.State.Monitor!.Pid, init = container.State.Init!.Pid;
+        Process.GetProcessById(monitor).Kill();
+        WaitUntilGone(init);
+        var info = _ps.Run($"Get-Container -Id {container.Id}").Single();
+        Assert.Equal("Exited", info.Properties["Status"].Value);
+        Assert.Null(info.Properties["ExitCode"].Value);
+        _ps.Run($"Remove-Container -Id {container.Id}");
+        AssertNothingLeft(container.Id);
+    }
+
+    [Fact]
+    public void KilledInitIsExited137AndRemoveLeavesNothing()
+    {
+        var container = _run.Start("sleep", "300");
+        Process.GetProcessById(container.State.Init!.Pid).Kill();
+        var info = _ps.Run($"Wait-Container -Id {container.Id}").Single();
+        Assert.Equal(137, info.Properties["ExitCode"].Value);
+        _ps.Run($"Remove-Container -Id {container.Id}");
+        AssertNothingLeft(container.Id);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(150)]
+    [InlineData(400)]
+    public void PwshKilledDuringStartStopOrRemoveLeavesAStoreThatTellsTheTruth(int killAfterMs)
+    {
+        _run.Image(); // the rootfs the script's containers use is made before the clock starts
+        BusyboxImage.Import(_ps);
+        using (var pwsh = Pwsh.Start(_store, """
+            while ($true) {
+                $c = New-Container busybox -Start sleep 300
+                Stop-Container -Id $c.Id -Timeout 0
+                Remove-Container -Id $c.Id
+                [Console]::Out.WriteLine('looping')
+            }
+            """))
+        {
+            // Once the loop turns, every moment is inside a Start, Stop or Remove: the delays just vary which.
+            Assert.Equal("looping", pwsh.StandardOutput.ReadLine());
+            Thread.Sleep(killAfterMs);
+            pwsh.Kill();
+            pwsh.WaitForExit();
+        }
+        var all = new ContainerStore(_store.Location).List();
+        foreach (var container in all)
+        {
+            if (container.IsRunning)
+                Assert.True(container.State.Init!.IsAlive, $"{container.Name} is reported running but its PID 1 is gone");
+            else
+                Assert.False(container.State.Init is { IsAlive: true }, $"{container.Name} is reported {container.Status} but its PID 1 lives");
+        }
+        _ps.Run("Get-Container | Remove-Container -Force");
+        foreach (var container in all)
+            AssertNothingLeft(container.Id);
+        Assert.Empty(new ContainerStore(_store.Location).List());
+        Assert.Empty(Directory.EnumerateDirectories(_store.Location.ContainersDirectory, ".removing-*"));
+    }
+
+    private void AssertNothingLeft(string id)
+    {
+        Assert.False(Directory.Exists(_run.Containers.Paths(id).Directory), "the container's files remain");
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(id, StringComparison.Ordinal));
+        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, "containertools", id)), $"cgroup {hierarchy}/containertools/{id} remains");
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(_store.Location.Root, StringComparison.Ordinal))
+                    Assert.Fail($"process {Path.GetFileName(dir)} of the store remains");
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static void WaitUntilGone(int pid)
+    {
+        for (int i = 0; i < 200 && Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal); i++)
+            Thread.Sleep(50);
+    }
+}
