@@ -37,6 +37,12 @@ public static partial class Linux
     public static unsafe partial int pipe2(int* fds, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int setresuid(uint ruid, uint euid, uint suid);
 
     [LibraryImport("libc", SetLastError = true)]

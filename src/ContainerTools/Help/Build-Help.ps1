@@ -18,7 +18,9 @@ $helpFolder = $PSScriptRoot
 foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
     $file = Join-Path $helpFolder "$($command.Name).md"
     if (Test-Path $file) {
-        Update-MarkdownCommandHelp -Path $file -NoBackup | Out-Null
+        # platyPS refuses to update a file whose related links it cannot parse; such a file is kept as written.
+        try { Update-MarkdownCommandHelp -Path $file | Out-Null }
+        catch { Write-Warning "not updated ${file}: $_" }
     }
     else {
         $temp = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())

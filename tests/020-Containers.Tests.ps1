@@ -1,0 +1,52 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $manifest = Get-ModuleUnderTest
+    Import-Module $manifest -Force
+    $store = New-TestStore
+    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+}
+
+AfterAll {
+    Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
+    Remove-TestStore $store
+}
+
+Describe 'Containers in a real pwsh' {
+    It 'runs a command in the foreground like a native command' {
+        $out = Invoke-ContainerImage busybox -Remove -- sh -c 'echo one; echo two; exit 3'
+        $out | Should -Be @('one', 'two')
+        $LASTEXITCODE | Should -Be 3
+        Get-Container | Should -BeNullOrEmpty
+    }
+
+    It 'sends stderr to the error stream' {
+        Invoke-ContainerImage busybox -Remove -Command sh, -c, 'echo oops >&2' -ErrorVariable errors -ErrorAction SilentlyContinue | Out-Null
+        $errors.Count | Should -Be 1
+        "$($errors[0])" | Should -Be 'oops'
+    }
+
+    It 'manages a container through its life with pipelines' {
+        New-Container busybox -Name pester-web -Start sleep 300 | Select-Object -ExpandProperty Status | Should -Be 'Running'
+        (Get-Container pester-web | Format-Table | Out-String -Width 200) | Should -Match 'pester-web\s+busybox:latest\s+"sleep 300".*Up '
+        (Get-Container pester-web | Format-List | Out-String) | Should -Match 'Pid\s+: \d+'
+        Get-Container pester-web | Stop-Container -Timeout 0
+        (Get-Container pester-web).Status | Should -Be 'Exited'
+        (Get-Container pester-web).ExitCode | Should -Be 137
+        Get-Container -Status Exited | Remove-Container
+        Get-Container pester-web -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'completes container names on Tab' {
+        New-Container busybox -Name pester-complete true | Out-Null
+        (TabExpansion2 -inputScript 'Start-Container pester-c' -cursorColumn 24).CompletionMatches.CompletionText | Should -Be 'pester-complete'
+        Remove-Container pester-complete
+    }
+
+    It 'reports a missing container as ObjectNotFound and goes on' {
+        New-Container busybox -Name pester-real true | Out-Null
+        $started = 'pester-ghost', 'pester-real' | Start-Container -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+        $started.Name | Should -Be 'pester-real'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-Container pester-real | Wait-Container | Remove-Container
+    }
+}
