@@ -111,14 +111,6 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial nint lgetxattr(string path, string name, byte* value, nuint size);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int fsync(int fd);
 
     /// <summary>makedev(3) as glibc encodes it.</summary>
     public static ulong MakeDevice(uint major, uint minor) =>
