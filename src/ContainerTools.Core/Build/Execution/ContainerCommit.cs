@@ -42,8 +42,9 @@ public static class ContainerCommit
             CreatedBy = string.Join(' ', snapshot.Record.Command),
             Author = author,
             Comment = message,
+            EmptyLayer = layer is null,
         };
-        var result = new StageResult([.. start.Layers, layer], settings, start.Key, [.. start.History, history]);
+        var result = new StageResult(layer is null ? start.Layers : [.. start.Layers, layer], settings, start.Key, [.. start.History, history]);
         return ImageAssembler.Register(images, result, name is null ? [] : [name]);
     }
 

@@ -232,6 +232,7 @@ public sealed class ImageBuilder
                 using var tar = new LayerTarWriter(output);
                 new CopyLayer(tar, target, owner, copy.Chmod).Copy(source, sources, copy.Destination,
                     DockerIgnore.FromPatterns(copy.Excludes), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
+                return tar.Count;
             });
         }
 
@@ -240,13 +241,11 @@ public sealed class ImageBuilder
             using var view = View(_layers);
             using var target = view.Open();
             Owner? owner = workdir.Settings.User.Length == 0 ? null : Owner.Resolve(workdir.Settings.User, target, Where(plan, workdir));
-            using (var probe = new LayerTarWriter(Stream.Null))
-                if (!new CopyLayer(probe, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir))
-                    return null;
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
                 new CopyLayer(tar, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir);
+                return tar.Count;
             });
         }
 

@@ -9,15 +9,19 @@ namespace ContainerTools.Core.Build.Execution;
 /// </summary>
 public sealed class LayerCommitter(ImageStore images, string scratch)
 {
-    /// <summary>Writes a layer with <paramref name="write"/> on top of <paramref name="parentChainId"/>.</summary>
-    public BuiltLayer Commit(string? parentChainId, Action<Stream> write)
+    /// <summary>
+    /// Writes a layer with <paramref name="write"/> (which returns how many entries it wrote) on top of
+    /// <paramref name="parentChainId"/>; null when it wrote none (the step changed no file).
+    /// </summary>
+    public BuiltLayer? Commit(string? parentChainId, Func<Stream, int> write)
     {
         Directory.CreateDirectory(scratch);
         string file = Path.Combine(scratch, StaleTemps.NewName());
         try
         {
             using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write))
-                write(output);
+                if (write(output) == 0)
+                    return null;
             string digest = images.Blobs.Adopt(file);
             return Adopted(parentChainId, digest);
         }

@@ -32,15 +32,24 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         try
         {
             var tail = new Queue<string>();
-            lifecycle.Start(container.Id);
-            foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: true, cancel))
+            int seen = 0;
+            void Show(string line)
             {
-                output(entry.Log);
-                tail.Enqueue(entry.Log);
+                output(line);
+                tail.Enqueue(line);
                 if (tail.Count > TailLines)
                     tail.Dequeue();
             }
+            lifecycle.Start(container.Id);
+            foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: true, cancel))
+            {
+                Show(entry.Log);
+                seen++;
+            }
             var ended = lifecycle.Wait(container.Id, null, cancel);
+            // Once the monitor has ended every line is in the log, also those a very short RUN wrote after following stopped.
+            foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: false, cancel).Skip(seen))
+                Show(entry.Log);
             if (ended.State.ExitCode != 0)
                 throw new EngineException("BuildRunFailed", ErrorKind.InvalidOperation, step.CreatedBy,
                     $"{where}: {step.CreatedBy} failed with exit code {ended.State.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}"

@@ -62,9 +62,16 @@ public sealed class LayerTarWriter : IDisposable
     public void Opaque(string name) =>
         Write(Entry(TarEntryType.RegularFile, name.TrimEnd('/') + "/" + OpaqueMarker, 0, 0, 0, DateTimeOffset.UnixEpoch));
 
+    /// <summary>How many entries were written: a layer of none is no layer at all.</summary>
+    public int Count { get; private set; }
+
     public void Dispose() => _writer.Dispose();
 
-    private void Write(PaxTarEntry entry) => _writer.WriteEntry(entry);
+    private void Write(PaxTarEntry entry)
+    {
+        _writer.WriteEntry(entry);
+        Count++;
+    }
 
     private static PaxTarEntry Entry(TarEntryType type, string name, uint mode, int uid, int gid, DateTimeOffset modified) => new(type, name)
     {

@@ -14,11 +14,13 @@ namespace ContainerTools.Core.Build.Layers;
 /// </summary>
 public static unsafe class OverlayDiff
 {
-    public static void Write(string upperDirectory, Stream output)
+    /// <summary>Writes the diff; returns the number of entries (0: nothing changed).</summary>
+    public static int Write(string upperDirectory, Stream output)
     {
         using var tar = new LayerTarWriter(output);
         var links = new Dictionary<(ulong Device, ulong Inode), string>();
         WriteChildren(tar, upperDirectory, "", links);
+        return tar.Count;
     }
 
     private static void WriteChildren(LayerTarWriter tar, string directory, string prefix, Dictionary<(ulong, ulong), string> links)
