@@ -58,7 +58,7 @@ public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
         var progress = new BuildProgressWriter(this, "Building " + request.Context);
         try
         {
-            TryTerminating(() =>
+            Try(() =>
             {
                 var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, _stopping.Token);
                 WriteObject(new ContainerImageInfo(image, tags.Count == 0 ? null : tags[0].ToString()));
