@@ -42,6 +42,8 @@
         'Remove-ContainerNetwork'
         'Connect-ContainerNetwork'
         'Disconnect-ContainerNetwork'
+        'Build-ContainerImage'
+        'ConvertTo-ContainerImage'
         'Set-ContainerLimit'
         'Get-ContainerStatistic'
         'Suspend-Container'

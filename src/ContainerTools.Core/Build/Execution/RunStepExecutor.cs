@@ -1,0 +1,65 @@
+using ContainerTools.Core.Build.Planning;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Core.Build.Execution;
+
+/// <summary>
+/// Runs a RUN step in a container of our own runtime on an overlay of the layers so far, streams its output,
+/// and hands its upper directory (what it changed) to be written as a layer. The container is removed
+/// whatever happens, so a failed or cancelled build leaves none behind.
+/// </summary>
+public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
+{
+    private const int TailLines = 10;
+
+    /// <param name="layers">Layer directories, bottom first (at least one).</param>
+    /// <param name="captureChanges">Called with the upper directory once the command has exited with 0.</param>
+    public void Run(RunStep step, IReadOnlyList<string> layers, string where, Action<string> output, Action<string> captureChanges, CancellationToken cancel)
+    {
+        var image = new ContainerImage("build", null, new ImageDefaults
+        {
+            Env = step.Environment,
+            WorkingDir = step.Settings.WorkingDir.Length == 0 ? "/" : step.Settings.WorkingDir,
+            User = step.Settings.User,
+        }, layers);
+        var container = lifecycle.Store.Create(image, new ContainerOptions
+        {
+            Command = step.Argv,
+            Entrypoint = [],
+            Labels = new Dictionary<string, string> { ["containertools.build.step"] = step.CreatedBy },
+        });
+        try
+        {
+            var tail = new Queue<string>();
+            int seen = 0;
+            void Show(string line)
+            {
+                output(line);
+                tail.Enqueue(line);
+                if (tail.Count > TailLines)
+                    tail.Dequeue();
+            }
+            lifecycle.Start(container.Id);
+            foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: true, cancel))
+            {
+                Show(entry.Log);
+                seen++;
+            }
+            var ended = lifecycle.Wait(container.Id, null, cancel);
+            // Once the monitor has ended every line is in the log, also those a very short RUN wrote after following stopped.
+            foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: false, cancel).Skip(seen))
+                Show(entry.Log);
+            if (ended.State.ExitCode != 0)
+                throw new EngineException("BuildRunFailed", ErrorKind.InvalidOperation, step.CreatedBy,
+                    $"{where}: {step.CreatedBy} failed with exit code {ended.State.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}"
+                    + (ended.State.Error is { } error ? $" ({error})" : "")
+                    + (tail.Count > 0 ? ":" + Environment.NewLine + string.Join(Environment.NewLine, tail) : ""));
+            captureChanges(lifecycle.Store.Paths(container.Id).Upper);
+        }
+        finally
+        {
+            lifecycle.Remove(container.Id, force: true);
+        }
+    }
+}

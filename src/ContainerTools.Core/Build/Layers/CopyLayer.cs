@@ -1,0 +1,201 @@
+using System.Formats.Tar;
+using ContainerTools.Core.Build.Context;
+using ContainerTools.Core.Images;
+
+namespace ContainerTools.Core.Build.Layers;
+
+/// <summary>
+/// Writes the layer of a COPY or ADD with Docker's rules: a directory source copies its contents, a file
+/// lands in the destination directory (a destination ending in '/', an existing directory, or any
+/// destination of several sources) or becomes the destination; ADD unpacks a local tar archive (plain,
+/// gzip or zstd) into the destination directory. The destination is resolved inside the image being built
+/// (its symlinks followed inside it); every directory on the way is written, existing ones with their own
+/// metadata, because overlayfs shows a directory as its topmost layer has it.
+/// </summary>
+public sealed class CopyLayer
+{
+    private const uint CreatedDirectoryMode = 0x1ED; // 0755
+
+    private readonly LayerTarWriter _tar;
+    private readonly BuildContext _target;
+    private readonly Owner? _owner;
+    private readonly int? _chmod;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    /// <param name="target">The image being built, as it is before this step (for the destination and existing directories).</param>
+    /// <param name="owner">The --chown owner; null keeps root for context files.</param>
+    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod)
+    {
+        _tar = tar;
+        _target = target;
+        _owner = owner;
+        _chmod = chmod;
+    }
+
+    /// <param name="destination">Absolute; a trailing '/' means "into this directory".</param>
+    public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives, string where)
+    {
+        string resolved = Resolve(destination);
+        bool existingDirectory = _target.Stat(resolved.Length == 0 ? "." : resolved)?.Kind == ContextEntryKind.Directory;
+        bool intoDirectory = destination.EndsWith('/') || existingDirectory || sources.Count > 1;
+        if (sources.Count > 1 && !destination.EndsWith('/') && !existingDirectory)
+            throw new EngineException("BuildCopyDestinationNotDirectory", ErrorKind.InvalidArgument, destination,
+                $"{where}: when copying more than one source the destination must be a directory and end with a /");
+        foreach (string path in sources)
+        {
+            foreach (var (from, relative, entry) in source.Walk(path, excludes))
+            {
+                if (relative.Length == 0 && entry.Kind == ContextEntryKind.Directory)
+                {
+                    WriteDirectory(resolved, entry);
+                    continue;
+                }
+                string baseName = from == "." ? "" : from[(from.LastIndexOf('/') + 1)..];
+                if (relative.Length == 0 && extractArchives && entry.Kind == ContextEntryKind.Regular && TryExtract(source, from, resolved))
+                    continue;
+                string target = relative.Length > 0 ? Join(resolved, relative) : intoDirectory ? Join(resolved, baseName) : resolved;
+                WriteEntry(source, from, target, entry);
+            }
+        }
+    }
+
+    /// <summary>WORKDIR: writes <paramref name="path"/> (and missing parents) unless it exists; false when nothing was needed.</summary>
+    public bool CreateDirectory(string path)
+    {
+        string resolved = Resolve(path);
+        if (resolved.Length == 0 || _target.Stat(resolved)?.Kind == ContextEntryKind.Directory)
+            return false;
+        EnsureParents(resolved + "/");
+        return true;
+    }
+
+    /// <summary>Follows the destination's existing components (symlinks inside the image); returns the path without a leading '/'.</summary>
+    private string Resolve(string destination)
+    {
+        string resolved = "";
+        foreach (string part in destination.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Join(resolved, part);
+            resolved = _target.Stat(candidate)?.Kind == ContextEntryKind.Symlink ? _target.FollowLink(candidate) : candidate;
+            if (resolved == ".")
+                resolved = "";
+        }
+        return resolved;
+    }
+
+    private void WriteEntry(BuildContext source, string from, string target, ContextEntry entry)
+    {
+        EnsureParents(target);
+        var (uid, gid) = OwnerOf(entry);
+        uint mode = _chmod is { } chmod ? (uint)chmod : entry.Permissions;
+        switch (entry.Kind)
+        {
+            case ContextEntryKind.Directory:
+                WriteDirectory(target, entry);
+                break;
+            case ContextEntryKind.Regular:
+                using (var content = source.OpenRead(from))
+                    _tar.File(target, mode, uid, gid, entry.Modified, content);
+                break;
+            case ContextEntryKind.Symlink:
+                _tar.Symlink(target, source.ReadLink(from), uid, gid, entry.Modified);
+                break;
+            case ContextEntryKind.Fifo:
+                _tar.Special(TarEntryType.Fifo, target, mode, uid, gid, entry.Modified, 0, 0);
+                break;
+            default:
+                break; // devices and sockets are not copied, as BuildKit skips them from a context
+        }
+        _written.Add(target);
+    }
+
+    private void WriteDirectory(string target, ContextEntry entry)
+    {
+        if (target.Length == 0)
+            return;
+        EnsureParents(target);
+        var (uid, gid) = OwnerOf(entry);
+        _tar.Directory(target, _chmod is { } chmod ? (uint)chmod : entry.Permissions, uid, gid, entry.Modified);
+        _written.Add(target);
+    }
+
+    private (int Uid, int Gid) OwnerOf(ContextEntry entry) => _owner is { } owner ? (owner.Uid, owner.Gid) : (0, 0);
+
+    /// <summary>Writes every directory above <paramref name="target"/> once: as the image has it, or new (0755, the --chown owner).</summary>
+    private void EnsureParents(string target)
+    {
+        int slash = -1;
+        while ((slash = target.IndexOf('/', slash + 1)) > 0)
+        {
+            string directory = target[..slash];
+            if (!_written.Add(directory))
+                continue;
+            if (_target.Stat(directory) is { Kind: ContextEntryKind.Directory } existing)
+                _tar.Directory(directory, existing.Permissions, (int)existing.Uid, (int)existing.Gid, existing.Modified);
+            else
+                _tar.Directory(directory, CreatedDirectoryMode, _owner?.Uid ?? 0, _owner?.Gid ?? 0, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>ADD's archive rule: a local tar (plain, gzip, zstd) is unpacked into the destination; anything else is copied.</summary>
+    private bool TryExtract(BuildContext source, string from, string destination)
+    {
+        using var file = source.OpenRead(from);
+        var compression = LayerCompressions.Detect(file);
+        file.Position = 0;
+        using var tar = LayerCompressions.Decompress(file, compression);
+        using var reader = new TarReader(tar, leaveOpen: true);
+        TarEntry? first;
+        try
+        {
+            first = reader.GetNextEntry(copyData: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            return false;
+        }
+        if (first is null)
+            return false;
+        if (destination.Length > 0)
+            EnsureParents(destination + "/");
+        for (var entry = first; entry is not null; entry = reader.GetNextEntry(copyData: false))
+            WriteArchived(entry, destination);
+        return true;
+    }
+
+    private void WriteArchived(TarEntry entry, string destination)
+    {
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+            return;
+        string name = string.Join('/', entry.Name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
+        if (name.Split('/').Contains(".."))
+            throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entry.Name, $"ADD: archive entry '{entry.Name}' leaves its destination");
+        if (name.Length == 0)
+            return;
+        string target = Join(destination, name);
+        EnsureParents(target);
+        int uid = _owner?.Uid ?? entry.Uid, gid = _owner?.Gid ?? entry.Gid;
+        uint mode = (uint)entry.Mode;
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                _tar.Directory(target, mode, uid, gid, entry.ModificationTime);
+                break;
+            case TarEntryType.SymbolicLink:
+                _tar.Symlink(target, entry.LinkName, uid, gid, entry.ModificationTime);
+                break;
+            case TarEntryType.HardLink:
+                _tar.HardLink(target, Join(destination, entry.LinkName.TrimStart('/')), uid, gid, entry.ModificationTime);
+                break;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                _tar.File(target, mode, uid, gid, entry.ModificationTime, entry.DataStream ?? Stream.Null);
+                break;
+            case TarEntryType.Fifo or TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                _tar.Special(entry.EntryType, target, mode, uid, gid, entry.ModificationTime, entry is PosixTarEntry p ? p.DeviceMajor : 0, entry is PosixTarEntry q ? q.DeviceMinor : 0);
+                break;
+        }
+        _written.Add(target);
+    }
+
+    private static string Join(string directory, string name) => directory.Length == 0 ? name : directory + "/" + name;
+}

@@ -1,0 +1,76 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using ContainerTools.Build;
+using ContainerTools.Core.Build.Execution;
+using ContainerTools.Core.Images;
+using ContainerTools.Images;
+
+namespace ContainerTools.Cmdlets;
+
+/// <summary>Build-ContainerImage: `docker build`. Builds a Dockerfile in a context directory into a named image.</summary>
+[Cmdlet(VerbsLifecycle.Build, "ContainerImage")]
+[OutputType(typeof(ContainerImageInfo))]
+public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The build context; the current directory when omitted.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = ".";
+
+    /// <summary>The Dockerfile, relative to the current directory; Dockerfile (or Containerfile) in the context when omitted.</summary>
+    [Parameter]
+    [Alias("Dockerfile")]
+    [ValidateNotNullOrEmpty]
+    public string? File { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Tag { get; set; } = [];
+
+    [Parameter]
+    public Hashtable? BuildArgument { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Target { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var tags = new List<ImageReference>();
+        TryTerminating(() => tags.AddRange(Tag.Select(ImageReference.Parse)));
+        var request = new BuildRequest
+        {
+            Context = GetUnresolvedProviderPathFromPSPath(Path),
+            Dockerfile = File is null ? null : GetUnresolvedProviderPathFromPSPath(File),
+            Tags = tags,
+            Arguments = (BuildArgument ?? []).Cast<DictionaryEntry>().ToDictionary(
+                e => Convert.ToString(e.Key, CultureInfo.InvariantCulture)!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? ""),
+            Target = Target,
+            NoCache = NoCache,
+        };
+        var progress = new BuildProgressWriter(this, "Building " + request.Context);
+        try
+        {
+            Try(() =>
+            {
+                var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, _stopping.Token);
+                WriteObject(new ContainerImageInfo(image, tags.Count == 0 ? null : tags[0].ToString()));
+            });
+        }
+        finally
+        {
+            progress.Complete();
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected override void EndProcessing() => _stopping.Dispose();
+}
