@@ -38,6 +38,11 @@ location = "127.0.0.1"
 insecure = true
 CONF
     podman_ import --quiet "$WORK/busybox.tar.gz" localhost/bench-busybox:latest >/dev/null
+
+    # Ours: the same tarball in the bench store, and the core-only timing program.
+    CONTAINERTOOLS_MODULE=$MODULE pwsh -NoProfile -NonInteractive -c \
+        "Import-Module \$env:CONTAINERTOOLS_MODULE/ContainerTools.psd1; Import-ContainerImage -Path '$WORK/busybox.tar.gz' -Name busybox:latest | Out-Null"
+    dotnet build "$BENCH/CoreStart/CoreStart.csproj" -c Release -o "$WORK/corestart" --nologo -v q >/dev/null
 }
 
 versions() {

@@ -11,18 +11,34 @@ try {
 
     Write-Host '== Invoke-ContainerImage: a command as PID 1 in its own namespaces, output to the pipeline'
     Invoke-ContainerImage busybox -Remove -- sh -c 'echo "hello from $(hostname), I am PID $$"'
-    Write-Host '== New-Container -Start: a container that keeps running after this session'
-    New-Container busybox -Name demo-web -Start -- sh -c 'echo serving; exec httpd -f -p 8080' | Format-Table
+    Write-Host '== New-Container -Start: a web server on a network of its own, limited, published on 127.0.0.1:18080'
+    New-ContainerNetwork -Name demo-net | Format-Table
+    New-Container busybox -Name demo-web -Network demo-net -NetworkAlias www -Publish 127.0.0.1:18080:80 -Memory 64MB -Cpus 0.5 -Start -- `
+        sh -c 'echo "<h1>hello from $(hostname)</h1>" > /var/www/index.html; echo serving; exec httpd -f -p 80 -h /var/www' | Format-Table
     Write-Host '== Get-Container'
     Get-Container | Format-Table
-    Write-Host '== Get-ContainerLog demo-web'
+    Write-Host '== Another container reaches it by its alias; the host through the published port'
+    Invoke-ContainerImage busybox -Network demo-net -Remove -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://www/ && exit 0; sleep 0.3; done; exit 1'
+    (Invoke-WebRequest http://127.0.0.1:18080/ -UseBasicParsing).Content
+    Write-Host '== Invoke-ContainerCommand (exec), Get-ContainerProcess, Get-ContainerStatistic, Get-ContainerLog'
+    Invoke-ContainerCommand demo-web -- cat /etc/hostname
+    Get-ContainerProcess demo-web | Format-Table
+    Get-ContainerStatistic demo-web | Format-Table
     Get-ContainerLog demo-web
+    Write-Host '== Build-ContainerImage from a Dockerfile, then run it'
+    $context = Join-Path $ContainerToolsRoot 'build-context'
+    New-Item -ItemType Directory -Path $context -Force | Out-Null
+    Set-Content -Path (Join-Path $context 'Dockerfile') -Value "FROM busybox`nRUN echo 'built by ContainerTools' > /built`nCMD [""cat"", ""/built""]"
+    Build-ContainerImage -Path $context -Tag demo-app:1 | Format-Table
+    Invoke-ContainerImage demo-app:1 -Remove -Network none
     Write-Host '== Stop-Container, then Remove-Container'
     Stop-Container demo-web -Timeout 2 -PassThru | Format-Table
     Remove-Container demo-web
+    Remove-ContainerNetwork demo-net
     Get-Container | Format-Table
 }
 finally {
     Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
+    Get-ContainerNetwork -ErrorAction Ignore | Where-Object Name -eq demo-net | Remove-ContainerNetwork -Force -ErrorAction Ignore
     Remove-Item -Recurse -Force $ContainerToolsRoot -ErrorAction Ignore
 }

@@ -132,19 +132,19 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         ReadOnly = ReadOnly,
     });
 
-    /// <summary>The image's id, pulled first when the policy asks for it.</summary>
+    /// <summary>The image as the user named it, pulled first when the policy asks for it.</summary>
     private string EnsureImage()
     {
         var images = new ImageStore(Store);
-        if (Pull == PullPolicy.Missing && images.TryResolve(Image) is { } stored)
-            return stored.Id;
+        if (Pull == PullPolicy.Missing && images.TryResolve(Image) is not null)
+            return Image;
         string activity = $"Pulling {Image}";
         var unpack = new ImageProgressWriter(this, 0, activity);
         using var thread = new PipelineThread();
-        var image = thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
+        thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
             thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
         unpack.Complete();
-        return image.Id;
+        return Image;
     }
 
     /// <summary>A seccomp profile path is relative to the PowerShell location, which the process's directory is not.</summary>

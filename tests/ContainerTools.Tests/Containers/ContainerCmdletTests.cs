@@ -148,7 +148,7 @@ public sealed class ContainerCmdletTests : IDisposable
         foreach (var script in new[]
         {
             "New-Container busybox -Name 'bad name' true",
-            "New-Container no-such-image true",
+            "New-Container no-such-image -Pull Never true",
             "New-Container busybox -Hostname 'a b' true",
             "New-Container busybox -Environment @{ 'A=B' = 1 } true",
         })
