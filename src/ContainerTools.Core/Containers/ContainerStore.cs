@@ -119,8 +119,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 
     public ContainerState? ReadState(string id) => ReadJson(Paths(id).State, ContainersJsonContext.Default.ContainerState);
 
+    /// <summary>Records a container's state; a DirectoryNotFoundException when the container has been removed meanwhile.</summary>
     public void WriteState(string id, ContainerState state) =>
-        AtomicFile.WriteAllBytes(Paths(id).State, JsonSerializer.SerializeToUtf8Bytes(state, ContainersJsonContext.Default.ContainerState));
+        AtomicFile.WriteAllBytes(Paths(id).State, JsonSerializer.SerializeToUtf8Bytes(state, ContainersJsonContext.Default.ContainerState),
+            createDirectory: false);
 
     /// <summary>Finds one container by full id, unique id prefix or exact name; throws NotFound otherwise.</summary>
     public ContainerSnapshot Find(string nameOrId)

@@ -87,11 +87,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             init.Process.Kill();
         error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Process.Id);
-        if (error is null)
+        if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt }))
         {
-            store.WriteState(id, new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt });
-            report(null);
+            // Removed while it started (its starter was killed, a Remove went ahead): end it and clean up.
+            init.Process.Kill();
+            error = "the container was removed while it started";
         }
+        if (error is null)
+            report(null);
 
         int exitCode = init.Exited.GetAwaiter().GetResult();
         stdout.Join();
@@ -109,10 +112,24 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Error = error,
         };
         if (error is null)
-            store.WriteState(id, ended);
+            TryWriteState(ended);
         else
             Finish(ended, report, error);
         return 0;
+    }
+
+    /// <summary>Writes the container's state; false when the container's folder is gone (it was removed).</summary>
+    private bool TryWriteState(ContainerState state)
+    {
+        try
+        {
+            store.WriteState(id, state);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>CNI DEL of everything attached. A failure leaves the record, so a later Remove or Start retries it.</summary>
@@ -130,7 +147,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
 
     private void Finish(ContainerState state, Action<string?> report, string error)
     {
-        store.WriteState(id, state);
+        TryWriteState(state);
         report(error);
     }
 

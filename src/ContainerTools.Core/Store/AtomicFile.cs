@@ -12,11 +12,16 @@ public static class AtomicFile
     /// <summary>Names of temp files this class creates; a store repair deletes leftovers with this prefix.</summary>
     public const string TempPrefix = ".tmp-";
 
-    /// <summary>Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
+    /// <summary>
+    /// Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).
+    /// With <paramref name="createDirectory"/> false a missing directory is a DirectoryNotFoundException rather
+    /// than made anew: a late writer must not resurrect what another process removed.
+    /// </summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null, bool createDirectory = true)
     {
         string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        if (createDirectory)
+            Directory.CreateDirectory(directory);
         string temp = System.IO.Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
@@ -32,7 +37,8 @@ public static class AtomicFile
         }
         catch
         {
-            File.Delete(temp);
+            if (Directory.Exists(directory))
+                File.Delete(temp);
             throw;
         }
         SyncDirectory(directory);
