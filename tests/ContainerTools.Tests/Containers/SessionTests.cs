@@ -5,32 +5,17 @@ using ContainerTools.Tests.Support;
 namespace ContainerTools.Tests.Containers;
 
 /// <summary>Containers outlive the pwsh that started them; several pwsh processes share one store safely.</summary>
-public sealed class SessionTests : IDisposable
+public sealed class SessionTests : BusyboxSessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly PowerShellSession _ps;
-
-    public SessionTests()
-    {
-        _ps = new PowerShellSession(_store);
-        BusyboxImage.Import(_ps);
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _store.Dispose();
-    }
-
     [Fact]
     public void AContainerOutlivesThePwshThatStartedItAndAnotherSessionStopsIt()
     {
-        Pwsh.Run(_store, "New-Container busybox -Name keeper -Start -- sh -c 'echo started; sleep 300' | Out-Null");
-        var info = _ps.Run("Get-Container keeper").Single();
+        Pwsh.Run(Store, "New-Container busybox -Name keeper -Start -- sh -c 'echo started; sleep 300' | Out-Null");
+        var info = Ps.Run("Get-Container keeper").Single();
         Assert.Equal("Running", info.Properties["Status"].Value);
         Assert.True(Directory.Exists($"/proc/{info.Properties["Pid"].Value}"));
-        Assert.Equal(["started"], _ps.Run("Get-ContainerLog keeper").Select(o => (string)o.BaseObject));
-        var stopped = _ps.Run("Stop-Container keeper -Timeout 1 -PassThru").Single();
+        Assert.Equal(["started"], Ps.Run("Get-ContainerLog keeper").Select(o => (string)o.BaseObject));
+        var stopped = Ps.Run("Stop-Container keeper -Timeout 1 -PassThru").Single();
         Assert.Equal("Exited", stopped.Properties["Status"].Value);
         // sh as PID 1 has no SIGTERM handler: the timeout ran out and SIGKILL ended it.
         Assert.Equal(137, stopped.Properties["ExitCode"].Value);
@@ -39,8 +24,8 @@ public sealed class SessionTests : IDisposable
     [Fact]
     public void FourPwshProcessesStartingFiveContainersEachAtOnceLoseNothing()
     {
-        string go = Path.Combine(_store.Scratch("barrier"), "go");
-        var processes = Enumerable.Range(0, 4).Select(_ => Pwsh.Start(_store, $$"""
+        string go = Path.Combine(Store.Scratch("barrier"), "go");
+        var processes = Enumerable.Range(0, 4).Select(_ => Pwsh.Start(Store, $$"""
             while (-not (Test-Path '{{go}}')) { Start-Sleep -Milliseconds 10 }
             1..5 | ForEach-Object { New-Container busybox -Start sleep 300 | Out-Null }
             """)).ToList();
@@ -60,10 +45,10 @@ public sealed class SessionTests : IDisposable
             foreach (var process in processes)
                 process.Dispose();
         }
-        var all = new ContainerStore(_store.Location).List();
+        var all = new ContainerStore(Store.Location).List();
         Assert.Equal(20, all.Count);
         Assert.All(all, c => Assert.True(c.IsRunning && c.State.Init!.IsAlive, $"{c.Name} is {c.Status}"));
         Assert.Equal(20, all.Select(c => c.Name).Distinct().Count());
-        Assert.Equal(20, _ps.Run("Get-Container -Status Running").Count);
+        Assert.Equal(20, Ps.Run("Get-Container -Status Running").Count);
     }
 }

@@ -4,30 +4,15 @@ using ContainerTools.Tests.Support;
 namespace ContainerTools.Tests.Copy;
 
 /// <summary>Export-Container writes the running root file system as a tar archive.</summary>
-public sealed class ExportTests : IDisposable
+public sealed class ExportTests : BusyboxSessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly PowerShellSession _ps;
-
-    public ExportTests()
-    {
-        _ps = new PowerShellSession(_store);
-        BusyboxImage.Import(_ps);
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _store.Dispose();
-    }
-
     [Fact]
     public void TheRootFileSystemWithChangesLinksAndModesAndNoMountedContents()
     {
-        _ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
-        _ps.Run("Invoke-ContainerCommand web sh,-c,'echo changed > /root/note; chmod 640 /root/note; ln -s /etc/passwd /root/link'");
-        string tar = Path.Combine(_store.Scratch("out"), "web.tar");
-        var file = _ps.Run($"Export-Container web '{tar}'").Single();
+        Ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
+        Ps.Run("Invoke-ContainerCommand web sh,-c,'echo changed > /root/note; chmod 640 /root/note; ln -s /etc/passwd /root/link'");
+        string tar = Path.Combine(Store.Scratch("out"), "web.tar");
+        var file = Ps.Run($"Export-Container web '{tar}'").Single();
         Assert.Equal(tar, file.Properties["FullName"].Value);
 
         var entries = new Dictionary<string, TarEntry>();
@@ -49,9 +34,9 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public void AContainerThatIsNotRunningIsAnErrorAndNoFileIsWritten()
     {
-        _ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
-        string tar = Path.Combine(_store.Scratch("out"), "idle.tar");
-        var result = _ps.Invoke($"Export-Container idle '{tar}'");
+        Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
+        string tar = Path.Combine(Store.Scratch("out"), "idle.tar");
+        var result = Ps.Invoke($"Export-Container idle '{tar}'");
         Assert.StartsWith("ContainerNotRunning", Assert.Single(result.Errors).FullyQualifiedErrorId);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(tar)!));
     }

@@ -6,31 +6,20 @@ using ContainerTools.Tests.Support;
 namespace ContainerTools.Tests.Exec;
 
 /// <summary>Invoke-ContainerCommand and Get-ContainerProcess against real running containers.</summary>
-public sealed class ExecTests : IDisposable
+public sealed class ExecTests : BusyboxSessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly PowerShellSession _ps;
 
     public ExecTests()
     {
-        _ps = new PowerShellSession(_store);
-        BusyboxImage.Import(_ps);
-        _ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
+        Ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
     }
 
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _store.Dispose();
-    }
-
-    private string Exec(string script) =>
-        string.Join("\n", _ps.Run($"Invoke-ContainerCommand web sh,-c,'{script.Replace("'", "''")}'").Select(o => o.BaseObject));
+    private string Exec(string script) => ExecIn("web", script);
 
     [Fact]
     public void JoinsEveryNamespaceTheCgroupAndTheCapabilitiesOfTheContainer()
     {
-        int init = (int)_ps.Run("(Get-Container web).Pid").Single().BaseObject;
+        int init = (int)Ps.Run("(Get-Container web).Pid").Single().BaseObject;
         var namespaces = new[] { "pid", "mnt", "uts", "ipc", "net", "cgroup" };
         var inside = Exec("for n in pid mnt uts ipc net cgroup; do readlink /proc/self/ns/$n; done").Split('\n');
         Assert.Equal(namespaces.Select(n => new FileInfo($"/proc/{init}/ns/{n}").LinkTarget), inside);
@@ -51,7 +40,7 @@ public sealed class ExecTests : IDisposable
             // "; true": else the shell execs ls in its place and $$ would be ls, with its directory open.
             Assert.Equal("0\n1\n2", Exec("ls /proc/$$/fd; true"));
             Assert.Equal("/", Exec("readlink /proc/self/cwd"));
-            Assert.Equal("/tmp", string.Join("", _ps.Run("Invoke-ContainerCommand web -WorkingDirectory /tmp readlink,/proc/self/cwd")));
+            Assert.Equal("/tmp", string.Join("", Ps.Run("Invoke-ContainerCommand web -WorkingDirectory /tmp readlink,/proc/self/cwd")));
         }
         finally
         {
@@ -62,52 +51,52 @@ public sealed class ExecTests : IDisposable
     [Fact]
     public void StdoutGoesToThePipelineStderrToTheErrorStreamAndTheExitCodeToLastExitCode()
     {
-        var result = _ps.Invoke("Invoke-ContainerCommand web sh,-c,'echo one; echo oops >&2; echo two; exit 3'; $LASTEXITCODE");
+        var result = Ps.Invoke("Invoke-ContainerCommand web sh,-c,'echo one; echo oops >&2; echo two; exit 3'; $LASTEXITCODE");
         Assert.Equal(new object[] { "one", "two", 3 }, result.Output.Select(o => o.BaseObject));
         var error = Assert.Single(result.Errors);
         Assert.Equal("oops", error.Exception.Message);
-        Assert.Equal(new object[] { 0 }, _ps.Run("Invoke-ContainerCommand web true; $LASTEXITCODE").Select(o => o.BaseObject));
+        Assert.Equal(new object[] { 0 }, Ps.Run("Invoke-ContainerCommand web true; $LASTEXITCODE").Select(o => o.BaseObject));
     }
 
     [Fact]
     public void UserEnvironmentAndWorkingDirectoryApplyToTheCommandOnly()
     {
-        var lines = _ps.Run("Invoke-ContainerCommand web -User nobody -Environment @{ GREETING = 'hi there' } -WorkingDirectory /home sh,-c,'id -u; echo $GREETING; pwd; echo $PATH'")
+        var lines = Ps.Run("Invoke-ContainerCommand web -User nobody -Environment @{ GREETING = 'hi there' } -WorkingDirectory /home sh,-c,'id -u; echo $GREETING; pwd; echo $PATH'")
             .Select(o => (string)o.BaseObject).ToList();
         Assert.Equal(["65534", "hi there", "/home"], lines.Take(3));
         Assert.Contains("/bin", lines[3]);
         Assert.Equal("0", Exec("id -u"));
-        Assert.Equal("1000:1000", string.Join("", _ps.Run("Invoke-ContainerCommand web -User 1000:1000 sh,-c,'echo $(id -u):$(id -g)'").Select(o => o.BaseObject)));
+        Assert.Equal("1000:1000", string.Join("", Ps.Run("Invoke-ContainerCommand web -User 1000:1000 sh,-c,'echo $(id -u):$(id -g)'").Select(o => o.BaseObject)));
     }
 
     [Fact]
     public void BadInputIsAnErrorRecordThatChangesNothing()
     {
-        var missing = _ps.Invoke("Invoke-ContainerCommand ghost true");
+        var missing = Ps.Invoke("Invoke-ContainerCommand ghost true");
         Assert.Equal("ContainerNotFound,ContainerTools.Cmdlets.InvokeContainerCommandCommand", Assert.Single(missing.Errors).FullyQualifiedErrorId);
 
-        var notFound = _ps.Invoke("Invoke-ContainerCommand web no-such-command; $LASTEXITCODE");
+        var notFound = Ps.Invoke("Invoke-ContainerCommand web no-such-command; $LASTEXITCODE");
         Assert.Equal(new object[] { 127 }, notFound.Output.Select(o => o.BaseObject));
         Assert.Contains("no-such-command", Assert.Single(notFound.Errors).Exception.Message);
 
-        var badUser = _ps.Invoke("Invoke-ContainerCommand web -User nosuchuser true; $LASTEXITCODE");
+        var badUser = Ps.Invoke("Invoke-ContainerCommand web -User nosuchuser true; $LASTEXITCODE");
         Assert.Equal(new object[] { 125 }, badUser.Output.Select(o => o.BaseObject));
         Assert.Contains("nosuchuser", Assert.Single(badUser.Errors).Exception.Message);
 
-        _ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
-        var notRunning = _ps.Invoke("Invoke-ContainerCommand idle true");
+        Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
+        var notRunning = Ps.Invoke("Invoke-ContainerCommand idle true");
         var error = Assert.Single(notRunning.Errors);
         Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.StartsWith("ContainerNotRunning", error.FullyQualifiedErrorId);
         Assert.Equal("idle", error.TargetObject);
-        Assert.Equal("Created", _ps.Run("(Get-Container idle).Status").Single().ToString());
+        Assert.Equal("Created", Ps.Run("(Get-Container idle).Status").Single().ToString());
     }
 
     [Fact]
     public void DetachedCommandKeepsRunningAndIsListedWithItsPidsUserAndMemory()
     {
-        _ps.Run("Invoke-ContainerCommand web -Detach -User nobody sleep,200");
-        var processes = _ps.Run("Get-ContainerProcess web");
+        Ps.Run("Invoke-ContainerCommand web -Detach -User nobody sleep,200");
+        var processes = Ps.Run("Get-ContainerProcess web");
         Assert.Equal(2, processes.Count);
         var detached = processes[1];
         Assert.Equal("sleep 200", detached.Properties["Command"].Value);
@@ -117,7 +106,7 @@ public sealed class ExecTests : IDisposable
         Assert.True((long)processes[0].Properties["MemoryBytes"].Value > 0);
         Assert.Equal(1, processes[0].Properties["Pid"].Value);
 
-        string table = Regex.Replace(_ps.Render("Get-ContainerProcess web"), @"\x1b\[[0-9;]*m", "");
+        string table = Regex.Replace(Ps.Render("Get-ContainerProcess web"), @"\x1b\[[0-9;]*m", "");
         Assert.Matches(@"Pid\s+HostPid\s+User\s+CPU %\s+Memory\s+Command", table);
         Assert.Matches(@"\s1\s+\d+\s+root\s+\d+\.\d\s+[\d.]+[kKMG]?B\s+sleep 300", table);
     }
