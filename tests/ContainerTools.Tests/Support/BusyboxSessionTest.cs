@@ -8,8 +8,18 @@ public abstract class BusyboxSessionTest : IDisposable
 {
     protected BusyboxSessionTest()
     {
-        Ps = new PowerShellSession(Store);
-        BusyboxImage.Import(Ps);
+        // xunit disposes only what it constructed: a failing set-up must undo itself.
+        try
+        {
+            Ps = new PowerShellSession(Store);
+            BusyboxImage.Import(Ps);
+        }
+        catch
+        {
+            Ps?.Dispose();
+            Store.Dispose();
+            throw;
+        }
     }
 
     protected TestStore Store { get; } = new();
