@@ -13,8 +13,19 @@ function New-TestStore {
 }
 
 function Remove-TestStore([string] $Path) {
+    if ($Path -and (Get-Command Get-Container -ErrorAction Ignore)) {
+        Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
+    }
     Remove-Variable -Name ContainerToolsRoot, ContainerToolsRunRoot -Scope Global -ErrorAction Ignore
     if (-not $Path) { return }
+    # The store's networks: their bridges and the rules the firewall plugin left (ip and iptables are fixtures here).
+    Get-ChildItem "$Path/root/networks/*.conflist" -ErrorAction Ignore | ForEach-Object {
+        $bridge = (Get-Content -Raw $_.FullName | ConvertFrom-Json).plugins | Where-Object type -eq 'bridge' | ForEach-Object bridge
+        if (-not $bridge) { return }
+        ip link del $bridge 2>$null
+        iptables-save -t filter | Where-Object { $_.StartsWith('-A ') -and $_.Contains($bridge) } |
+            ForEach-Object { bash -c "iptables -w $($_ -replace '^-A ', '-D ')" 2>$null }
+    }
     # Processes that name the store, then mounts below it (deepest first), then the files.
     Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
         $cmd = Get-Content -Raw -LiteralPath "$($_.FullName)/cmdline" -ErrorAction Ignore

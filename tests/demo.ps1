@@ -12,7 +12,7 @@ try {
     Get-ContainerImage | Format-Table
 
     Write-Host '== Invoke-ContainerImage: a command as PID 1 in its own namespaces, output to the pipeline'
-    Invoke-ContainerImage busybox -Remove -- sh -c 'echo "hello from $(hostname), I am PID $$"'
+    Invoke-ContainerImage busybox -Remove -Network none -- sh -c 'echo "hello from $(hostname), I am PID $$"'
     Write-Host '== New-Container -Start: a web server on a network of its own, limited, published on 127.0.0.1:18080'
     New-ContainerNetwork -Name demo-net | Format-Table
     New-Container busybox -Name demo-web -Network demo-net -NetworkAlias www -Publish 127.0.0.1:18080:80 -Memory 64MB -Cpus 0.5 -Start -- `
