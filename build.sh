@@ -84,6 +84,13 @@ run_xunit() {
     XUNIT_COUNTS="$passed $((failed + errors)) $skipped"
 }
 
+# The failed xunit tests by name, so the end of a long log says what broke.
+list_xunit_failures() {
+    local xml=$REPO/out/test-results/xunit.xml
+    [ -f "$xml" ] || return 0
+    grep -o '<test [^>]*result="Fail"[^>]*>' "$xml" | grep -o ' name="[^"]*"' | sed 's/^ name="\(.*\)"$/FAILED: \1/' || true
+}
+
 run_pester() {
     local pwsh; pwsh=$(find_pwsh)
     if [ -z "$pwsh" ] || ! ls tests/*.Tests.ps1 >/dev/null 2>&1; then
@@ -91,7 +98,11 @@ run_pester() {
     fi
     log "Pester ($pwsh)"
     local line
-    line=$(CONTAINERTOOLS_MODULE=$OUT "$pwsh" -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 | tee /dev/stderr | grep '^PESTER ' | tail -1) || true
+    # tee to a file, never to /dev/stderr: reopening a log file through /dev/stderr truncates it.
+    local log=$REPO/out/test-results/pester.txt
+    mkdir -p "${log%/*}"
+    CONTAINERTOOLS_MODULE=$OUT "$pwsh" -NoProfile -NonInteractive -File tests/Invoke-PesterTests.ps1 | tee "$log" || true
+    line=$(grep -a '^PESTER ' "$log" | tail -1) || true
     [ -n "$line" ] || { PESTER_COUNTS="0 1 0"; return; }
     PESTER_COUNTS=$(echo "$line" | awk '{print $2, $3, $4}')
 }
@@ -103,6 +114,7 @@ test() {
     run_pester
     read -r xp xf xs <<<"$XUNIT_COUNTS"
     read -r pp pf ps <<<"$PESTER_COUNTS"
+    list_xunit_failures
     echo "xunit: $xp passed, $xf failed, $xs skipped; Pester: $pp passed, $pf failed, $ps skipped"
     echo "$((xp + pp)) passed, $((xf + pf)) failed, $((xs + ps)) skipped"
     [ $((xf + pf)) -eq 0 ] && [ $((xp + pp)) -gt 0 ]

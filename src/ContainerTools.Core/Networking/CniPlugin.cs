@@ -50,8 +50,17 @@ public sealed class CniPlugin
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(config.ToJsonString());
-        process.StandardInput.Close();
+        using (var stdin = process.StandardInput)
+        {
+            try
+            {
+                stdin.Write(config.ToJsonString());
+            }
+            catch (IOException)
+            {
+                // A plugin may exit without reading its config (broken pipe); its exit code and stdout say why.
+            }
+        }
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
 
