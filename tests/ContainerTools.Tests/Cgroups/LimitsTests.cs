@@ -104,6 +104,27 @@ public sealed class LimitsTests : IDisposable
         Assert.Equal(12, second.ReadUsage().PidsLimit);
     }
 
+    [Fact]
+    public void AGroupUnderACpusetParentAnotherProcessJustMadeStillTakesProcesses()
+    {
+        if (_groups.Driver is not CgroupV1Driver || !CgroupMounts.Read().V1Controllers.TryGetValue("cpuset", out var cpusetRoot))
+            Assert.Skip("no cgroup v1 cpuset hierarchy on this machine");
+        // The moment between another store's mkdir of the shared parent and its copy of cpus and mems.
+        string parent = $"{Path.GetFileName(_store.Path)}-shared";
+        Directory.CreateDirectory(Path.Combine(cpusetRoot, parent));
+        Assert.Equal("", File.ReadAllText(Path.Combine(cpusetRoot, parent, "cpuset.cpus")).Trim());
+        var group = _groups.Driver.Create(parent + "/child", new ResourceLimits());
+        try
+        {
+            using var process = new GroupedProcess(_store, group, "true");
+            Assert.Contains(process.Id, group.ProcessIds());
+        }
+        finally
+        {
+            group.Delete();
+        }
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("/absolute")]

@@ -16,7 +16,8 @@ internal sealed class CgroupTree(string root, string relativePath)
 
     /// <summary>
     /// Makes the missing levels; <paramref name="prepareChild"/>(parent, child) runs before each mkdir and
-    /// <paramref name="initialiseChild"/> after it. Returns the directories this call created, deepest last.
+    /// <paramref name="initialiseChild"/> after it, for every level (it must be idempotent). Returns the
+    /// directories this call created, deepest last.
     /// </summary>
     public List<string> Create(Action<string, string>? prepareChild = null, Action<string, string>? initialiseChild = null)
     {
@@ -30,10 +31,9 @@ internal sealed class CgroupTree(string root, string relativePath)
                 {
                     prepareChild?.Invoke(parent, level);
                     if (ControlFile.MakeDirectory(level))
-                    {
                         created.Add(level);
-                        initialiseChild?.Invoke(parent, level);
-                    }
+                    // Also for a level another process just made and may not have initialised yet.
+                    initialiseChild?.Invoke(parent, level);
                     parent = level;
                 }
                 return created;

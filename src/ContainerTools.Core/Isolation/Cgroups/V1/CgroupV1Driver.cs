@@ -57,7 +57,8 @@ public sealed class CgroupV1Driver : ICgroupDriver
 
     /// <summary>
     /// A new cpuset group starts with no CPUs and no memory nodes; it gets its parent's, or no task could join
-    /// it. Only the cpuset hierarchy has these files.
+    /// it (ENOSPC). Only the cpuset hierarchy has these files. Levels are taken top down, so a shared parent
+    /// another store made a moment ago is filled before its child copies from it.
     /// </summary>
     private static void CopyCpuset(string parent, string child)
     {
