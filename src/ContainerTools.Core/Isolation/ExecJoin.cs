@@ -27,10 +27,14 @@ public static class ExecJoin
             // The same filter as the container's own, read while the host's files are still in reach.
             byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);
+            // Opened while still root: the slave belongs to whoever opened the master.
+            int? terminal = request.Terminal is { } number ? OpenTerminal(number) : null;
             ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
             // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
             if (request.Detach)
                 DetachStdio();
+            if (terminal is { } slave)
+                AttachTerminal(slave);
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
@@ -73,6 +77,26 @@ public static class ExecJoin
             Errno.Check(Linux.dup2(devNull, fd), "dup2", "/dev/null");
         Linux.close(devNull);
         Linux.setsid();
+    }
+
+    /// <summary>The container's /dev/pts/N (its own devpts instance, as the mount namespace is now the container's).</summary>
+    private static int OpenTerminal(int number)
+    {
+        string path = $"/dev/pts/{number}";
+        int fd = Errno.Check(Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDWR | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0), "open", path);
+        if (Linux.isatty(fd) != 1)
+            throw new EngineException("NotATerminal", ErrorKind.SecurityError, path, $"{path} in the container is not a terminal");
+        return fd;
+    }
+
+    /// <summary>A session of its own with the terminal as its controlling terminal and stdio, as a login shell has.</summary>
+    private static void AttachTerminal(int slave)
+    {
+        Errno.Check(Linux.setsid(), "setsid");
+        Errno.Check(Linux.ioctl(slave, Linux.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)", "terminal");
+        for (int fd = 0; fd <= 2; fd++)
+            Errno.Check(Linux.dup2(slave, fd), "dup2", "terminal");
+        Linux.close(slave);
     }
 
     private static unsafe void Report(string message)
