@@ -52,6 +52,22 @@ public sealed class TerminalTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void FollowingALogStreamsLiveUntilCtrlCAndLeavesTheContainerRunning()
+    {
+        Ps.Run("New-Container busybox -Name ticker -Start -- sh -c 'i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.2; done' | Out-Null");
+        using var terminal = PwshOnATerminal();
+        terminal.WaitFor(@"^PS .*>\s*$");
+        terminal.TypeLine("Get-ContainerLog ticker -Follow; 'followed'");
+        // Lines written after the cmdlet started arrive while it runs.
+        terminal.WaitFor(@"^tick15$");
+        terminal.Press("C-c");
+        terminal.WaitFor(@"^tick\d+\s*\n(.*\n)*PS .*>\s*$");
+        terminal.TypeLine("'status=' + (Get-Container ticker).Status");
+        terminal.WaitFor(@"^status=Running$");
+        Assert.DoesNotMatch(@"^followed$", terminal.Screen());
+    }
+
+    [Fact]
     public void RefusesWithoutATerminalAndChangesNothing()
     {
         Assert.SkipWhen(Linux.isatty(0) == 1 && Linux.isatty(1) == 1, "the test runner itself is on a terminal, which the shell would take over");
