@@ -17,6 +17,7 @@
         'formats/ContainerTools.Registry.Format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Enter-Container'
         'Import-ContainerImage'
         'Get-ContainerImage'
         'Get-ContainerImageHistory'

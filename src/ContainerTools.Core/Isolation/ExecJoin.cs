@@ -28,10 +28,14 @@ public static class ExecJoin
             // The same filter as the container's own, read while the host's files are still in reach.
             byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);
+            // Opened while still root: the slave belongs to whoever opened the master.
+            int? terminal = request.Terminal is { } number ? OpenTerminal(number) : null;
             ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
             // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
             if (request.Detach)
                 report = DetachStdio();
+            if (terminal is { } slave)
+                AttachTerminal(slave);
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
@@ -79,6 +83,26 @@ public static class ExecJoin
         Linux.close(devNull);
         Linux.setsid();
         return report;
+    }
+
+    /// <summary>The container's /dev/pts/N (its own devpts instance, as the mount namespace is now the container's).</summary>
+    private static int OpenTerminal(int number)
+    {
+        string path = $"/dev/pts/{number}";
+        int fd = Errno.Check(Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDWR | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0), "open", path);
+        if (Linux.isatty(fd) != 1)
+            throw new EngineException("NotATerminal", ErrorKind.SecurityError, path, $"{path} in the container is not a terminal");
+        return fd;
+    }
+
+    /// <summary>A session of its own with the terminal as its controlling terminal and stdio, as a login shell has.</summary>
+    private static void AttachTerminal(int slave)
+    {
+        Errno.Check(Linux.setsid(), "setsid");
+        Errno.Check(Linux.ioctl(slave, Linux.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)", "terminal");
+        for (int fd = 0; fd <= 2; fd++)
+            Errno.Check(Linux.dup2(slave, fd), "dup2", "terminal");
+        Linux.close(slave);
     }
 
     private static unsafe void Report(int fd, string message)

@@ -21,12 +21,25 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         using var pidNamespace = init is null ? null : OpenPidNamespace(init);
         if (pidNamespace is null)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
-        var request = new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
-            ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach };
+        var terminal = OpenTerminal(container.Name, init!, options);
+        try
+        {
+            return Launch(container.Name, pidNamespace, terminal, new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
+                ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach, Terminal = terminal?.Number });
+        }
+        catch
+        {
+            terminal?.Dispose();
+            throw;
+        }
+    }
+
+    private ExecProcess Launch(string containerName, SafeNamespace pidNamespace, PseudoTerminal? terminal, ExecRequest request)
+    {
         var start = new ProcessStartInfo(helperExecutable)
         {
             ArgumentList = { "exec", request.ToJson() },
-            // Our stdin is pwsh's (maybe a terminal): the command gets a pipe of its own, closed at once.
+            // Our stdin is pwsh's (maybe a terminal): the helper gets a pipe of its own, closed at once.
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,7 +47,20 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         };
         var process = StartInPidNamespace(start, pidNamespace);
         process.StandardInput.Close();
-        return new ExecProcess(container.Name, process);
+        return new ExecProcess(containerName, process, terminal);
+    }
+
+    /// <summary>The pseudo-terminal an interactive command gets, after checking there is a terminal to connect it to.</summary>
+    private static PseudoTerminal? OpenTerminal(string container, ProcessIdentity init, ExecOptions options)
+    {
+        if (options.Terminal is not { } host)
+            return null;
+        if (options.Detach)
+            throw new EngineException("DetachedTerminal", ErrorKind.InvalidArgument, container, "a detached command cannot be connected to a terminal");
+        if (!host.IsTerminal)
+            throw new EngineException("NoTerminal", ErrorKind.InvalidOperation, container,
+                $"an interactive command in {container} needs a terminal, but this PowerShell's input or output is redirected");
+        return PseudoTerminal.OpenIn(init.Pid, host.Size);
     }
 
     /// <summary>The init's PID namespace, opened only while the init is still the process recorded.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -9,8 +10,9 @@ public sealed record ExecOutput(bool IsError, string Line);
 /// <summary>
 /// A command started in a container by <see cref="ContainerExec"/>: its output lines in the order they
 /// arrive (stdout and stderr read at once, so neither pipe fills and blocks it), then its exit code.
+/// An interactive command has a pseudo-terminal instead: its pipes carry only errors from before its start.
 /// </summary>
-public sealed class ExecProcess(string containerName, Process process) : IDisposable
+public sealed class ExecProcess(string containerName, Process process, PseudoTerminal? terminal = null) : IDisposable
 {
     public string ContainerName { get; } = containerName;
 
@@ -53,5 +55,36 @@ public sealed class ExecProcess(string containerName, Process process) : IDispos
     /// <summary>Ends the command (SIGKILL), as Ctrl+C on a cmdlet waiting for it must.</summary>
     public void Kill() => process.Kill();
 
-    public void Dispose() => process.Dispose();
+    /// <summary>
+    /// Connects an interactive command to the host's terminal until it exits (or <paramref name="cancel"/>,
+    /// which kills it); its exit code.
+    /// </summary>
+    public int Attach(HostTerminal host, CancellationToken cancel)
+    {
+        if (terminal is null)
+            throw new InvalidOperationException("the command was started without a terminal");
+        int exited = Linux.pidfd_open(process.Id);
+        // ESRCH: it has already exited and been reaped, and there is nothing left to relay.
+        if (exited < 0 && Errno.Last != Errno.ESRCH)
+            throw new NativeCallException("pidfd_open", $"pid {process.Id}", Errno.Last);
+        try
+        {
+            if (exited >= 0)
+                TerminalRelay.Run(host, terminal, exited, cancel);
+        }
+        finally
+        {
+            if (exited >= 0)
+                Linux.close(exited);
+        }
+        if (cancel.IsCancellationRequested)
+            Kill();
+        return WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        process.Dispose();
+        terminal?.Dispose();
+    }
 }

@@ -16,6 +16,8 @@ public sealed record ExecRequest
     /// <summary>The container's folder, where its compiled seccomp filter is (read before joining the mount namespace).</summary>
     public required string ContainerDirectory { get; init; }
     public bool Detach { get; init; }
+    /// <summary>N of the container's /dev/pts/N the command gets as its controlling terminal and stdio.</summary>
+    public int? Terminal { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ExecJsonContext.Default.ExecRequest);
 

@@ -10,7 +10,7 @@ namespace ContainerTools.Cmdlets;
 /// Invoke-ContainerCommand: `docker exec`. The command's stdout goes to the pipeline and its stderr to the
 /// error stream, as a native command's, and $LASTEXITCODE is its exit code.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ContainerCommand")]
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerCommand", DefaultParameterSetName = "Detach")]
 [OutputType(typeof(string))]
 public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
 {
@@ -39,8 +39,12 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
     public string? WorkingDirectory { get; set; }
 
     /// <summary>Starts the command and returns at once; its output is discarded.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "Detach")]
     public SwitchParameter Detach { get; set; }
+
+    /// <summary>Gives the command a terminal connected to this console, as Enter-Container does.</summary>
+    [Parameter(ParameterSetName = "Interactive")]
+    public SwitchParameter Interactive { get; set; }
 
     protected override void ProcessRecord() => Try(() =>
     {
@@ -51,8 +55,14 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             Environment = Environment?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
             WorkingDirectory = WorkingDirectory,
             Detach = Detach,
+            Terminal = Interactive ? HostTerminal.Standard : null,
         };
         using var process = new ContainerExec(new ContainerStore(Store), ContainerTargetCmdlet.MonitorExecutable).Start(Name, options);
+        if (Interactive)
+        {
+            TerminalCommand.Run(this, process, _stopping.Token);
+            return;
+        }
         try
         {
             // Detached, the output ends when the command is about to exec with /dev/null as its stdio.

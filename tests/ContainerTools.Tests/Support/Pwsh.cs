@@ -11,6 +11,16 @@ public static class Pwsh
     /// <summary>Starts pwsh on the script; the store's variables and the module are set up first.</summary>
     public static Process Start(TestStore store, string script)
     {
+        string file = ScriptFile(store, script);
+        var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in new[] { "-NoProfile", "-NonInteractive", "-File", file })
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>A script file that sets up the module and the store's variables, then runs <paramref name="script"/>.</summary>
+    public static string ScriptFile(TestStore store, string script)
+    {
         Assert.SkipWhen(Executable is null, "pwsh is not on PATH (build.sh puts it there): this test needs a second PowerShell process");
         string file = Path.Combine(store.Scratch("pwsh"), Guid.NewGuid().ToString("N") + ".ps1");
         File.WriteAllText(file, $"""
@@ -20,10 +30,7 @@ public static class Pwsh
             $ContainerToolsRunRoot = '{store.Location.RunRoot}'
             {script}
             """);
-        var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { "-NoProfile", "-NonInteractive", "-File", file })
-            start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
+        return file;
     }
 
     /// <summary>Runs the script to its end; fails the test with its output when pwsh exits non-zero.</summary>

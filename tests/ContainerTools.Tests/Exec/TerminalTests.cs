@@ -1,0 +1,94 @@
+using ContainerTools.Core.Native;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Exec;
+
+/// <summary>Enter-Container and Invoke-ContainerCommand -Interactive in a real pwsh on a terminal tmux gives it.</summary>
+public sealed class TerminalTests : BusyboxSessionTest
+{
+    public TerminalTests()
+    {
+        Ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
+    }
+
+    private Tmux PwshOnATerminal() =>
+        new($"{Pwsh.Executable} -NoProfile -NoExit -File {Pwsh.ScriptFile(Store, "$ErrorActionPreference = 'Continue'")}", 100, 30);
+
+    [Fact]
+    public void AShellGetsATerminalOfTheContainerThatFollowsTheWindowAndPassesCtrlC()
+    {
+        using var terminal = PwshOnATerminal();
+        terminal.WaitFor(@"^PS .*>\s*$");
+        terminal.TypeLine("Enter-Container web");
+        terminal.WaitFor(@"^/ #\s*$");
+        terminal.TypeLine("tty; stty size");
+        terminal.WaitFor(@"^/dev/pts/\d+\n30 100$");
+        terminal.Resize(120, 40);
+        terminal.TypeLine("stty size");
+        terminal.WaitFor(@"^40 120$");
+        // Ctrl+C is a byte the container's terminal turns into SIGINT for the foreground job, not for pwsh.
+        terminal.TypeLine("sleep 100");
+        terminal.WaitFor(@"^/ # sleep 100$");
+        terminal.Press("C-c");
+        terminal.TypeLine("echo alive-$((40+2))");
+        terminal.WaitFor(@"^alive-42$");
+        terminal.TypeLine("exit 3");
+        // Keys typed before pwsh is back would still go to the container's terminal, as with `docker exec -it`.
+        terminal.WaitFor(@"exit 3\s*\nPS .*>\s*$");
+        terminal.TypeLine("\"code=$LASTEXITCODE\"");
+        terminal.WaitFor(@"^code=3$");
+    }
+
+    [Fact]
+    public void InvokeContainerCommandInteractiveRunsOnTheContainersTerminalAndReturnsItsExitCode()
+    {
+        using var terminal = PwshOnATerminal();
+        terminal.WaitFor(@"^PS .*>\s*$");
+        terminal.TypeLine("Invoke-ContainerCommand web -Interactive -User 1000 sh,-c,'tty; id -u; exit 4'; \"code=$LASTEXITCODE\"");
+        terminal.WaitFor(@"^/dev/pts/\d+\s*\n1000\s*\n(.*\n)*code=4$");
+        // The console is back in cooked mode: pwsh echoes and runs what is typed.
+        terminal.TypeLine("'back-' + (6*7)");
+        terminal.WaitFor(@"^back-42$");
+    }
+
+    [Fact]
+    public void FollowingALogStreamsLiveUntilCtrlCAndLeavesTheContainerRunning()
+    {
+        Ps.Run("New-Container busybox -Name ticker -Start -- sh -c 'i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.2; done' | Out-Null");
+        using var terminal = PwshOnATerminal();
+        terminal.WaitFor(@"^PS .*>\s*$");
+        terminal.TypeLine("Get-ContainerLog ticker -Follow; 'followed'");
+        // Lines written after the cmdlet started arrive while it runs.
+        terminal.WaitFor(@"^tick15$");
+        terminal.Press("C-c");
+        terminal.WaitFor(@"^tick\d+\s*\n(.*\n)*PS .*>\s*$");
+        terminal.TypeLine("'status=' + (Get-Container ticker).Status");
+        terminal.WaitFor(@"^status=Running$");
+        Assert.DoesNotMatch(@"^followed$", terminal.Screen());
+    }
+
+    [Fact]
+    public void RefusesWithoutATerminalAndChangesNothing()
+    {
+        Assert.SkipWhen(Linux.isatty(0) == 1 && Linux.isatty(1) == 1, "the test runner itself is on a terminal, which the shell would take over");
+        string before = string.Join(",", Ps.Run("(Get-ContainerProcess web).Command"));
+        var result = Ps.Invoke("Enter-Container web");
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("NoTerminal,", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Equal("web", error.TargetObject);
+        Assert.Equal(before, string.Join(",", Ps.Run("(Get-ContainerProcess web).Command")));
+    }
+
+    [Fact]
+    public void RefusesAContainerThatIsNotRunningOrDoesNotExist()
+    {
+        Ps.Run("New-Container busybox -Name idle -- true | Out-Null");
+        var notRunning = Assert.Single(Ps.Invoke("Enter-Container idle").Errors);
+        Assert.StartsWith("ContainerNotRunning,", notRunning.FullyQualifiedErrorId);
+        Assert.Equal("idle", notRunning.TargetObject);
+        var missing = Assert.Single(Ps.Invoke("Enter-Container nosuch").Errors);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+        Assert.Equal("Created", Ps.Run("(Get-Container idle).Status").Single().ToString());
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace ContainerTools.Tests.Support;
+
+/// <summary>
+/// A terminal the test drives: a tmux server of its own (its own socket, so parallel tests never meet) with
+/// one window running a command; keys are typed into it and the screen is read back.
+/// </summary>
+public sealed class Tmux : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly string _socket = "ctt-" + Guid.NewGuid().ToString("N");
+
+    public Tmux(string command, int width, int height)
+    {
+        Assert.SkipWhen(!File.Exists("/usr/bin/tmux"), "tmux is not installed: this test needs a terminal it can drive");
+        Run("new-session", "-d", "-x", width.ToString(), "-y", height.ToString(), command);
+    }
+
+    /// <summary>Types text (literally) and presses Enter.</summary>
+    public void TypeLine(string text)
+    {
+        Run("send-keys", "-l", text);
+        Run("send-keys", "Enter");
+    }
+
+    /// <summary>Presses keys by tmux name (C-c, Enter).</summary>
+    public void Press(string key) => Run("send-keys", key);
+
+    public void Resize(int width, int height) => Run("resize-window", "-x", width.ToString(), "-y", height.ToString());
+
+    public string Screen() => Run("capture-pane", "-p", "-S", "-200");
+
+    /// <summary>Waits until the screen matches; the match. Fails with the screen when it never does.</summary>
+    public Match WaitFor(string pattern)
+    {
+        var regex = new Regex(pattern, RegexOptions.Multiline);
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            string screen = Screen();
+            var match = regex.Match(screen);
+            if (match.Success)
+                return match;
+            Assert.True(DateTime.UtcNow < deadline, $"the terminal never showed /{pattern}/:\n{screen}");
+            Thread.Sleep(100);
+        }
+    }
+
+    private string Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-L", _socket }.Concat(args))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"tmux {string.Join(' ', args)}: {error}");
+        return output;
+    }
+
+    public void Dispose()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("tmux", ["-L", _socket, "kill-server"]) { RedirectStandardError = true })!;
+        kill.WaitForExit();
+    }
+}
