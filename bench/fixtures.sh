@@ -75,8 +75,9 @@ prepare_debian() {
     tar -C "$DEBIAN_LAYOUT" -cf "$DEBIAN_ARCHIVE" .
 }
 
-# podman (netavark) leaves host-wide traces that no --root moves: its IPAM state under /run/containers/networks
-# and NETAVARK iptables chains. Whatever was not there before the run is removed after it.
+# podman (netavark, cgroupfs) leaves host-wide traces that no --root moves: its IPAM state under
+# /run/containers/networks, NETAVARK iptables chains and libpod_parent cgroups (its conmon group). Whatever
+# was not there before the run is removed after it.
 PODMAN_HOST_TRACES=$WORK/podman-host-traces
 netavark_chains() {
     local table
@@ -84,7 +85,8 @@ netavark_chains() {
 }
 save_podman_host_traces() {
     { [ -e /run/containers ] && echo /run/containers; [ -e /run/containers/networks ] && echo /run/containers/networks
-      netavark_chains; } >"$PODMAN_HOST_TRACES"
+      ls -d /sys/fs/cgroup/*/libpod_parent 2>/dev/null
+      netavark_chains; } >"$PODMAN_HOST_TRACES" || true
 }
 remove_podman_host_traces() {
     [ -f "$PODMAN_HOST_TRACES" ] || return 0
@@ -99,6 +101,10 @@ remove_podman_host_traces() {
     while read -r table chain; do
         [ -n "$chain" ] && { iptables -w -t "$table" -F "$chain"; iptables -w -t "$table" -X "$chain"; }
     done <<<"$new"
+    local group
+    for group in /sys/fs/cgroup/*/libpod_parent; do
+        [ -d "$group" ] && ! grep -qx "$group" "$PODMAN_HOST_TRACES" && find "$group" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
     grep -qx /run/containers/networks "$PODMAN_HOST_TRACES" || rm -rf /run/containers/networks
     grep -qx /run/containers "$PODMAN_HOST_TRACES" || rmdir /run/containers 2>/dev/null || true
     rm -f "$PODMAN_HOST_TRACES"

@@ -146,6 +146,8 @@ write_results() {
         echo "rows of one group ran one after the other in the same run, so their ratios compare even when the load is high."
         echo "Runs per row: $RUNS after $WARMUP warm-up runs (hyperfine -N) unless the row says otherwise."
         echo
+        echo "Sections: ${SECTIONS_DONE[*]} (${#SECTIONS_DONE[@]} of ${#SECTIONS[@]}$([ ${#SECTIONS_DONE[@]} -lt ${#SECTIONS[@]} ] && echo ': the run stopped before the others'))."
+        echo
         echo "Versions: $VERSIONS"
         echo
         echo "Ratio: the row's median over its group's reference median (the row marked *ref*); below 1 is faster or smaller."

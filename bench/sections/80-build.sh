@@ -26,7 +26,7 @@ DOCKERFILE
 
 run_80_build() {
     prepare_build
-    local runs; runs=$([ -n "$QUICK" ] && echo 2 || echo 5)
+    local runs; runs=$([ -n "$QUICK" ] && echo 1 || echo 5)
     local build_ours="Build-ContainerImage -Path '$BUILD_CONTEXT' -Tag bench-build:latest"
     local buildah=("${BUILDAH[@]}" bud --quiet --layers --build-arg BASE=localhost/bench-busybox:latest -t bench-build:latest)
     local group="build a multi-stage Dockerfile, cold (no cache)"
