@@ -121,5 +121,5 @@ versions() {
     v+=("ContainerTools $(grep -oP "ModuleVersion\s*=\s*'\K[^']+" "$MODULE/ContainerTools.psd1")")
     v+=("pwsh $(pwsh -NoProfile -c '$PSVersionTable.PSVersion.ToString()' 2>/dev/null || echo none)")
     v+=("dotnet $(dotnet --version)")
-    local IFS=', '; echo "${v[*]}"
+    local joined; joined=$(printf '%s, ' "${v[@]}"); echo "${joined%, }"
 }
