@@ -1,14 +1,18 @@
 # The inputs every tool gets in one bench run: a busybox root file system, an OCI bundle of it for crun and
-# runc, a podman store of its own with the same image, and the quirks of this machine handled.
+# runc, a podman store of its own with the same image, the Debian minbase image, and the quirks of this
+# machine handled.
 
 ROOTFS=$WORK/rootfs
 BUNDLE=$WORK/bundle
 PODMAN_ROOT=$WORK/podman
+DEBIAN_CACHE=$BENCH/work-cache   # the debootstrap root, kept between bench runs (slow to make)
 
-podman_() {
-    CONTAINERS_CONF=$PODMAN_ROOT/containers.conf CONTAINERS_REGISTRIES_CONF=$PODMAN_ROOT/registries.conf \
-        podman --root "$PODMAN_ROOT/root" --runroot "$PODMAN_ROOT/run" --storage-driver overlay "$@"
-}
+# podman and buildah on the bench store, as commands for hyperfine: "${PODMAN[@]}" run ...
+PODMAN_ENV=(env CONTAINERS_CONF="$PODMAN_ROOT/containers.conf" CONTAINERS_REGISTRIES_CONF="$PODMAN_ROOT/registries.conf")
+PODMAN_STORE=(--root "$PODMAN_ROOT/root" --runroot "$PODMAN_ROOT/run" --storage-driver overlay)
+PODMAN=("${PODMAN_ENV[@]}" podman "${PODMAN_STORE[@]}")
+BUILDAH=("${PODMAN_ENV[@]}" buildah "${PODMAN_STORE[@]}")
+podman_() { "${PODMAN[@]}" "$@"; }
 
 prepare_fixtures() {
     "$REPO/tests/fixtures/busybox-rootfs.sh" "$ROOTFS" "$WORK/busybox.tar.gz"
@@ -30,6 +34,10 @@ prepare_fixtures() {
     cat >"$PODMAN_ROOT/containers.conf" <<CONF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[network]
+network_config_dir = "$PODMAN_ROOT/networks"
+[engine]
+tmp_dir = "$PODMAN_ROOT/tmp"
 CONF
     cat >"$PODMAN_ROOT/registries.conf" <<CONF
 unqualified-search-registries = []
@@ -45,6 +53,63 @@ CONF
     dotnet build "$BENCH/CoreStart/CoreStart.csproj" -c Release -o "$WORK/corestart" --nologo -v q >/dev/null
 }
 
+# prepare_debian: the ~100 MB Debian minbase root (debootstrap, cached) as a one-layer OCI layout
+# $DEBIAN_LAYOUT:1 (umoci) and as an OCI archive $DEBIAN_ARCHIVE; made once per run, for pull and import.
+DEBIAN_LAYOUT=$WORK/debian/oci
+DEBIAN_ARCHIVE=$WORK/debian/oci.tar
+prepare_debian() {
+    [ -f "$DEBIAN_ARCHIVE" ] && return 0
+    local rootfs=$DEBIAN_CACHE/debian-minbase bundle=$WORK/debian/bundle
+    mkdir -p "$DEBIAN_CACHE" "$WORK/debian"
+    if [ ! -x "$rootfs/bin/bash" ]; then
+        rm -rf "$rootfs"
+        debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/debian/debootstrap.log" 2>&1
+        rm -f "$rootfs/var/cache/apt/archives/"*.deb   # the downloaded packages are not part of the image
+    fi
+    umoci init --layout "$DEBIAN_LAYOUT"
+    umoci new --image "$DEBIAN_LAYOUT:1"
+    umoci unpack --image "$DEBIAN_LAYOUT:1" "$bundle" >/dev/null
+    rm -rf "$bundle/rootfs" && cp -a "$rootfs" "$bundle/rootfs"
+    umoci repack --image "$DEBIAN_LAYOUT:1" "$bundle"
+    rm -rf "$bundle"
+    tar -C "$DEBIAN_LAYOUT" -cf "$DEBIAN_ARCHIVE" .
+}
+
+# podman (netavark, cgroupfs) leaves host-wide traces that no --root moves: its IPAM state under
+# /run/containers/networks, NETAVARK iptables chains and libpod_parent cgroups (its conmon group). Whatever
+# was not there before the run is removed after it.
+PODMAN_HOST_TRACES=$WORK/podman-host-traces
+netavark_chains() {
+    local table
+    for table in filter nat; do iptables-save -t "$table" | sed -n "s/^:\(NETAVARK[^ ]*\).*/$table \1/p"; done
+}
+save_podman_host_traces() {
+    { [ -e /run/containers ] && echo /run/containers; [ -e /run/containers/networks ] && echo /run/containers/networks
+      ls -d /sys/fs/cgroup/*/libpod_parent 2>/dev/null
+      netavark_chains; } >"$PODMAN_HOST_TRACES" || true
+}
+remove_podman_host_traces() {
+    [ -f "$PODMAN_HOST_TRACES" ] || return 0
+    local new table chain rule
+    new=$(netavark_chains | grep -vxF -f "$PODMAN_HOST_TRACES" || true)
+    # The rules that jump to a new chain (from any chain), then the new chains themselves.
+    while read -r table chain; do
+        [ -n "$chain" ] || continue
+        iptables-save -t "$table" | grep -- "^-A .* -j $chain\( \|\$\)" | sed 's/^-A /-D /' |
+            while read -r rule; do eval "iptables -w -t $table $rule"; done
+    done <<<"$new"
+    while read -r table chain; do
+        [ -n "$chain" ] && { iptables -w -t "$table" -F "$chain"; iptables -w -t "$table" -X "$chain"; }
+    done <<<"$new"
+    local group
+    for group in /sys/fs/cgroup/*/libpod_parent; do
+        [ -d "$group" ] && ! grep -qx "$group" "$PODMAN_HOST_TRACES" && find "$group" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+    grep -qx /run/containers/networks "$PODMAN_HOST_TRACES" || rm -rf /run/containers/networks
+    grep -qx /run/containers "$PODMAN_HOST_TRACES" || rmdir /run/containers 2>/dev/null || true
+    rm -f "$PODMAN_HOST_TRACES"
+}
+
 versions() {
     local v=()
     v+=("crun $(crun --version | head -1 | awk '{print $NF}')")
@@ -56,5 +121,5 @@ versions() {
     v+=("ContainerTools $(grep -oP "ModuleVersion\s*=\s*'\K[^']+" "$MODULE/ContainerTools.psd1")")
     v+=("pwsh $(pwsh -NoProfile -c '$PSVersionTable.PSVersion.ToString()' 2>/dev/null || echo none)")
     v+=("dotnet $(dotnet --version)")
-    local IFS=', '; echo "${v[*]}"
+    local joined; joined=$(printf '%s, ' "${v[@]}"); echo "${joined%, }"
 }

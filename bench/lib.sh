@@ -3,14 +3,15 @@
 # (or by a warm pwsh session where start-up would swamp the job), several runs, minimum and median.
 
 ROWS_FILE=$WORK/rows.tsv     # group \t tool \t command \t min \t median \t unit \t reference(0/1)
+NOTES_FILE=$WORK/notes.tsv   # group \t a sentence printed under that group's table
 
 # measure GROUP TOOL REFERENCE COMMAND... : times a command with hyperfine, no shell in between.
 measure() {
     local group=$1 tool=$2 reference=$3; shift 3
     local json=$WORK/hf-$(echo "$group-$tool" | tr -c 'a-zA-Z0-9-' '_').json
     if ! hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" -- "$(quote "$@")" >/dev/null 2>"$json.err"; then
-        echo "  $tool: FAILED ($(tail -3 "$json.err" | tr '\n' ' '))" >&2
-        printf '%s\t%s\t%s\t-\t-\tms\t%s\n' "$group" "$tool" "$(quote "$@")" "$reference" >>"$ROWS_FILE"
+        tail -3 "$json.err" >>"$WORK/errors.log"
+        record_failed "$group" "$tool" "$(quote "$@")" "$reference"
         return 0
     fi
     local min median
@@ -19,18 +20,117 @@ measure() {
     record "$group" "$tool" "$(quote "$@")" "$min" "$median" ms "$reference"
 }
 
+# measure_self GROUP TOOL REFERENCE COMMAND_TEXT PROGRAM... : a program that times the job itself (in a warm
+# process) and prints "min median" in ms; COMMAND_TEXT is what the row shows.
+measure_self() {
+    local group=$1 tool=$2 reference=$3 text=$4; shift 4
+    local line
+    if line=$("$@" 2>>"$WORK/errors.log") && [[ $line =~ ^[0-9.]+\ [0-9.]+$ ]]; then
+        record "$group" "$tool" "$text" "${line% *}" "${line#* }" ms "$reference"
+    else
+        record_failed "$group" "$tool" "$text" "$reference"
+    fi
+}
+
+# warm_pwsh ARGS... : bench/warm.ps1 (-Command, -Setup, -Before) with this run's repetitions.
+warm_pwsh() { pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$RUNS" -Warmup "$WARMUP" "$@"; }
+
+# record_failed GROUP TOOL COMMAND REFERENCE : a row whose tool failed (the reason is in work/errors.log).
+record_failed() {
+    printf '%s\t%s\t%s\t-\t-\tms\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS_FILE"
+    echo "  $2: FAILED (see $WORK/errors.log)" >&2
+}
+
 # record GROUP TOOL COMMAND MIN MEDIAN UNIT REFERENCE : a row measured some other way.
 record() {
     printf '%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" >>"$ROWS_FILE"
     printf '  %-28s min %10.2f  median %10.2f %s\n' "$2" "$4" "$5" "$6" >&2
 }
 
+# measure_cold GROUP TOOL REFERENCE PREPARE COMMAND... : RUNS runs of a command that must start from a clean
+# state (PREPARE, shell text, runs untimed before each), timed from this shell; a row in ms.
+measure_cold() {
+    local group=$1 tool=$2 reference=$3 prepare=$4; shift 4
+    local times
+    if times=$(times_cold "$prepare" "$@"); then
+        # shellcheck disable=SC2086
+        record_times "$group" "$tool" "$(quote "$@")" "$reference" $times
+    else
+        record_failed "$group" "$tool" "$(quote "$@")" "$reference"
+    fi
+}
+
+# times_cold PREPARE COMMAND... : prints the microseconds of each of RUNS runs; fails when a run fails.
+times_cold() {
+    local prepare=$1; shift
+    local start end
+    for _ in $(seq "$RUNS"); do
+        eval "$prepare"
+        start=$(date +%s%N)
+        "$@" >/dev/null 2>>"$WORK/errors.log" || return 1
+        end=$(date +%s%N)
+        echo $(( (end - start) / 1000 ))
+    done
+}
+
+# record_times GROUP TOOL COMMAND REFERENCE MICROSECONDS... : a row in ms from the single runs.
+record_times() {
+    local group=$1 tool=$2 command=$3 reference=$4; shift 4
+    local stats
+    stats=$(min_median "$@")
+    record "$group" "$tool" "$command" "$(awk -v v="${stats% *}" 'BEGIN {print v / 1000}')" \
+        "$(awk -v v="${stats#* }" 'BEGIN {print v / 1000}')" ms "$reference"
+}
+
+# min_median NUMBERS... : prints "min median".
+min_median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[1], (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+}
+
+# median_of GROUP TOOL : the median recorded for a row (for notes that compare rows).
+median_of() { awk -F'\t' -v g="$1" -v t="$2" '$1 == g && $2 == t {print $5; exit}' "$ROWS_FILE"; }
+
+# note GROUP TEXT : a sentence under the group's table.
+note() { printf '%s\t%s\n' "$1" "$2" >>"$NOTES_FILE"; echo "  note: $2" >&2; }
+
+# note_difference GROUP TEXT TOOL_WITH TOOL_WITHOUT : notes how much the median of one row adds to another's.
+note_difference() {
+    local with without
+    with=$(median_of "$1" "$3"); without=$(median_of "$1" "$4")
+    [ -n "$with" ] && [ -n "$without" ] && [ "$with" != "-" ] && [ "$without" != "-" ] || return 0
+    note "$1" "$2: $(awk -v a="$with" -v b="$without" 'BEGIN {printf "%+.2f ms (%+.0f%%)", a - b, (a - b) * 100 / b}') median ($3 vs $4)."
+}
+
 quote() { local out="" a; for a in "$@"; do out+="${out:+ }$(printf '%q' "$a")"; done; echo "$out"; }
 
-# Kills the processes started by a section (by pid file or pattern) and unmounts below a directory.
+# unmount_below DIR: unmounts everything mounted below a directory, deepest first.
 unmount_below() {
     { grep -F " $1" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null || true; done
+}
+
+# remove_stores DIR: every store of ours below DIR (a directory with containers/ or networks/, its run root
+# beside it as <root>-run) loses its containers (monitors, mounts, cgroups, network attachments go with
+# them), then its networks' bridges and the firewall rules naming them.
+remove_stores() {
+    local root conf bridge table
+    find "$1" -maxdepth 4 -type d \( -name containers -o -name networks \) -printf '%h\n' 2>/dev/null | sort -u |
+        while read -r root; do
+            [ -f "$root/images/oci-layout" ] || continue
+            pwsh -NoProfile -NonInteractive -Command "Import-Module '$MODULE/ContainerTools.psd1'
+                \$ContainerToolsRoot = '$root'; \$ContainerToolsRunRoot = '$root-run'
+                Get-Container | Remove-Container -Force" >/dev/null 2>&1 || true
+            for conf in "$root"/networks/*.conflist; do
+                [ -f "$conf" ] || continue
+                bridge=$(jq -r '.plugins[] | select(.type == "bridge") | .bridge' "$conf")
+                [ -n "$bridge" ] || continue
+                ip link del "$bridge" 2>/dev/null || true
+                for table in filter nat; do
+                    iptables-save -t "$table" | grep -F -- "$bridge" | grep '^-A ' | sed 's/^-A /-D /' |
+                        while read -r rule; do eval "iptables -w -t $table $rule" 2>/dev/null || true; done
+                done
+            done
+        done
 }
 
 # write_results: bench/RESULTS.md from the rows, with the ratio of each row to its group's reference.
@@ -42,13 +142,18 @@ write_results() {
         echo "Written by \`./build.sh bench${QUICK:+ --quick}\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Earlier results are in git history."
         echo
         echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")."
+        echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). The machine is shared;"
+        echo "rows of one group ran one after the other in the same run, so their ratios compare even when the load is high."
         echo "Runs per row: $RUNS after $WARMUP warm-up runs (hyperfine -N) unless the row says otherwise."
+        echo
+        echo "Sections: ${SECTIONS_DONE[*]} (${#SECTIONS_DONE[@]} of ${#SECTIONS[@]}$([ ${#SECTIONS_DONE[@]} -lt ${#SECTIONS[@]} ] && echo ': the run stopped before the others'))."
         echo
         echo "Versions: $VERSIONS"
         echo
         echo "Ratio: the row's median over its group's reference median (the row marked *ref*); below 1 is faster or smaller."
-        local group=""
+        local group="" row=0
         while IFS=$'\t' read -r g tool cmd min median unit ref; do
+            row=$((row + 1))
             if [ "$g" != "$group" ]; then
                 group=$g
                 echo
@@ -63,6 +168,10 @@ write_results() {
             else ratio=$(awk -v a="$median" -v b="$refmedian" 'BEGIN {printf "%.2f", a / b}'); fi
             [ "$ref" = 1 ] && tool="$tool *ref*"
             echo "| $tool | $min $unit | $median $unit | $ratio | \`${cmd//|/\\|}\` |"
+            # The group's notes after its last row.
+            if [ "$(awk -F'\t' -v g="$g" '$1 == g {n = NR} END {print n}' "$ROWS_FILE")" = "$row" ]; then
+                awk -F'\t' -v g="$g" '$1 == g {print ""; print $2}' "$NOTES_FILE"
+            fi
         done <"$ROWS_FILE"
     } >"$out"
     echo "wrote $out" >&2

@@ -1,38 +1,51 @@
 #!/usr/bin/env bash
 # Every benchmark against the peers, on the same inputs, in one run; writes bench/RESULTS.md.
-# Usage: bench/run.sh [--quick]   (run through ./build.sh bench, which installs the peers and builds)
+# Usage: bench/run.sh [--quick] [NN-name...]   (through ./build.sh bench, which installs the peers and builds;
+# naming sections runs only those, while working on them: RESULTS.md then holds only their rows)
+# Each bench/sections/NN-name.sh defines run_NN_name (its rows) and may define cleanup_NN_name (what it started);
+# they run in file-name order. Everything lives under bench/work (our stores, podman's, bundles), and the
+# cleanup at exit (also after a failure) leaves no process, mount, container, bridge or cgroup behind.
 set -euo pipefail
 BENCH=$(dirname "$(readlink -f "$0")")
 REPO=$(dirname "$BENCH")
 MODULE=${CONTAINERTOOLS_MODULE:-$REPO/out/ContainerTools}
 QUICK=""; RUNS=30; WARMUP=3
-[ "${1:-}" = "--quick" ] && { QUICK=1; RUNS=5; WARMUP=1; }
+[ "${1:-}" = "--quick" ] && { QUICK=1; RUNS=5; WARMUP=1; shift; }
 WORK=$BENCH/work
-export CONTAINERTOOLS_ROOT=$WORK/store CONTAINERTOOLS_RUNROOT=$WORK/store-run
+export CONTAINERTOOLS_ROOT=$WORK/store CONTAINERTOOLS_RUNROOT=$WORK/store-run CONTAINERTOOLS_MODULE=$MODULE
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 source "$BENCH/lib.sh"
 source "$BENCH/fixtures.sh"
-for section in "$BENCH"/sections/*.sh; do source "$section"; done
+SECTIONS=("$BENCH"/sections/*.sh)
+[ $# -gt 0 ] && SECTIONS=("${@/#/$BENCH/sections/}") && SECTIONS=("${SECTIONS[@]/%/.sh}")
+for section in "${SECTIONS[@]}"; do source "$section"; done
+section_name() { local name; name=$(basename "$1" .sh); echo "${name//-/_}"; }
 
 cleanup() {
     set +e
-    for f in "$BENCH"/sections/*.sh; do
-        name=$(basename "$f" .sh); declare -F "cleanup_${name//-/_}" >/dev/null && "cleanup_${name//-/_}"
+    for section in "${SECTIONS[@]}"; do
+        declare -F "cleanup_$(section_name "$section")" >/dev/null && "cleanup_$(section_name "$section")"
     done
+    remove_stores "$WORK"
     unmount_below "$WORK"
+    remove_podman_host_traces
 }
 trap cleanup EXIT
 
 unmount_below "$WORK"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-: >"$ROWS_FILE"
+: >"$ROWS_FILE"; : >"$NOTES_FILE"
+save_podman_host_traces
 prepare_fixtures
 VERSIONS=$(versions)
 
-for section in "$BENCH"/sections/*.sh; do
+# RESULTS.md is rewritten after every section, so a run stopped part-way still shows what it measured.
+SECTIONS_DONE=()
+for section in "${SECTIONS[@]}"; do
     echo "== $(basename "$section" .sh)" >&2
-    name=$(basename "$section" .sh)
-    "run_${name//-/_}"
+    "run_$(section_name "$section")"
+    SECTIONS_DONE+=("$(basename "$section" .sh)")
+    write_results
 done
-write_results

@@ -1,15 +1,8 @@
-# warm-start.ps1 <image> <runs> <warmup>: Invoke-ContainerImage -Remove of `true` in one warm pwsh session,
-# each run timed whole; prints "min median" in milliseconds. The store comes from CONTAINERTOOLS_ROOT.
-param([string] $Image, [int] $Runs, [int] $Warmup)
-$ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $env:CONTAINERTOOLS_MODULE 'ContainerTools.psd1')
-$times = [Collections.Generic.List[double]]::new()
-for ($i = 0; $i -lt $Warmup + $Runs; $i++) {
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    Invoke-ContainerImage $Image -Remove -Network none -Pull Never -- /bin/true
-    if ($LASTEXITCODE -ne 0) { throw "exit code $LASTEXITCODE" }
-    if ($i -ge $Warmup) { $times.Add($watch.Elapsed.TotalMilliseconds) }
-}
-$sorted = $times | Sort-Object
-$median = if ($sorted.Count % 2) { $sorted[[int][math]::Floor($sorted.Count / 2)] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 }
-'{0:F2} {1:F2}' -f $sorted[0], $median
+# warm-start.ps1 <image> <runs> <warmup> [Invoke-ContainerImage parameters...]: Invoke-ContainerImage -Remove of
+# `true` in one warm pwsh session (bench/warm.ps1), each run timed whole; prints "min median" in milliseconds.
+# The extra parameters are passed as written (e.g. -Memory 256MB); without -Network the container gets none,
+# as crun and runc run their bundle.
+param([string] $Image, [int] $Runs, [int] $Warmup, [Parameter(ValueFromRemainingArguments)] [string[]] $Parameter)
+if ($Parameter -notcontains '-Network') { $Parameter += '-Network', 'none' }
+$command = "Invoke-ContainerImage '$Image' -Remove -Pull Never $($Parameter -join ' ') -- /bin/true; if (`$LASTEXITCODE -ne 0) { throw `"exit code `$LASTEXITCODE`" }"
+& (Join-Path $PSScriptRoot 'warm.ps1') -Command $command -Runs $Runs -Warmup $Warmup

@@ -1,31 +1,20 @@
-# Pulling a ~100 MB Debian minbase image (debootstrap, one layer) from Debian's docker-registry on 127.0.0.1 into
-# an empty store: ours (Request-ContainerImage in a warm pwsh session, so pwsh's start-up does not count; it
-# also unpacks the layer), `skopeo copy` to an OCI layout (download and verify only) and `podman pull` into an
-# empty podman store (download, verify, unpack). Each run starts empty; the MB/s figure is the compressed
-# bytes moved over the median time. The debootstrap root is cached in bench/work-cache/ between bench runs.
+# Pulling the ~100 MB Debian minbase image (one layer, bench/fixtures.sh prepare_debian) from Debian's
+# docker-registry on 127.0.0.1 into an empty store: ours (Request-ContainerImage in a warm pwsh session, so
+# pwsh's start-up does not count; it also unpacks the layer), `skopeo copy` to an OCI layout (download and
+# verify only) and `podman pull` into an empty podman store (download, verify, unpack). Each run starts empty;
+# the MB/s figure is the compressed bytes moved over the median time.
 
-PULL_CACHE=$BENCH/work-cache
 PULL_REGISTRY_PID=""
 
 cleanup_40_pull() {
-    [ -n "$PULL_REGISTRY_PID" ] && kill "$PULL_REGISTRY_PID" 2>/dev/null || true
+    [ -n "$PULL_REGISTRY_PID" ] && kill "$PULL_REGISTRY_PID" 2>/dev/null
+    PULL_REGISTRY_PID=""
 }
 
-# prepare_pull: the Debian image as an OCI layout (umoci), pushed by skopeo to a registry of our own.
+# prepare_pull: the Debian image pushed by skopeo to a registry of our own.
 prepare_pull() {
-    local rootfs=$PULL_CACHE/debian-minbase layout=$WORK/pull/debian-oci bundle=$WORK/pull/bundle
-    mkdir -p "$PULL_CACHE" "$WORK/pull"
-    if [ ! -x "$rootfs/bin/bash" ]; then
-        rm -rf "$rootfs"
-        debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/pull/debootstrap.log" 2>&1
-    fi
-    umoci init --layout "$layout"
-    umoci new --image "$layout:1"
-    umoci unpack --image "$layout:1" "$bundle" >/dev/null
-    rm -rf "$bundle/rootfs" && cp -a "$rootfs" "$bundle/rootfs"
-    umoci repack --image "$layout:1" "$bundle"
-    rm -rf "$bundle"
-
+    prepare_debian
+    mkdir -p "$WORK/pull"
     PULL_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     cat >"$WORK/pull/registry.yml" <<CONF
 version: 0.1
@@ -43,35 +32,26 @@ CONF
     PULL_REGISTRY_PID=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PULL_PORT/v2/" >/dev/null && break; sleep 0.1; done
     PULL_IMAGE=127.0.0.1:$PULL_PORT/bench/debian:1
-    skopeo copy --quiet --dest-tls-verify=false "oci:$layout:1" "docker://$PULL_IMAGE"
+    skopeo copy --quiet --dest-tls-verify=false "oci:$DEBIAN_LAYOUT:1" "docker://$PULL_IMAGE"
     PULL_BYTES=$(skopeo inspect --raw --tls-verify=false "docker://$PULL_IMAGE" | jq '[.layers[].size] + [.config.size] | add')
-}
-
-# time_runs TOOL REFERENCE PREPARE COMMAND... : RUNS cold runs (PREPARE empties the target before each), ms.
-time_runs() {
-    local tool=$1 reference=$2 prepare=$3; shift 3
-    local times=() start end
-    for _ in $(seq "$PULL_RUNS"); do
-        eval "$prepare"
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>>"$WORK/pull/errors.log" || { echo "  $tool: FAILED (see $WORK/pull/errors.log)" >&2; return 0; }
-        end=$(date +%s%N)
-        times+=("$(( (end - start) / 1000 ))")
-    done
-    record_pull "$tool" "$reference" "$(quote "$@")" "${times[@]}"
 }
 
 # record_pull TOOL REFERENCE COMMAND MICROSECONDS... : a row in ms, with MB/s of the median in the tool column.
 record_pull() {
     local tool=$1 reference=$2 command=$3; shift 3
-    local sorted min median
-    sorted=$(printf '%s\n' "$@" | sort -n)
-    min=$(echo "$sorted" | head -1)
-    median=$(echo "$sorted" | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')
-    local rate
+    local median rate
+    median=$(min_median "$@"); median=${median#* }
     rate=$(awk -v b="$PULL_BYTES" -v us="$median" 'BEGIN {printf "%.0f", b / us}')  # bytes per microsecond = MB/s
-    record "$PULL_GROUP" "$tool ($rate MB/s)" "$command" "$(awk -v v="$min" 'BEGIN {print v / 1000}')" \
-        "$(awk -v v="$median" 'BEGIN {print v / 1000}')" ms "$reference"
+    record_times "$PULL_GROUP" "$tool ($rate MB/s)" "$command" "$reference" "$@"
+}
+
+# pull_cold TOOL REFERENCE PREPARE COMMAND... : a row from RUNS cold runs (PREPARE empties the target).
+pull_cold() {
+    local tool=$1 reference=$2 prepare=$3; shift 3
+    local times
+    # shellcheck disable=SC2086
+    if times=$(RUNS=$PULL_RUNS times_cold "$prepare" "$@"); then record_pull "$tool" "$reference" "$(quote "$@")" $times
+    else record_failed "$PULL_GROUP" "$tool" "$(quote "$@")" "$reference"; fi
 }
 
 run_40_pull() {
@@ -96,16 +76,16 @@ exit 0
 PS
 )
     local ours_times
-    if ours_times=$(pwsh -NoProfile -NonInteractive -Command "$script" 2>>"$WORK/pull/errors.log"); then
+    if ours_times=$(pwsh -NoProfile -NonInteractive -Command "$script" 2>>"$WORK/errors.log"); then
         # shellcheck disable=SC2086
         record_pull "ours: Request-ContainerImage (warm pwsh)" 0 "Request-ContainerImage $PULL_IMAGE" $ours_times
     else
-        echo "  ours: FAILED (see $WORK/pull/errors.log)" >&2
+        record_failed "$PULL_GROUP" "ours: Request-ContainerImage (warm pwsh)" "Request-ContainerImage $PULL_IMAGE" 0
     fi
-    time_runs "skopeo copy (to oci:)" 1 "rm -rf '$WORK/pull/skopeo'" \
+    pull_cold "skopeo copy (to oci:)" 1 "rm -rf '$WORK/pull/skopeo'" \
         skopeo copy --quiet --src-tls-verify=false "docker://$PULL_IMAGE" "oci:$WORK/pull/skopeo:1"
-    time_runs "podman pull" 0 "rm -rf '$WORK/pull/podman' '$WORK/pull/podman-run'" \
-        env CONTAINERS_CONF="$PODMAN_ROOT/containers.conf" CONTAINERS_REGISTRIES_CONF="$PODMAN_ROOT/registries.conf" \
-        podman --root "$WORK/pull/podman" --runroot "$WORK/pull/podman-run" --storage-driver overlay pull --quiet --tls-verify=false "$PULL_IMAGE"
+    pull_cold "podman pull" 0 "unmount_below '$WORK/pull/podman'; rm -rf '$WORK/pull/podman' '$WORK/pull/podman-run'" \
+        "${PODMAN_ENV[@]}" podman --root "$WORK/pull/podman" --runroot "$WORK/pull/podman-run" --storage-driver overlay \
+        pull --quiet --tls-verify=false "$PULL_IMAGE"
     cleanup_40_pull
 }
