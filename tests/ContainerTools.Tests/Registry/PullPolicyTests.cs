@@ -39,19 +39,6 @@ public sealed class PullPolicyTests : IDisposable
         return disposable;
     }
 
-    /// <summary>Pushes a busybox image marked <paramref name="marker"/> from a store of its own, so this test's store stays empty.</summary>
-    private void Publish(string name, string marker, string parameters = "")
-    {
-        var publisher = Own(new TestStore());
-        using var ps = new PowerShellSession(publisher);
-        TestImages.Busybox(publisher, name, marker: marker);
-        ps.Run($"Publish-ContainerImage {name} {parameters}", new Dictionary<string, object?>
-        {
-            ["ContainerToolsAuthFile"] = Path.Combine(publisher.Path, "auth.json"),
-            ["credential"] = _ps.Run("$credential").Single().BaseObject,
-        });
-    }
-
     private string Marker(string name, string pull, string parameters = "") =>
         string.Join("\n", _ps.Run($"Invoke-ContainerImage {name} -Pull {pull} -Network none -Remove {parameters} cat /etc/marker"));
 
@@ -59,14 +46,13 @@ public sealed class PullPolicyTests : IDisposable
     public void NewAndInvokePullMissingImagesAndAlwaysRefreshes()
     {
         var registry = Own(LocalRegistry.Start(_store));
-        string name = $"{registry.Address}/policy/busybox:1";
-        Publish(name, "one");
+        string name = registry.Publish("policy/busybox:1", "one");
 
         var created = _ps.Run($"New-Container {name} -Name first true").Single();
         Assert.Equal(name, created.Properties["Image"].Value);
         Assert.NotNull(new ImageStore(_store.Location).TryResolve(name));
 
-        Publish(name, "two");
+        registry.Publish("policy/busybox:1", "two");
         Assert.Equal("one", Marker(name, "Missing"));
         Assert.Equal("one", Marker(name, "Never"));
         Assert.Equal("two", Marker(name, "Always"));
@@ -77,8 +63,7 @@ public sealed class PullPolicyTests : IDisposable
     public void PullNeverWithAMissingImageIsAnErrorRecordThatCreatesNothing()
     {
         var registry = Own(LocalRegistry.Start(_store));
-        string name = $"{registry.Address}/policy/busybox:1";
-        Publish(name, "one");
+        string name = registry.Publish("policy/busybox:1", "one");
         var before = TestImages.Snapshot(_store.Location);
 
         foreach (string script in new[] { $"New-Container {name} -Pull Never true", $"Invoke-ContainerImage {name} -Pull Never true" })
@@ -97,8 +82,7 @@ public sealed class PullPolicyTests : IDisposable
     public void PullsFromAnHtpasswdRegistryWithCredentialOrAuthFile()
     {
         var registry = Own(LocalRegistry.Start(_store, tls: true, auth: RegistryAuth.Htpasswd));
-        string name = $"{registry.Address}/secure/busybox:1";
-        Publish(name, "secret", "-SkipCertificateCheck -Credential $credential");
+        string name = registry.Publish("secure/busybox:1", "secret");
 
         var refused = _ps.Invoke($"New-Container {name} -SkipCertificateCheck true");
         Assert.StartsWith("RegistryAuthenticationRequired,", Assert.Single(refused.AllErrors).FullyQualifiedErrorId, StringComparison.Ordinal);
