@@ -239,7 +239,7 @@ public sealed class ImageBuilder
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, copy.Chmod).Copy(source, sources, copy.Destination,
+                new CopyLayer(tar, target, owner, copy.Chmod, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
                     DockerIgnore.FromPatterns(copy.Excludes), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
                 return tar.Count;
             });
