@@ -8,47 +8,35 @@ namespace ContainerTools.Tests.Build;
 /// Build-ContainerImage gets its base images as docker build does: one the store lacks is pulled, and -Pull
 /// refreshes one it has (docker build --pull). The bases come from a real registry and differ by /etc/marker.
 /// </summary>
-public sealed class BuildPullTests : IDisposable
+public sealed class BuildPullTests : RegistrySessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly LocalRegistry _registry;
-    private readonly PowerShellSession _ps;
     private readonly string _context;
 
     public BuildPullTests()
     {
-        _registry = LocalRegistry.Start(_store);
-        _ps = new PowerShellSession(_store);
-        _ps.Run("$null", new Dictionary<string, object?> { ["ContainerToolsAuthFile"] = Path.Combine(_store.Path, "auth.json") });
-        _context = _store.Scratch("context");
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _registry.Dispose();
-        _store.Dispose();
+        _context = Store.Scratch("context");
     }
 
     private PowerShellResult Build(string dockerfile, string arguments = "")
     {
         File.WriteAllText(Path.Combine(_context, "Dockerfile"), dockerfile);
-        return _ps.Invoke($"Build-ContainerImage -Path '{_context}' -Tag built:1 {arguments}");
+        return Ps.Invoke($"Build-ContainerImage -Path '{_context}' -Tag built:1 {arguments}");
     }
 
     private string Copied() =>
-        string.Join("\n", _ps.Run("Invoke-ContainerImage built:1 -Remove -Network none cat /copied"));
+        string.Join("\n", Ps.Run("Invoke-ContainerImage built:1 -Remove -Network none cat /copied"));
 
     [Fact]
     public void AMissingBaseIsPulledAndPullRefreshesAStoredOne()
     {
-        string name = _registry.Publish("base/busybox:1", "one");
+        var registry = Serve(LocalRegistry.Start(Store));
+        string name = registry.Publish("base/busybox:1", "one");
         string dockerfile = $"FROM {name}\nRUN cp /etc/marker /copied\n";
 
         Build(dockerfile).ThrowIfFailed("build with a missing base");
         Assert.Equal("one", Copied());
 
-        _registry.Publish("base/busybox:1", "two");
+        registry.Publish("base/busybox:1", "two");
         var cached = Build(dockerfile);
         cached.ThrowIfFailed("rebuild");
         Assert.DoesNotContain(cached.Progress, p => p.StatusDescription.StartsWith("pulling", StringComparison.Ordinal));
@@ -63,8 +51,8 @@ public sealed class BuildPullTests : IDisposable
     [Fact]
     public void ACopyFromAnImageIsPulledToo()
     {
-        string name = _registry.Publish("files/busybox:1", "from-copy");
-        _ps.Run($"Import-ContainerImage -Path '{BusyboxImage.Tarball}' -Name busybox:latest | Out-Null");
+        string name = Serve(LocalRegistry.Start(Store)).Publish("files/busybox:1", "from-copy");
+        Ps.Run($"Import-ContainerImage -Path '{BusyboxImage.Tarball}' -Name busybox:latest | Out-Null");
 
         Build($"FROM busybox\nCOPY --from={name} /etc/marker /copied\n").ThrowIfFailed("build");
         Assert.Equal("from-copy", Copied());
@@ -73,14 +61,15 @@ public sealed class BuildPullTests : IDisposable
     [Fact]
     public void ABaseTheRegistryLacksIsAnErrorRecordThatNamesTheLineAndTagsNothing()
     {
-        var before = TestImages.Snapshot(_store.Location);
-        var result = Build($"# comment\nFROM {_registry.Address}/no/such:1\nRUN true\n");
+        var registry = Serve(LocalRegistry.Start(Store));
+        var before = TestImages.Snapshot(Store.Location);
+        var result = Build($"# comment\nFROM {registry.Address}/no/such:1\nRUN true\n");
         var error = Assert.Single(result.AllErrors);
         Assert.Equal("ManifestNotFound,ContainerTools.Cmdlets.BuildContainerImageCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Contains("line 2", error.Exception.Message, StringComparison.Ordinal);
-        Assert.Empty(_ps.Run("Get-ContainerImage"));
-        Assert.Empty(_ps.Run("Get-Container"));
-        Assert.Equal(before, TestImages.Snapshot(_store.Location));
+        Assert.Empty(Ps.Run("Get-ContainerImage"));
+        Assert.Empty(Ps.Run("Get-Container"));
+        Assert.Equal(before, TestImages.Snapshot(Store.Location));
     }
 }

@@ -12,7 +12,7 @@ namespace ContainerTools.Tests.Build;
 /// Issue 8's check against a peer: one multi-stage Dockerfile built by us and by `buildah bud` (throwaway
 /// storage, both pulling the same base from the registry fixture) gives the same file tree and config.
 /// </summary>
-public sealed class BuildahComparisonTests : IDisposable
+public sealed class BuildahComparisonTests : RegistrySessionTest
 {
     private const string Buildah = "/usr/bin/buildah";
 
@@ -36,41 +36,28 @@ public sealed class BuildahComparisonTests : IDisposable
         CMD ["echo $GREETING"]
         """;
 
-    private readonly TestStore _store = new();
-    private readonly LocalRegistry _registry;
-    private readonly PowerShellSession _ps;
     private readonly string _context;
 
     public BuildahComparisonTests()
     {
-        _registry = LocalRegistry.Start(_store);
-        _ps = new PowerShellSession(_store);
-        _ps.Run("$null", new Dictionary<string, object?> { ["ContainerToolsAuthFile"] = Path.Combine(_store.Path, "auth.json") });
-        _context = _store.Scratch("context");
+        _context = Store.Scratch("context");
         File.WriteAllText(Path.Combine(_context, "Dockerfile"), Dockerfile);
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _registry.Dispose();
-        _store.Dispose();
     }
 
     [Fact]
     public void TheSameDockerfileGivesBuildahsFilesAndConfig()
     {
         Assert.SkipUnless(File.Exists(Buildah), "buildah is not installed");
-        string baseImage = _registry.Publish("library/busybox:1", "base");
+        string baseImage = Serve(LocalRegistry.Start(Store)).Publish("library/busybox:1", "base");
 
-        _ps.Run($"Build-ContainerImage -Path '{_context}' -Tag ours:1 -BuildArgument @{{ BASE = '{baseImage}' }} | Out-Null");
-        var images = new ImageStore(_store.Location);
+        Ps.Run($"Build-ContainerImage -Path '{_context}' -Tag ours:1 -BuildArgument @{{ BASE = '{baseImage}' }} | Out-Null");
+        var images = new ImageStore(Store.Location);
         var ours = images.Resolve("ours:1");
         List<string> ourTree;
-        using (var view = RootView.Mount(StageResult.FromImage(images, ours).Directories(images), _store.Location.TempDirectory))
+        using (var view = RootView.Mount(StageResult.FromImage(images, ours).Directories(images), Store.Location.TempDirectory))
             ourTree = Comparable(FileTree.Describe(view.Path));
 
-        var buildah = new BuildahStorage(_store.Scratch("buildah"));
+        var buildah = new BuildahStorage(Store.Scratch("buildah"));
         buildah.Run("bud", "--isolation", "chroot", "--tls-verify=false", "--build-arg", "BASE=" + baseImage, "-t", "theirs:1", _context);
         var theirTree = Comparable(FileTree.Describe(buildah.Mount("theirs:1")));
 

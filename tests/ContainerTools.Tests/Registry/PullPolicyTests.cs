@@ -9,48 +9,20 @@ namespace ContainerTools.Tests.Registry;
 /// (-Pull Missing|Always|Never), with the registry parameters of Request-ContainerImage. The images differ
 /// by /etc/marker, so what a container prints tells which one it was made from.
 /// </summary>
-public sealed class PullPolicyTests : IDisposable
+public sealed class PullPolicyTests : RegistrySessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly PowerShellSession _ps;
-    private readonly List<IDisposable> _owned = [];
-
-    public PullPolicyTests()
-    {
-        _ps = new PowerShellSession(_store);
-        _ps.Run("$null", new Dictionary<string, object?>
-        {
-            ["ContainerToolsAuthFile"] = Path.Combine(_store.Path, "auth", "auth.json"),
-            ["credential"] = new PSCredential(LocalRegistry.User, new System.Net.NetworkCredential("", LocalRegistry.Password).SecurePassword),
-        });
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-            owned.Dispose();
-        _store.Dispose();
-    }
-
-    private T Own<T>(T disposable) where T : IDisposable
-    {
-        _owned.Add(disposable);
-        return disposable;
-    }
-
     private string Marker(string name, string pull, string parameters = "") =>
-        string.Join("\n", _ps.Run($"Invoke-ContainerImage {name} -Pull {pull} -Network none -Remove {parameters} cat /etc/marker"));
+        string.Join("\n", Ps.Run($"Invoke-ContainerImage {name} -Pull {pull} -Network none -Remove {parameters} cat /etc/marker"));
 
     [Fact]
     public void NewAndInvokePullMissingImagesAndAlwaysRefreshes()
     {
-        var registry = Own(LocalRegistry.Start(_store));
+        var registry = Serve(LocalRegistry.Start(Store));
         string name = registry.Publish("policy/busybox:1", "one");
 
-        var created = _ps.Run($"New-Container {name} -Name first true").Single();
+        var created = Ps.Run($"New-Container {name} -Name first true").Single();
         Assert.Equal(name, created.Properties["Image"].Value);
-        Assert.NotNull(new ImageStore(_store.Location).TryResolve(name));
+        Assert.NotNull(new ImageStore(Store.Location).TryResolve(name));
 
         registry.Publish("policy/busybox:1", "two");
         Assert.Equal("one", Marker(name, "Missing"));
@@ -62,38 +34,38 @@ public sealed class PullPolicyTests : IDisposable
     [Fact]
     public void PullNeverWithAMissingImageIsAnErrorRecordThatCreatesNothing()
     {
-        var registry = Own(LocalRegistry.Start(_store));
+        var registry = Serve(LocalRegistry.Start(Store));
         string name = registry.Publish("policy/busybox:1", "one");
-        var before = TestImages.Snapshot(_store.Location);
+        var before = TestImages.Snapshot(Store.Location);
 
         foreach (string script in new[] { $"New-Container {name} -Pull Never true", $"Invoke-ContainerImage {name} -Pull Never true" })
         {
-            var error = Assert.Single(_ps.Invoke(script).AllErrors);
+            var error = Assert.Single(Ps.Invoke(script).AllErrors);
             Assert.StartsWith("ImageNotFound,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal(name, error.TargetObject);
         }
-        Assert.Empty(_ps.Run("Get-Container"));
-        Assert.Empty(_ps.Run("Get-ContainerImage"));
-        Assert.Equal(before, TestImages.Snapshot(_store.Location));
+        Assert.Empty(Ps.Run("Get-Container"));
+        Assert.Empty(Ps.Run("Get-ContainerImage"));
+        Assert.Equal(before, TestImages.Snapshot(Store.Location));
     }
 
     [Fact]
     public void PullsFromAnHtpasswdRegistryWithCredentialOrAuthFile()
     {
-        var registry = Own(LocalRegistry.Start(_store, tls: true, auth: RegistryAuth.Htpasswd));
+        var registry = Serve(LocalRegistry.Start(Store, tls: true, auth: RegistryAuth.Htpasswd));
         string name = registry.Publish("secure/busybox:1", "secret");
 
-        var refused = _ps.Invoke($"New-Container {name} -SkipCertificateCheck true");
+        var refused = Ps.Invoke($"New-Container {name} -SkipCertificateCheck true");
         Assert.StartsWith("RegistryAuthenticationRequired,", Assert.Single(refused.AllErrors).FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Empty(_ps.Run("Get-Container"));
+        Assert.Empty(Ps.Run("Get-Container"));
 
         Assert.Equal("secret", Marker(name, "Missing", "-SkipCertificateCheck -Credential $credential"));
 
-        string authFile = Path.Combine(_store.Scratch("login"), "auth.json");
-        _ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential -SkipCertificateCheck -AuthFile '{authFile}'");
-        _ps.Run($"Remove-ContainerImage {name}");
-        _ps.Run($"New-Container {name} -Name from-auth-file -SkipCertificateCheck -AuthFile '{authFile}' true");
+        string authFile = Path.Combine(Store.Scratch("login"), "auth.json");
+        Ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential -SkipCertificateCheck -AuthFile '{authFile}'");
+        Ps.Run($"Remove-ContainerImage {name}");
+        Ps.Run($"New-Container {name} -Name from-auth-file -SkipCertificateCheck -AuthFile '{authFile}' true");
         Assert.Equal("secret", Marker(name, "Always", $"-SkipCertificateCheck -AuthFile '{authFile}'"));
     }
 }
