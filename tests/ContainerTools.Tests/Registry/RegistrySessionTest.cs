@@ -4,37 +4,18 @@ using ContainerTools.Tests.Support;
 namespace ContainerTools.Tests.Registry;
 
 /// <summary>
-/// The shape of the tests that talk to registries they start: a store of their own, a session on it whose logins
-/// go to an auth file in the test's folder ($credential holds the fixture registries' login), and the servers
-/// they start. Dispose undoes it all, even after a failed test.
+/// A test that talks to registries it starts: its session's logins go to an auth file in the test's folder,
+/// $credential holds the fixture registries' login, and the servers it starts stop when it ends.
 /// </summary>
-public abstract class RegistrySessionTest : IDisposable
+public abstract class RegistrySessionTest() : SessionTest(ps => ps.Run("$null", new Dictionary<string, object?>
+{
+    ["ContainerToolsAuthFile"] = AuthFileIn(ps.Store),
+    ["credential"] = Credential(LocalRegistry.Password),
+}))
 {
     private readonly List<IDisposable> _servers = [];
 
-    protected RegistrySessionTest()
-    {
-        // xunit disposes only what it constructed: a failing set-up must undo itself.
-        try
-        {
-            Ps = new PowerShellSession(Store);
-            Ps.Run("$null", new Dictionary<string, object?>
-            {
-                ["ContainerToolsAuthFile"] = AuthFilePath,
-                ["credential"] = Credential(LocalRegistry.Password),
-            });
-        }
-        catch
-        {
-            Ps?.Dispose();
-            Store.Dispose();
-            throw;
-        }
-    }
-
-    protected TestStore Store { get; } = new();
-    protected PowerShellSession Ps { get; }
-    protected string AuthFilePath => Path.Combine(Store.Path, "auth", "auth.json");
+    protected string AuthFilePath => AuthFileIn(Store);
 
     /// <summary>Keeps a server (a registry, a token service) until the test ends.</summary>
     protected T Serve<T>(T server) where T : IDisposable
@@ -46,12 +27,12 @@ public abstract class RegistrySessionTest : IDisposable
     protected static PSCredential Credential(string password) =>
         new(LocalRegistry.User, new System.Net.NetworkCredential("", password).SecurePassword);
 
-    public void Dispose()
+    public override void Dispose()
     {
-        Ps.Dispose();
         foreach (var server in Enumerable.Reverse(_servers))
             server.Dispose();
-        Store.Dispose();
-        GC.SuppressFinalize(this);
+        base.Dispose();
     }
+
+    private static string AuthFileIn(TestStore store) => Path.Combine(store.Path, "auth", "auth.json");
 }
