@@ -11,8 +11,10 @@ public abstract class RegistryCmdlet : ContainerToolsCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>The -Credential parameter, declared by each cmdlet (a login requires it, a pull does not).</summary>
-    protected abstract PSCredential? GivenCredential { get; }
+    /// <summary>Credentials for this call only; without them the auth file's login for the registry is used. Connect-ContainerRegistry overrides it to require one.</summary>
+    [Parameter]
+    [Credential]
+    public virtual PSCredential? Credential { get; set; }
 
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
@@ -27,7 +29,7 @@ public abstract class RegistryCmdlet : ContainerToolsCmdlet
 
     protected RegistryOptions Options => new()
     {
-        Credential = GivenCredential is null ? null : new RegistryCredential(GivenCredential.UserName, GivenCredential.GetNetworkCredential().Password),
+        Credential = Credential is null ? null : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password),
         SkipCertificateCheck = SkipCertificateCheck,
         AllowHttp = AllowHttp,
         AuthFile = AuthFiles.Resolve(this, AuthFile),

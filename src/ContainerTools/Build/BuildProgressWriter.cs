@@ -24,6 +24,13 @@ internal sealed class BuildProgressWriter(Cmdlet cmdlet, string activity) : IBui
 
     public void Warning(string message) => cmdlet.WriteWarning(message);
 
+    public void Pulling(string image)
+    {
+        string status = "pulling " + image;
+        cmdlet.WriteProgress(new ProgressRecord(ActivityId, activity, status));
+        cmdlet.WriteVerbose(status);
+    }
+
     public void Complete() =>
         cmdlet.WriteProgress(new ProgressRecord(ActivityId, activity, "done") { RecordType = ProgressRecordType.Completed });
 }

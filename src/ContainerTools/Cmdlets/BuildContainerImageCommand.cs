@@ -4,6 +4,7 @@ using System.Management.Automation;
 using ContainerTools.Build;
 using ContainerTools.Core.Build.Execution;
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Registry;
 using ContainerTools.Images;
 
 namespace ContainerTools.Cmdlets;
@@ -11,10 +12,8 @@ namespace ContainerTools.Cmdlets;
 /// <summary>Build-ContainerImage: `docker build`. Builds a Dockerfile in a context directory into a named image.</summary>
 [Cmdlet(VerbsLifecycle.Build, "ContainerImage")]
 [OutputType(typeof(ContainerImageInfo))]
-public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
+public sealed class BuildContainerImageCommand : RegistryCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     /// <summary>The build context; the current directory when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -41,6 +40,10 @@ public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter NoCache { get; set; }
 
+    /// <summary>Pulls every base image again even when the store has it (docker build --pull); a missing one is always pulled.</summary>
+    [Parameter]
+    public SwitchParameter Pull { get; set; }
+
     protected override void ProcessRecord()
     {
         var tags = new List<ImageReference>();
@@ -54,13 +57,15 @@ public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
                 e => Convert.ToString(e.Key, CultureInfo.InvariantCulture)!, e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? ""),
             Target = Target,
             NoCache = NoCache,
+            Pull = Pull ? PullPolicy.Always : PullPolicy.Missing,
+            Registry = Options,
         };
         var progress = new BuildProgressWriter(this, "Building " + request.Context);
         try
         {
             Try(() =>
             {
-                var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, _stopping.Token);
+                var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, Cancellation);
                 WriteObject(new ContainerImageInfo(image, tags.Count == 0 ? null : tags[0].ToString()));
             });
         }
@@ -69,8 +74,4 @@ public sealed class BuildContainerImageCommand : ContainerToolsCmdlet
             progress.Complete();
         }
     }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    protected override void EndProcessing() => _stopping.Dispose();
 }

@@ -13,9 +13,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
 
     [Parameter(Mandatory = true, Position = 1)]
     [Credential]
-    public PSCredential Credential { get; set; } = null!;
-
-    protected override PSCredential? GivenCredential => Credential;
+    public override PSCredential? Credential { get; set; }
 
     protected override void ProcessRecord()
     {

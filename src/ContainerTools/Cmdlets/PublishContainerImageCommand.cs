@@ -18,12 +18,6 @@ public sealed class PublishContainerImageCommand : RegistryCmdlet
     [Parameter(Position = 1)]
     public string? Destination { get; set; }
 
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    protected override PSCredential? GivenCredential => Credential;
-
     protected override void ProcessRecord()
     {
         Try(() =>

@@ -18,12 +18,6 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
     [Parameter]
     public string? Platform { get; set; }
 
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    protected override PSCredential? GivenCredential => Credential;
-
     protected override void ProcessRecord()
     {
         var platform = PlatformSelector.Host;

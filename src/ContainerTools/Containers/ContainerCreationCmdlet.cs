@@ -53,12 +53,6 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [Parameter]
     public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    protected override PSCredential? GivenCredential => Credential;
-
     /// <summary>A network of the store, "none" (loopback only) or "host"; the default bridge network when omitted.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NetworkNameCompleter))]

@@ -9,143 +9,110 @@ namespace ContainerTools.Tests.Registry;
 /// Logins and authenticated transfers against real registries: TLS with a certificate the test made plus htpasswd
 /// Basic auth, and Bearer tokens from a token service the test runs. Logins go to an auth file in the test's folder.
 /// </summary>
-public sealed class AuthenticationTests : IDisposable
+public sealed class AuthenticationTests : RegistrySessionTest
 {
-    private readonly TestStore _store = new();
-    private readonly PowerShellSession _ps;
-    private readonly List<IDisposable> _servers = [];
-
-    public AuthenticationTests()
-    {
-        _ps = new PowerShellSession(_store);
-        AuthFilePath = Path.Combine(_store.Path, "auth", "auth.json");
-        _ps.Run("$null", new Dictionary<string, object?>
-        {
-            ["ContainerToolsAuthFile"] = AuthFilePath,
-            ["credential"] = Credential(LocalRegistry.Password),
-            ["wrong"] = Credential("not-it"),
-        });
-    }
-
-    private string AuthFilePath { get; }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        foreach (var server in _servers)
-            server.Dispose();
-        _store.Dispose();
-    }
-
-    private T Serve<T>(T server) where T : IDisposable
-    {
-        _servers.Add(server);
-        return server;
-    }
+    public AuthenticationTests() => Ps.Run("$null", new Dictionary<string, object?> { ["wrong"] = Credential("not-it") });
 
     [Fact]
     public void BasicAuthOverTlsRoundTripsWithAStoredLogin()
     {
-        var registry = Serve(LocalRegistry.Start(_store, tls: true, auth: RegistryAuth.Htpasswd));
+        var registry = Serve(LocalRegistry.Start(Store, tls: true, auth: RegistryAuth.Htpasswd));
         string name = $"{registry.Address}/secure/busybox:1";
-        var image = TestImages.Busybox(_store, name);
+        var image = TestImages.Busybox(Store, name);
 
-        var login = _ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential -SkipCertificateCheck").Single();
+        var login = Ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential -SkipCertificateCheck").Single();
         Assert.Equal(registry.Address, login.Properties["Registry"].Value);
         var auths = JsonNode.Parse(File.ReadAllText(AuthFilePath))!["auths"]!;
         Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{LocalRegistry.User}:{LocalRegistry.Password}")), auths[registry.Address]!["auth"]!.GetValue<string>());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(AuthFilePath));
 
-        _ps.Run($"Publish-ContainerImage {name} -SkipCertificateCheck");
-        _ps.Run($"Remove-ContainerImage {name}");
-        var pulled = _ps.Run($"Request-ContainerImage {name} -SkipCertificateCheck").Single();
+        Ps.Run($"Publish-ContainerImage {name} -SkipCertificateCheck");
+        Ps.Run($"Remove-ContainerImage {name}");
+        var pulled = Ps.Run($"Request-ContainerImage {name} -SkipCertificateCheck").Single();
         Assert.Equal(image.ManifestDigest, pulled.Properties["ManifestDigest"].Value);
 
-        _ps.Run($"Disconnect-ContainerRegistry {registry.Address}");
+        Ps.Run($"Disconnect-ContainerRegistry {registry.Address}");
         Assert.Null(JsonNode.Parse(File.ReadAllText(AuthFilePath))!["auths"]![registry.Address]);
-        var refused = _ps.Invoke($"Request-ContainerImage {name} -SkipCertificateCheck");
+        var refused = Ps.Invoke($"Request-ContainerImage {name} -SkipCertificateCheck");
         AssertError(refused, "RegistryAuthenticationRequired", ErrorCategory.AuthenticationError);
     }
 
     [Fact]
     public void AnUntrustedCertificateIsASecurityErrorUntilSkipped()
     {
-        var registry = Serve(LocalRegistry.Start(_store, tls: true));
-        var result = _ps.Invoke($"Request-ContainerImage {registry.Address}/any/image:1");
+        var registry = Serve(LocalRegistry.Start(Store, tls: true));
+        var result = Ps.Invoke($"Request-ContainerImage {registry.Address}/any/image:1");
         AssertError(result, "RegistryCertificateInvalid", ErrorCategory.SecurityError);
-        var skipped = _ps.Invoke($"Request-ContainerImage {registry.Address}/any/image:1 -SkipCertificateCheck");
+        var skipped = Ps.Invoke($"Request-ContainerImage {registry.Address}/any/image:1 -SkipCertificateCheck");
         AssertError(skipped, "ManifestNotFound", ErrorCategory.ObjectNotFound);
     }
 
     [Fact]
     public void AWrongPasswordIsRefusedAndNotStored()
     {
-        var registry = Serve(LocalRegistry.Start(_store, tls: true, auth: RegistryAuth.Htpasswd));
-        var result = _ps.Invoke($"Connect-ContainerRegistry {registry.Address} -Credential $wrong -SkipCertificateCheck");
+        var registry = Serve(LocalRegistry.Start(Store, tls: true, auth: RegistryAuth.Htpasswd));
+        var result = Ps.Invoke($"Connect-ContainerRegistry {registry.Address} -Credential $wrong -SkipCertificateCheck");
         AssertError(result, "RegistryAuthenticationFailed", ErrorCategory.AuthenticationError);
         Assert.False(File.Exists(AuthFilePath));
 
         string name = $"{registry.Address}/secure/busybox:1";
-        var before = TestImages.Snapshot(_store.Location);
-        var pull = _ps.Invoke($"Request-ContainerImage {name} -Credential $wrong -SkipCertificateCheck");
+        var before = TestImages.Snapshot(Store.Location);
+        var pull = Ps.Invoke($"Request-ContainerImage {name} -Credential $wrong -SkipCertificateCheck");
         AssertError(pull, "RegistryAuthenticationFailed", ErrorCategory.AuthenticationError);
-        Assert.Equal(before, TestImages.Snapshot(_store.Location));
+        Assert.Equal(before, TestImages.Snapshot(Store.Location));
     }
 
     [Fact]
     public void BearerTokensFromATokenServiceRoundTrip()
     {
-        var tokens = Serve(new TokenService(_store.Scratch("tokens")));
-        var registry = Serve(LocalRegistry.Start(_store, auth: RegistryAuth.Token, tokens: tokens));
+        var tokens = Serve(new TokenService(Store.Scratch("tokens")));
+        var registry = Serve(LocalRegistry.Start(Store, auth: RegistryAuth.Token, tokens: tokens));
         string name = $"{registry.Address}/token/busybox:1";
-        var image = TestImages.Busybox(_store, name);
+        var image = TestImages.Busybox(Store, name);
 
-        var anonymous = _ps.Invoke($"Publish-ContainerImage {name}");
+        var anonymous = Ps.Invoke($"Publish-ContainerImage {name}");
         AssertError(anonymous, "RegistryAuthenticationRequired", ErrorCategory.AuthenticationError);
-        var wrong = _ps.Invoke($"Connect-ContainerRegistry {registry.Address} -Credential $wrong");
+        var wrong = Ps.Invoke($"Connect-ContainerRegistry {registry.Address} -Credential $wrong");
         AssertError(wrong, "RegistryAuthenticationFailed", ErrorCategory.AuthenticationError);
 
-        _ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential");
+        Ps.Run($"Connect-ContainerRegistry {registry.Address} -Credential $credential");
         int before = tokens.Requests;
-        var pushed = _ps.Run($"Publish-ContainerImage {name}").Single();
+        var pushed = Ps.Run($"Publish-ContainerImage {name}").Single();
         Assert.Equal(image.ManifestDigest, pushed.Properties["Digest"].Value);
         Assert.Equal(2, tokens.Requests - before); // one token per scope (pull for the HEAD checks, push for uploads), shared by the parallel blob requests
-        var mounted = _ps.Run($"Publish-ContainerImage {name} -Destination {registry.Address}/token/copy:1").Single();
+        var mounted = Ps.Run($"Publish-ContainerImage {name} -Destination {registry.Address}/token/copy:1").Single();
         Assert.Equal(2, mounted.Properties["Mounted"].Value);
-        _ps.Run($"Remove-ContainerImage {name}");
-        var pulled = _ps.Run($"Request-ContainerImage {name}").Single();
+        Ps.Run($"Remove-ContainerImage {name}");
+        var pulled = Ps.Run($"Request-ContainerImage {name}").Single();
         Assert.Equal(image.ManifestDigest, pulled.Properties["ManifestDigest"].Value);
     }
 
     [Fact]
     public void LoginsAreReadFromDockerConfigShapedFilesToo()
     {
-        var registry = Serve(LocalRegistry.Start(_store, tls: true, auth: RegistryAuth.Htpasswd));
-        string dockerConfig = Path.Combine(_store.Scratch("docker"), "config.json");
+        var registry = Serve(LocalRegistry.Start(Store, tls: true, auth: RegistryAuth.Htpasswd));
+        string dockerConfig = Path.Combine(Store.Scratch("docker"), "config.json");
         string encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{LocalRegistry.User}:{LocalRegistry.Password}"));
         File.WriteAllText(dockerConfig, $$$"""{"auths": {"https://{{{registry.Address}}}": {"auth": "{{{encoded}}}"}}, "credHelpers": {}}""");
         string name = $"{registry.Address}/docker/busybox:1";
-        TestImages.Busybox(_store, name);
-        var pushed = _ps.Run($"Publish-ContainerImage {name} -SkipCertificateCheck -AuthFile '{dockerConfig}'").Single();
+        TestImages.Busybox(Store, name);
+        var pushed = Ps.Run($"Publish-ContainerImage {name} -SkipCertificateCheck -AuthFile '{dockerConfig}'").Single();
         Assert.Equal(2, pushed.Properties["Uploaded"].Value);
     }
 
     [Fact]
     public void DisconnectWithoutALoginIsNotFoundAndHonoursWhatIf()
     {
-        var missing = _ps.Invoke("Disconnect-ContainerRegistry registry.example:5000");
+        var missing = Ps.Invoke("Disconnect-ContainerRegistry registry.example:5000");
         AssertError(missing, "NotLoggedIn", ErrorCategory.ObjectNotFound);
 
         var file = new Core.Registry.AuthFile(AuthFilePath);
         file.Store("registry.example:5000", new Core.Registry.RegistryCredential("u", "p"));
-        _ps.Run("Disconnect-ContainerRegistry registry.example:5000 -WhatIf");
+        Ps.Run("Disconnect-ContainerRegistry registry.example:5000 -WhatIf");
         Assert.NotNull(file.Find("registry.example:5000"));
-        _ps.Run("'registry.example:5000' | Disconnect-ContainerRegistry");
+        Ps.Run("'registry.example:5000' | Disconnect-ContainerRegistry");
         Assert.Null(file.Find("registry.example:5000"));
     }
-
-    private static PSCredential Credential(string password) =>
-        new(LocalRegistry.User, new System.Net.NetworkCredential("", password).SecurePassword);
 
     private static void AssertError(PowerShellResult result, string errorId, ErrorCategory category)
     {

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Registry;
 using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Registry;
@@ -27,9 +29,11 @@ public sealed class LocalRegistry : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly RegistryAuth _auth;
 
     private LocalRegistry(TestStore store, bool tls, RegistryAuth auth, TokenService? tokens)
     {
+        _auth = auth;
         Port = FreePort();
         string dir = store.Scratch("registry-" + Port);
         StorageDirectory = Path.Combine(dir, "storage");
@@ -83,6 +87,26 @@ public sealed class LocalRegistry : IDisposable
 
     public static LocalRegistry Start(TestStore store, bool tls = false, RegistryAuth auth = RegistryAuth.None, TokenService? tokens = null) =>
         new(store, tls, auth, tokens);
+
+    /// <summary>
+    /// Pushes a one-layer busybox image whose /etc/marker holds <paramref name="marker"/> as
+    /// <paramref name="repository"/> (repo:tag) from a throwaway store, so the caller's store stays as it was.
+    /// Returns the image's full name.
+    /// </summary>
+    public string Publish(string repository, string marker)
+    {
+        string name = $"{Address}/{repository}";
+        using var publisher = new TestStore();
+        TestImages.Busybox(publisher, name, marker: marker);
+        var options = new RegistryOptions
+        {
+            Credential = _auth == RegistryAuth.Htpasswd ? new RegistryCredential(User, Password) : null,
+            SkipCertificateCheck = true,
+            AuthFile = new AuthFile(System.IO.Path.Combine(publisher.Path, "auth.json")),
+        };
+        new ImagePusher(new ImageStore(publisher.Location), options).PushAsync(name, null).GetAwaiter().GetResult();
+        return name;
+    }
 
     /// <summary>A port nothing listens on (now): for "registry down" and for the next server.</summary>
     public static int FreePort()

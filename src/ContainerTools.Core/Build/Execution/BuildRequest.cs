@@ -1,4 +1,5 @@
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Registry;
 
 namespace ContainerTools.Core.Build.Execution;
 
@@ -15,4 +16,10 @@ public sealed record BuildRequest
     public IReadOnlyDictionary<string, string> Arguments { get; init; } = new Dictionary<string, string>();
     public string? Target { get; init; }
     public bool NoCache { get; init; }
+
+    /// <summary>Missing pulls a base image (FROM, COPY --from) the store lacks; Always refreshes each one (docker build --pull).</summary>
+    public PullPolicy Pull { get; init; } = PullPolicy.Missing;
+
+    /// <summary>How to reach the registries base images are pulled from.</summary>
+    public RegistryOptions Registry { get; init; } = new();
 }

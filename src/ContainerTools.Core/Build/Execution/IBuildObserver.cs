@@ -10,4 +10,7 @@ public interface IBuildObserver
     void Output(string line);
 
     void Warning(string message);
+
+    /// <summary>A base image is being pulled from its registry (the build waits for it).</summary>
+    void Pulling(string image);
 }

@@ -13,10 +13,10 @@ namespace ContainerTools.Core.Build.Execution;
 
 /// <summary>
 /// Builds an image from a Dockerfile. First everything that can be wrong with the input is checked (syntax,
-/// stages, base images, COPY sources) while nothing has changed yet; then each stage's steps run in order:
-/// config steps only change the config, RUN runs in a container on an overlay of the layers so far, COPY/ADD
-/// and WORKDIR write their layer directly. Each step's layer is looked up in the cache by its key first.
-/// The image gets its names only at the end, so a failed build tags nothing.
+/// stages, base images, pulled when missing, COPY sources) before any step runs; then each stage's steps run
+/// in order: config steps only change the config, RUN runs in a container on an overlay of the layers so far,
+/// COPY/ADD and WORKDIR write their layer directly. Each step's layer is looked up in the cache by its key
+/// first. The image gets its names only at the end, so a failed build tags nothing.
 /// </summary>
 public sealed class ImageBuilder
 {
@@ -47,7 +47,7 @@ public sealed class ImageBuilder
             observer.Warning($"the build argument {unused} was not consumed by any ARG");
         using var context = BuildContext.Open(contextDirectory, DockerIgnore.ForBuild(contextDirectory, dockerfilePath));
 
-        var stages = Prepare(plan, context);
+        var stages = Prepare(plan, context, new BaseImages(_images, request.Pull, request.Registry, observer, cancel));
         var results = new Dictionary<int, StageResult>();
         var progress = new StepCounter(stages.Values.Sum(s => s.Steps.Count));
         foreach (BuildStage stage in plan.Required)
@@ -69,7 +69,7 @@ public sealed class ImageBuilder
     /// Evaluates every required stage and checks what it names (base images, COPY sources in the context), so
     /// bad input fails before any container runs or any layer is written.
     /// </summary>
-    private Dictionary<int, StageSteps> Prepare(BuildPlan plan, BuildContext context)
+    private static Dictionary<int, StageSteps> Prepare(BuildPlan plan, BuildContext context, BaseImages bases)
     {
         var evaluated = new Dictionary<int, StageSteps>();
         foreach (BuildStage stage in plan.Required)
@@ -77,7 +77,7 @@ public sealed class ImageBuilder
             ImageSettings start = stage.Base switch
             {
                 StageReference reference => evaluated[reference.Index].Final,
-                ImageBase image => ImageSettingsConversion.FromImage(ResolveImage(image.Reference, plan, stage.From.Line).Config),
+                ImageBase image => ImageSettingsConversion.FromImage(ResolveImage(bases, image.Reference, plan, stage.From.Line).Config),
                 _ => ImageSettings.Empty,
             };
             var steps = StageEvaluator.Evaluate(plan, stage, start);
@@ -88,16 +88,25 @@ public sealed class ImageBuilder
                     foreach (string source in copy.Sources)
                         context.Expand(source, where);
                 else if (copy.From is ImageBase image)
-                    ResolveImage(image.Reference, plan, copy.Instruction.Line);
+                    ResolveImage(bases, image.Reference, plan, copy.Instruction.Line);
             }
             evaluated[stage.Index] = steps;
         }
         return evaluated;
     }
 
-    private ImageRecord ResolveImage(string reference, BuildPlan plan, int line) =>
-        _images.TryResolve(reference) ?? throw new EngineException("BuildBaseImageNotFound", ErrorKind.NotFound, reference,
-            $"{plan.Dockerfile.Source} line {line}: image '{reference}' is not in the store (import or pull it first)");
+    /// <summary>A base image from the store or its registry; a failure names the Dockerfile line that wants it.</summary>
+    private static ImageRecord ResolveImage(BaseImages bases, string reference, BuildPlan plan, int line)
+    {
+        try
+        {
+            return bases.Get(reference);
+        }
+        catch (EngineException e)
+        {
+            throw new EngineException(e.ErrorId, e.Kind, e.Target, $"{plan.Dockerfile.Source} line {line}: {e.Message}", e);
+        }
+    }
 
     private static string Locate(string context, string? dockerfile)
     {
@@ -230,7 +239,7 @@ public sealed class ImageBuilder
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, copy.Chmod).Copy(source, sources, copy.Destination,
+                new CopyLayer(tar, target, owner, copy.Chmod, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
                     DockerIgnore.FromPatterns(copy.Excludes), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
                 return tar.Count;
             });

@@ -20,16 +20,19 @@ public sealed class CopyLayer
     private readonly BuildContext _target;
     private readonly Owner? _owner;
     private readonly int? _chmod;
+    private readonly bool _keepOwners;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     /// <param name="target">The image being built, as it is before this step (for the destination and existing directories).</param>
-    /// <param name="owner">The --chown owner; null keeps root for context files.</param>
-    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod)
+    /// <param name="owner">The --chown owner; without it context files belong to root.</param>
+    /// <param name="keepOwners">Without --chown, keep the owners the source gives its files: COPY --from a stage or image does, as BuildKit and buildah do.</param>
+    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod, bool keepOwners = false)
     {
         _tar = tar;
         _target = target;
         _owner = owner;
         _chmod = chmod;
+        _keepOwners = keepOwners;
     }
 
     /// <param name="destination">Absolute; a trailing '/' means "into this directory".</param>
@@ -119,7 +122,8 @@ public sealed class CopyLayer
         _written.Add(target);
     }
 
-    private (int Uid, int Gid) OwnerOf(ContextEntry entry) => _owner is { } owner ? (owner.Uid, owner.Gid) : (0, 0);
+    private (int Uid, int Gid) OwnerOf(ContextEntry entry) =>
+        _owner is { } owner ? (owner.Uid, owner.Gid) : _keepOwners ? ((int)entry.Uid, (int)entry.Gid) : (0, 0);
 
     /// <summary>Writes every directory above <paramref name="target"/> once: as the image has it, or new (0755, the --chown owner).</summary>
     private void EnsureParents(string target)
