@@ -14,7 +14,12 @@ public static class RootPath
     private const int PathFlags = Linux.O_PATH;
 
     /// <summary>Opens (O_PATH) a directory inside the root, creating missing components.</summary>
-    public static SafeFileHandle OpenDirectory(RootedPath root, string path)
+    public static SafeFileHandle OpenDirectory(RootedPath root, string path) => OpenDirectory(root, path, 0);
+
+    /// <summary>The kernel's limit on symlinks in one lookup: a loop of dangling links ends here too.</summary>
+    private const int MaxLinks = 40;
+
+    private static SafeFileHandle OpenDirectory(RootedPath root, string path, int links)
     {
         string prefix = "/";
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -22,12 +27,32 @@ public static class RootPath
             string next = prefix + part + "/";
             using (var existing = root.TryOpen(next, PathFlags | Linux.O_DIRECTORY))
             {
-                if (existing is null)
+                if (existing is null && DanglingLink(root, prefix, part) is { } target)
+                {
+                    // A dangling symlink: make what it names, as the kernel would resolve it from inside the root.
+                    if (links >= MaxLinks)
+                        throw new NativeCallException("openat2", path, Errno.ELOOP);
+                    OpenDirectory(root, target.StartsWith('/') ? target : prefix + target, links + 1).Dispose();
+                }
+                else if (existing is null)
                     InDirectory(root, prefix, dir => Linux.mkdirat(dir, part, 0x1ED /* 0755 */), "mkdirat", next);
             }
             prefix = next;
         }
         return root.Open(prefix, PathFlags | Linux.O_DIRECTORY);
+    }
+
+    /// <summary>The target of <paramref name="name"/> in <paramref name="directory"/> when it is a symlink, else null.</summary>
+    private static string? DanglingLink(RootedPath root, string directory, string name)
+    {
+        using var parent = root.TryOpen(directory, PathFlags | Linux.O_DIRECTORY);
+        if (parent is null)
+            return null;
+        int fd = Linux.openat((int)parent.DangerousGetHandle(), name, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0);
+        if (fd < 0)
+            return null;
+        using var entry = new SafeFileHandle(fd, ownsHandle: true);
+        return Linux.Status(fd, name).Type == Linux.S_IFLNK ? Linux.LinkTarget(fd, name) : null;
     }
 
     /// <summary>Opens (O_PATH) a file inside the root, creating an empty one if missing (its directory too).</summary>
