@@ -24,6 +24,9 @@ Describe 'Volumes' {
         $table | Should -Match 'DRIVER\s+VOLUME NAME'
         $table | Should -Match 'local\s+pester-listed'
         (Get-ContainerVolume pester-listed).Labels['team'] | Should -Be 'ops'
+        $list = Get-ContainerVolume pester-listed | Format-List | Out-String -Width 200
+        $list | Should -Match 'Mountpoint\s+: .*/volumes/pester-listed/_data'
+        $list | Should -Match 'Labels\s+: team=ops'
     }
 
     It 'bind-mounts a host directory given relative to the current location' {

@@ -93,10 +93,10 @@ public sealed class VolumeCmdletTests : BusyboxSessionTest
         string table = Plain(Ps.Render("Get-ContainerVolume"));
         Assert.Matches(@"DRIVER\s+VOLUME NAME\s+SIZE\s+CONTAINERS", table);
         Assert.Matches(@"local\s+db\s+2\.05kB\s+1", table);
-        string list = Plain(Ps.Render("Get-ContainerVolume db | Format-List"));
-        Assert.Contains("UsedBy     : user", list);
-        Assert.Contains("tier=data", list);
-        Assert.Contains(VolumeData("db"), list);
+        var db = Assert.Single(Ps.Run("Get-ContainerVolume db")).BaseObject as Core.Volumes.ContainerVolumeInfo;
+        Assert.Equal(["user"], db!.UsedBy);
+        Assert.Equal("data", db.Labels["tier"]);
+        Assert.Equal(VolumeData("db"), db.Mountpoint);
 
         var missing = Ps.Invoke("Get-ContainerVolume nothing-here");
         Assert.Equal("VolumeNotFound,ContainerTools.Cmdlets.GetContainerVolumeCommand", Assert.Single(missing.Errors).FullyQualifiedErrorId);
