@@ -15,6 +15,7 @@
         'formats/ContainerTools.Network.Format.ps1xml'
         'formats/ContainerTools.Statistics.Format.ps1xml'
         'formats/ContainerTools.Registry.Format.ps1xml'
+        'formats/ContainerTools.Volume.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Enter-Container'
@@ -43,6 +44,9 @@
         'Remove-ContainerNetwork'
         'Connect-ContainerNetwork'
         'Disconnect-ContainerNetwork'
+        'New-ContainerVolume'
+        'Get-ContainerVolume'
+        'Remove-ContainerVolume'
         'Build-ContainerImage'
         'ConvertTo-ContainerImage'
         'Set-ContainerLimit'

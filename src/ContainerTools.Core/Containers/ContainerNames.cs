@@ -14,9 +14,12 @@ public static partial class ContainerNames
     private static readonly string[] Nouns =
         ["turing", "hopper", "lovelace", "knuth", "ritchie", "thompson", "torvalds", "dijkstra", "liskov", "hamilton", "shannon", "babbage", "curie", "noether", "kay", "wirth"];
 
+    /// <summary>Docker's grammar for container names, which volume names share.</summary>
+    public static bool IsValid(string name) => name.Length <= 128 && Grammar().IsMatch(name);
+
     public static void Validate(string name)
     {
-        if (name.Length > 128 || !Grammar().IsMatch(name))
+        if (!IsValid(name))
             throw new EngineException("InvalidContainerName", ErrorKind.InvalidArgument, name,
                 $"'{name}' is not a valid container name: use letters, digits, '_', '.', '-', starting with a letter or digit");
     }

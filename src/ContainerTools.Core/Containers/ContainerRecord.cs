@@ -22,4 +22,6 @@ public sealed record ContainerRecord
     public Networking.NetworkSettings Network { get; init; } = new();
     /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+    /// <summary>The named volumes it mounts (-Volume name:/path): a volume is in use while any container names it.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
 }

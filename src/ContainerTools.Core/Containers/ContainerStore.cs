@@ -15,7 +15,8 @@ namespace ContainerTools.Core.Containers;
 /// </summary>
 public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 {
-    private const string NamesLock = "containers";
+    /// <summary>Held while names change and while a volume is removed (so no container takes it up meanwhile).</summary>
+    internal const string NamesLock = "containers";
     /// <summary>A container directory renamed to this prefix is being deleted; listings skip it and finish the job.</summary>
     private const string RemovingPrefix = ".removing-";
 
@@ -38,7 +39,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         string hostname = options.Hostname ?? id[..12];
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
         byte[]? seccomp = security.CompileSeccomp();
-        var spec = SpecBuilder.Build(image, options, security, paths, hostname);
+        var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
+        var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
@@ -46,6 +48,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (FindByName(name) is { } existing)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
                 $"the name '{name}' is already used by container {existing.Id[..12]}: remove or rename that container, or choose another name");
+        // Under the names lock: a volume being removed waits, or is gone and made anew here.
+        mounts.EnsureVolumes(Location);
         var record = new ContainerRecord
         {
             Id = id,
@@ -59,6 +63,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
             Network = network,
             Limits = options.Limits ?? ResourceLimits.None,
+            Volumes = mounts.Volumes,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
         string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
@@ -145,6 +150,22 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 
     public IReadOnlyList<string> ContainersUsing(string imageId) =>
         List().Where(c => c.Record.ImageId == imageId).Select(c => c.Name).ToList();
+
+    /// <summary>
+    /// The containers that mount volume <paramref name="name"/>. Repairs nothing, so a caller holding the
+    /// names lock may use it (a repair takes that lock).
+    /// </summary>
+    public IReadOnlyList<ContainerSnapshot> UsingVolume(string name)
+    {
+        if (!Directory.Exists(Location.ContainersDirectory))
+            return [];
+        return Directory.EnumerateDirectories(Location.ContainersDirectory)
+            .Select(Path.GetFileName)
+            .Where(id => !id!.StartsWith(RemovingPrefix, StringComparison.Ordinal))
+            .Select(id => Read(id!))
+            .Where(c => c is not null && c.Record.Volumes.Contains(name))
+            .ToList()!;
+    }
 
     private ContainerSnapshot? FindByName(string name) => List().FirstOrDefault(c => c.Name == name);
 

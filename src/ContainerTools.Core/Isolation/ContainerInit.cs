@@ -48,15 +48,10 @@ public static class ContainerInit
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
         RootfsMounts.MakePrivate();
         RootfsMounts.MountOverlay(spec);
-        int root = Errno.Check(Linux.openat(-100, spec.Root.Path, Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", spec.Root.Path);
-        try
+        using (var root = RootedPath.Open(spec.Root.Path))
         {
             RootfsMounts.Apply(root, spec.Mounts);
             Devices.Create(root);
-        }
-        finally
-        {
-            Linux.close(root);
         }
         Loopback.Up();
         RootPivot.Enter(spec.Root.Path);

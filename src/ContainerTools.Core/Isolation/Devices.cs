@@ -17,11 +17,11 @@ public static class Devices
     ];
 
     /// <summary>Creates them in the container's /dev (a fresh tmpfs), resolved inside the root.</summary>
-    public static void Create(int rootFd)
+    public static void Create(RootedPath root)
     {
-        int devPath = RootPath.OpenDirectory(rootFd, "/dev");
-        int dev = Errno.Check(Linux.openat(-100, RootPath.Magic(devPath), Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", "/dev");
-        Linux.close(devPath);
+        int dev;
+        using (var devPath = RootPath.OpenDirectory(root, "/dev"))
+            dev = Errno.Check(Linux.openat(-100, RootPath.Magic(devPath), Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", "/dev");
         try
         {
             foreach (var (name, major, minor) in Nodes)

@@ -36,6 +36,15 @@ public sealed class RootedPath : IDisposable
     public SafeFileHandle Open(string path, int flags, uint mode = 0) =>
         OpenAt(path, flags, mode, Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS);
 
+    /// <summary>Open, or null when the path (or one of its parents) does not exist.</summary>
+    public SafeFileHandle? TryOpen(string path, int flags, uint mode = 0)
+    {
+        int fd = Retry(path, flags, mode, Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS);
+        if (fd == -1 && Errno.Last == Errno.ENOENT)
+            return null;
+        return Checked(fd, path);
+    }
+
     /// <summary>
     /// Opens <paramref name="path"/> refusing any resolution that would leave the root, even one the kernel
     /// would clamp (an absolute symlink, ".." above the top): a SecurityError naming the path. For unpacking

@@ -1,5 +1,6 @@
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
+using Microsoft.Win32.SafeHandles;
 
 namespace ContainerTools.Core.Isolation;
 
@@ -23,7 +24,7 @@ public static class RootfsMounts
         Errno.Check(Linux.mount("overlay", spec.Root.Path, "overlay", 0, data), "mount", spec.Root.Path);
     }
 
-    public static void Apply(int rootFd, IEnumerable<SpecMount> mounts)
+    public static void Apply(RootedPath root, IEnumerable<SpecMount> mounts)
     {
         // Propagation options need no step: everything below the rprivate root is private already.
         foreach (var mount in mounts)
@@ -31,26 +32,32 @@ public static class RootfsMounts
             var options = MountOptions.Parse(mount.Options);
             bool bind = options.Bind || mount.Type == "bind";
             bool file = bind && mount.Source is not null && File.Exists(mount.Source);
-            ulong flags = options.Flags | (bind ? Linux.MS_BIND : 0) | (options.ReadOnly && !bind ? Linux.MS_RDONLY : 0);
-            AtTarget(rootFd, mount.Destination, file, where =>
-                Linux.mount(mount.Source, where, bind ? null : mount.Type, flags, bind ? null : options.Data));
-            // A bind mount takes read-only only by a remount, on the new mount (so the target is opened again).
-            if (bind && options.ReadOnly)
-                AtTarget(rootFd, mount.Destination, file, where =>
-                    Linux.mount(null, where, null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY | options.Flags, null));
+            using var target = file ? RootPath.OpenFile(root, mount.Destination) : RootPath.OpenDirectory(root, mount.Destination);
+            if (bind)
+                Bind(mount.Source ?? throw new InvalidDataException($"the bind mount on {mount.Destination} has no source"), target, options, mount.Destination);
+            else
+                Errno.Check(Linux.mount(mount.Source, RootPath.Magic(target), mount.Type, options.Flags | (options.ReadOnly ? Linux.MS_RDONLY : 0), options.Data),
+                    "mount", mount.Destination);
         }
     }
 
-    private static void AtTarget(int rootFd, string destination, bool file, Func<string, int> mount)
+    /// <summary>
+    /// Clones the source, makes the clone read-only (and nosuid, ...) while it is still detached, and attaches
+    /// it on the target descriptor: the mount is never writable inside, and no path is resolved a second time.
+    /// </summary>
+    private static void Bind(string source, SafeFileHandle target, MountOptions options, string destination)
     {
-        int target = file ? RootPath.OpenFile(rootFd, destination) : RootPath.OpenDirectory(rootFd, destination);
-        try
-        {
-            Errno.Check(mount(RootPath.Magic(target)), "mount", destination);
-        }
-        finally
-        {
-            Linux.close(target);
-        }
+        bool recursive = (options.Flags & Linux.MS_REC) != 0;
+        if (options.Copy && Directory.Exists(source) && !Directory.EnumerateFileSystemEntries(source).Any())
+            ContainerCopy.Read((int)target.DangerousGetHandle(), source);
+        using var tree = new SafeFileHandle(Errno.Check(Linux.open_tree(Linux.AT_FDCWD, source,
+            Linux.OPEN_TREE_CLONE | Linux.OPEN_TREE_CLOEXEC | (recursive ? Linux.AT_RECURSIVE : 0)), "open_tree", source), ownsHandle: true);
+        ulong attributes = (options.ReadOnly ? Linux.MOUNT_ATTR_RDONLY : 0)
+            | ((options.Flags & Linux.MS_NOSUID) != 0 ? Linux.MOUNT_ATTR_NOSUID : 0)
+            | ((options.Flags & Linux.MS_NODEV) != 0 ? Linux.MOUNT_ATTR_NODEV : 0)
+            | ((options.Flags & Linux.MS_NOEXEC) != 0 ? Linux.MOUNT_ATTR_NOEXEC : 0);
+        if (attributes != 0)
+            Errno.Check(Linux.mount_setattr((int)tree.DangerousGetHandle(), attributes, recursive), "mount_setattr", destination);
+        Errno.Check(Linux.move_mount((int)tree.DangerousGetHandle(), (int)target.DangerousGetHandle()), "move_mount", destination);
     }
 }

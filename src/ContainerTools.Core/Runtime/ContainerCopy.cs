@@ -129,7 +129,7 @@ public sealed class ContainerCopy(ContainerStore store)
     }
 
     /// <summary>Reads the container entry held by <paramref name="pathFd"/> (O_PATH) into the host path <paramref name="hostPath"/>.</summary>
-    private static void Read(int pathFd, string hostPath)
+    internal static void Read(int pathFd, string hostPath)
     {
         var status = Linux.Status(pathFd, hostPath);
         switch (status.Type)

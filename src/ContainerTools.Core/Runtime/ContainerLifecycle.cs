@@ -25,6 +25,9 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
             return container;
         // A monitor killed before its CNI DELs left them to us: do them before attaching again.
         new ContainerNetworking(Store.Location).Detach(container.Id);
+        // A volume removed with -Force while the container was stopped comes back empty, as on first use.
+        foreach (var volume in container.Record.Volumes)
+            new Volumes.VolumeStore(Store.Location).Ensure(volume);
         string? error = MonitorLauncher.Launch(monitorExecutable, Store.Location, container.Id);
         if (error is not null)
             throw new EngineException("ContainerStartFailed", ErrorKind.InvalidOperation, container.Name,

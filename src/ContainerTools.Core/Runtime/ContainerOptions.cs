@@ -16,6 +16,10 @@ public sealed record ContainerOptions
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
     public ResourceLimits? Limits { get; init; }
+    /// <summary>name:/path[:ro] or /host/path:/path[:ro], as docker run -v.</summary>
+    public IReadOnlyList<string>? Volumes { get; init; }
+    /// <summary>/path[:options], as docker run --tmpfs.</summary>
+    public IReadOnlyList<string>? Tmpfs { get; init; }
 
     // Security, as docker run's --cap-add, --cap-drop, --privileged, --security-opt, --ulimit, --read-only
     // (checked by Isolation.ContainerSecurity.From before anything is created).

@@ -11,7 +11,9 @@ public static class SpecBuilder
 {
     private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static RuntimeSpec Build(ContainerImage image, ContainerOptions options, ContainerSecurity security, ContainerPaths paths, string hostname)
+    /// <param name="mounts">The user's volumes, bind mounts and tmpfs, mounted after (so over) the defaults.</param>
+    public static RuntimeSpec Build(ContainerImage image, ContainerOptions options, ContainerSecurity security, ContainerPaths paths, string hostname,
+        IReadOnlyList<SpecMount> mounts)
     {
         var args = Arguments(image.Defaults, options);
         var (uid, gid, userName) = ParseUser(options.User ?? image.Defaults.User);
@@ -42,7 +44,7 @@ public static class SpecBuilder
             },
             Root = new SpecRoot { Path = paths.Rootfs, Readonly = options.ReadOnly },
             Hostname = hostname,
-            Mounts = DefaultMounts(paths, security.Privileged),
+            Mounts = [.. DefaultMounts(paths, security.Privileged), .. mounts],
             Linux = new SpecLinux
             {
                 Namespaces = new[] { "pid", "network", "ipc", "uts", "mount", "cgroup" }

@@ -97,6 +97,16 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [Parameter]
     public SwitchParameter ReadOnly { get; set; }
 
+    /// <summary>name:/path[:ro] (a named volume, created if missing) or /host/path:/path[:ro] (a bind mount), as docker run -v.</summary>
+    [Parameter]
+    [Alias("v")]
+    [ArgumentCompleter(typeof(VolumeNameCompleter))]
+    public string[]? Volume { get; set; }
+
+    /// <summary>A tmpfs at /path[:size=64m,mode=1777,...], as docker run --tmpfs.</summary>
+    [Parameter]
+    public string[]? Tmpfs { get; set; }
+
     protected LimitParameters Limits { get; } = new();
 
     public object GetDynamicParameters() => Limits;
@@ -124,6 +134,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         SecurityOptions = SecurityOption?.Select(WithFullProfilePath).ToList(),
         Ulimits = Ulimit,
         ReadOnly = ReadOnly,
+        Volumes = Volume?.Select(WithFullBindSource).ToList(),
+        Tmpfs = Tmpfs,
     });
 
     /// <summary>The image as the user named it, pulled first when the policy asks for it.</summary>
@@ -151,6 +163,16 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         return value.Length == 0 || value.Equals("unconfined", StringComparison.OrdinalIgnoreCase)
             ? option
             : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+    }
+
+    /// <summary>A bind source written relative to the PowerShell location (./data, ~/data) made absolute; names stay names.</summary>
+    private string WithFullBindSource(string volume)
+    {
+        if (!volume.StartsWith('.') && !volume.StartsWith('~'))
+            return volume;
+        int colon = volume.IndexOf(':');
+        string source = colon < 0 ? volume : volume[..colon];
+        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(source) + (colon < 0 ? "" : volume[colon..]);
     }
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
