@@ -38,7 +38,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var paths = Paths(id);
         string hostname = options.Hostname ?? id[..12];
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
-        byte[]? seccomp = security.CompileSeccomp();
+        byte[]? seccomp = security.CompileSeccomp(new SeccompFilterCache(Location.SeccompDirectory));
         var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
         RemoveLeftovers();
@@ -75,11 +75,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.CreateDirectory(staged.Work);
             Directory.CreateDirectory(staged.Rootfs);
             EtcFiles.Write(staged, hostname);
-            AtomicFile.WriteAllBytes(staged.Config, spec.ToJson());
+            AtomicFile.WriteStaged(staged.Config, spec.ToJson());
             SeccompFilterFile.Write(staged.Directory, seccomp);
-            AtomicFile.WriteAllBytes(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
-            Directory.Move(staging, paths.Directory);
-            AtomicFile.SyncDirectory(Location.ContainersDirectory);
+            AtomicFile.WriteStaged(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
+            AtomicFile.Publish(staging, paths.Directory);
         }
         catch
         {
@@ -124,10 +123,14 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 
     public ContainerState? ReadState(string id) => ReadJson(Paths(id).State, ContainersJsonContext.Default.ContainerState);
 
-    /// <summary>Records a container's state; a DirectoryNotFoundException when the container has been removed meanwhile.</summary>
+    /// <summary>
+    /// Records a container's state; a DirectoryNotFoundException when the container has been removed meanwhile.
+    /// Only how a container ended is synced: after a restart of the machine nothing runs, and a Running or
+    /// Paused state whose monitor is gone already reads as exited.
+    /// </summary>
     public void WriteState(string id, ContainerState state) =>
         AtomicFile.WriteAllBytes(Paths(id).State, JsonSerializer.SerializeToUtf8Bytes(state, ContainersJsonContext.Default.ContainerState),
-            createDirectory: false);
+            createDirectory: false, durable: state.Status == ContainerStatus.Exited);
 
     /// <summary>Finds one container by full id, unique id prefix or exact name; throws NotFound otherwise.</summary>
     public ContainerSnapshot Find(string nameOrId)

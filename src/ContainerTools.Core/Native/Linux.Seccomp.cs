@@ -62,6 +62,28 @@ public static unsafe partial class Linux
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     public static partial long seccomp_set_mode_filter(long number, uint operation, uint flags, SockFprog* program);
 
+    /// <summary>struct scmp_version.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ScmpVersion
+    {
+        public uint Major;
+        public uint Minor;
+        public uint Micro;
+    }
+
+    [LibraryImport(LibSeccomp)]
+    public static partial ScmpVersion* seccomp_version();
+
+    /// <summary>The loaded libseccomp's version, "major.minor.micro".</summary>
+    public static string SeccompVersion
+    {
+        get
+        {
+            var version = seccomp_version();
+            return $"{version->Major}.{version->Minor}.{version->Micro}";
+        }
+    }
+
     /// <summary>Throws when a libseccomp call returned a negative errno; returns the result otherwise.</summary>
     public static int CheckSeccomp(int result, string call, string? what = null) =>
         result < 0 ? throw new NativeCallException(call, what, -result) : result;

@@ -12,11 +12,7 @@ internal sealed class AttachmentStore(StoreLocation store)
 {
     public string Directory { get; } = Path.Combine(store.RunRoot, "networks", "attachments");
 
-    public NetworkAttachment? Read(string containerId)
-    {
-        string path = PathOf(containerId);
-        return File.Exists(path) ? Parse(path) : null;
-    }
+    public NetworkAttachment? Read(string containerId) => Parse(PathOf(containerId));
 
     public IReadOnlyList<NetworkAttachment> All()
     {
@@ -41,11 +37,16 @@ internal sealed class AttachmentStore(StoreLocation store)
 
     private string PathOf(string containerId) => Path.Combine(Directory, containerId + ".json");
 
+    /// <summary>The record, or null when there is none: a monitor's detach may delete it while a reader lists or reads.</summary>
     private static NetworkAttachment? Parse(string path)
     {
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllBytes(path), NetworkingJsonContext.Default.NetworkAttachment);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
         catch (JsonException e)
         {

@@ -52,6 +52,7 @@ public sealed class CniPlugin
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
+            // Disposing flushes: a broken pipe can surface there as well as in Write.
             using var stdin = process.StandardInput;
             stdin.Write(config.ToJsonString());
         }

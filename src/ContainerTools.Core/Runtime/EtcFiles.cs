@@ -6,13 +6,15 @@ namespace ContainerTools.Core.Runtime;
 /// <summary>The generated /etc/hostname, /etc/hosts and /etc/resolv.conf bind-mounted into a container.</summary>
 public static class EtcFiles
 {
+    /// <summary>Writes them into a container's staging directory (see <see cref="AtomicFile.WriteStaged"/>).</summary>
     public static void Write(ContainerPaths paths, string hostname)
     {
-        AtomicFile.WriteAllText(paths.Hostname, hostname + "\n");
-        AtomicFile.WriteAllText(paths.Hosts,
-            $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
-        AtomicFile.WriteAllText(paths.ResolvConf, ResolvConf());
+        WriteStaged(paths.Hostname, hostname + "\n");
+        WriteStaged(paths.Hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
+        WriteStaged(paths.ResolvConf, ResolvConf());
     }
+
+    private static void WriteStaged(string path, string content) => AtomicFile.WriteStaged(path, System.Text.Encoding.UTF8.GetBytes(content));
 
     /// <summary>The host's resolver configuration without loopback servers, which a container cannot reach.</summary>
     private static string ResolvConf()

@@ -15,18 +15,31 @@ public static class LogFollower
     {
         string path = store.Paths(id).Log;
         var batch = new List<LogEntry>();
-        while (true)
+        PidFd? monitor = null;
+        try
         {
-            // Whether it ran is decided before reading, so the last lines written before the end are never missed.
-            bool ended = !follow || store.Read(id) is not { IsRunning: true };
-            offset = ContainerLog.Read(path, offset, batch);
-            foreach (var entry in batch)
-                yield return entry;
-            batch.Clear();
-            if (ended)
-                yield break;
-            cancel.WaitHandle.WaitOne(Interval);
-            cancel.ThrowIfCancellationRequested();
+            while (true)
+            {
+                // Whether it ran is decided before reading, so the last lines written before the end are never missed.
+                var running = follow && store.Read(id) is { IsRunning: true } container ? container : null;
+                offset = ContainerLog.Read(path, offset, batch);
+                foreach (var entry in batch)
+                    yield return entry;
+                batch.Clear();
+                if (running is null)
+                    yield break;
+                // Its monitor exits right after recording the end: waiting on it wakes then, not a tick later.
+                monitor ??= PidFd.Open(running.State.Monitor);
+                if (monitor is null)
+                    cancel.WaitHandle.WaitOne(Interval);
+                else
+                    monitor.WaitForExit(Interval, cancel);
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            monitor?.Dispose();
         }
     }
 

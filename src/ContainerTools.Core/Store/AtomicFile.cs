@@ -15,9 +15,11 @@ public static class AtomicFile
     /// <summary>
     /// Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).
     /// With <paramref name="createDirectory"/> false a missing directory is a DirectoryNotFoundException rather
-    /// than made anew: a late writer must not resurrect what another process removed.
+    /// than made anew: a late writer must not resurrect what another process removed. With
+    /// <paramref name="durable"/> false the replacement is still atomic (a killed process leaves old or new) but
+    /// not synced: for state that means nothing after the machine restarts (a running container's state).
     /// </summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null, bool createDirectory = true)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null, bool createDirectory = true, bool durable = true)
     {
         string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (createDirectory)
@@ -31,7 +33,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, options))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -41,11 +43,32 @@ public static class AtomicFile
                 File.Delete(temp);
             throw;
         }
-        SyncDirectory(directory);
+        if (durable)
+            SyncDirectory(directory);
     }
 
     public static void WriteAllText(string path, string content) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <summary>
+    /// Writes a new file into a staging directory no reader sees yet: its content is synced, but it needs no
+    /// temp, rename or directory sync of its own, since <see cref="Publish"/> makes the whole directory visible
+    /// and durable at once. Fewer syncs on the container-create path.
+    /// </summary>
+    public static void WriteStaged(string path, ReadOnlySpan<byte> content)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Renames a complete staging directory to <paramref name="target"/>: its entries synced first, the rename after.</summary>
+    public static void Publish(string staging, string target)
+    {
+        SyncDirectory(staging);
+        Directory.Move(staging, target);
+        SyncDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target))!);
+    }
 
     /// <summary>Makes a rename or create in <paramref name="directory"/> durable.</summary>
     public static unsafe void SyncDirectory(string directory)

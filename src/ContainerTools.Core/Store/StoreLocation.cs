@@ -17,6 +17,7 @@ public sealed record StoreLocation(string Root, string RunRoot)
     public string NetworksDirectory => System.IO.Path.Combine(Root, "networks");
     public string LocksDirectory => System.IO.Path.Combine(Root, "locks");
     public string TempDirectory => System.IO.Path.Combine(Root, "tmp");
+    public string SeccompDirectory => System.IO.Path.Combine(Root, "seccomp");
 
     /// <summary>
     /// The store to use: explicit values first, then CONTAINERTOOLS_ROOT / CONTAINERTOOLS_RUNROOT, then the

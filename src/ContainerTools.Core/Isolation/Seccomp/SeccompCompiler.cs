@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using ContainerTools.Core.Native;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
@@ -20,30 +23,57 @@ public static class SeccompCompiler
     /// <exception cref="EngineException">UnknownCapability for a capability name that is not one.</exception>
     public static byte[] Compile(SeccompProfile profile, IEnumerable<string> capabilities)
     {
-        var held = capabilities.Select(Capabilities.Parse).ToHashSet(StringComparer.Ordinal);
-        var conditions = new RuleConditions(held, SeccompArchitecture.NativeGoName, KernelRelease.Current);
-        uint defaultAction = ActionValue(profile.DefaultAction, profile.DefaultErrnoRet);
-
-        IntPtr context = Linux.seccomp_init(defaultAction);
+        var filter = Applicable(profile, capabilities);
+        IntPtr context = Linux.seccomp_init(filter.DefaultAction);
         if (context == IntPtr.Zero)
             throw new NativeCallException("seccomp_init", null, Errno.EINVAL);
         try
         {
-            foreach (string architecture in profile.ArchitecturesForThisMachine())
+            foreach (string architecture in filter.Architectures)
                 AddArchitecture(context, architecture);
-            foreach (var rule in profile.Syscalls.Where(conditions.Apply))
-            {
-                uint action = ActionValue(rule.Action, rule.ErrnoRet);
-                // libseccomp refuses a rule that repeats the default action; such a rule changes nothing.
-                if (action != defaultAction)
-                    AddRule(context, action, rule);
-            }
+            foreach (var (action, rule) in filter.Rules)
+                AddRule(context, action, rule);
             return Export(context);
         }
         finally
         {
             Linux.seccomp_release(context);
         }
+    }
+
+    /// <summary>
+    /// Names the program <see cref="Compile"/> makes: a SHA-256 (hex) of everything that reaches libseccomp (the
+    /// default action, architectures and the rules that apply to these capabilities on this kernel) and of
+    /// libseccomp's version, which decides the syscall numbers. Equal keys compile to equal programs.
+    /// </summary>
+    public static string Key(SeccompProfile profile, IEnumerable<string> capabilities)
+    {
+        var filter = Applicable(profile, capabilities);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"libseccomp {Linux.SeccompVersion}\ndefault {filter.DefaultAction}\narch {string.Join(',', filter.Architectures)}\n");
+        foreach (var (action, rule) in filter.Rules)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{action} {string.Join(',', rule.Names)}");
+            foreach (var a in rule.Arguments)
+                text.Append(CultureInfo.InvariantCulture, $" {a.Index}:{(int)a.Operator}:{a.Value}:{a.ValueTwo}");
+            text.Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>What libseccomp is given for a profile: its default action, architectures and the rules that apply, with their actions.</summary>
+    private static (uint DefaultAction, IReadOnlyList<string> Architectures, List<(uint Action, SeccompSyscallRule Rule)> Rules) Applicable(
+        SeccompProfile profile, IEnumerable<string> capabilities)
+    {
+        var held = capabilities.Select(Capabilities.Parse).ToHashSet(StringComparer.Ordinal);
+        var conditions = new RuleConditions(held, SeccompArchitecture.NativeGoName, KernelRelease.Current);
+        uint defaultAction = ActionValue(profile.DefaultAction, profile.DefaultErrnoRet);
+        var rules = profile.Syscalls.Where(conditions.Apply)
+            .Select(rule => (Action: ActionValue(rule.Action, rule.ErrnoRet), Rule: rule))
+            // libseccomp refuses a rule that repeats the default action; such a rule changes nothing.
+            .Where(r => r.Action != defaultAction)
+            .ToList();
+        return (defaultAction, profile.ArchitecturesForThisMachine(), rules);
     }
 
     private static void AddArchitecture(IntPtr context, string architecture)

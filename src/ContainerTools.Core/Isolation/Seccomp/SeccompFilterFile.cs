@@ -10,13 +10,11 @@ public static class SeccompFilterFile
 {
     public const string Name = "seccomp.bpf";
 
+    /// <summary>Writes it into a container's staging directory (see <see cref="AtomicFile.WriteStaged"/>).</summary>
     public static void Write(string containerDirectory, byte[]? program)
     {
-        string path = Path.Combine(containerDirectory, Name);
-        if (program is null)
-            File.Delete(path);
-        else
-            AtomicFile.WriteAllBytes(path, program);
+        if (program is not null)
+            AtomicFile.WriteStaged(Path.Combine(containerDirectory, Name), program);
     }
 
     public static byte[]? Read(string containerDirectory)

@@ -1,0 +1,26 @@
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Isolation.Seccomp;
+
+/// <summary>
+/// Compiled filters kept in the store as seccomp/&lt;key&gt;.bpf (key: <see cref="SeccompCompiler.Key"/>):
+/// libseccomp spends tens of milliseconds on the default profile, which every container create would pay
+/// again for the same bytes. Written atomically and synced, so a file present is a whole program.
+/// </summary>
+public sealed class SeccompFilterCache(string directory)
+{
+    public byte[] Compile(SeccompProfile profile, IReadOnlyCollection<string> capabilities)
+    {
+        string path = Path.Combine(directory, SeccompCompiler.Key(profile, capabilities) + ".bpf");
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            byte[] program = SeccompCompiler.Compile(profile, capabilities);
+            AtomicFile.WriteAllBytes(path, program);
+            return program;
+        }
+    }
+}

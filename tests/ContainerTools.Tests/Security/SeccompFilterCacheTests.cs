@@ -1,0 +1,63 @@
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Isolation.Seccomp;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Security;
+
+public sealed class SeccompFilterCacheTests : IDisposable
+{
+    private readonly TestStore store = new();
+
+    public void Dispose() => store.Dispose();
+
+    [Fact]
+    public void FirstCompileStoresTheProgramLibseccompMakes()
+    {
+        var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
+
+        byte[] program = cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
+
+        Assert.Equal(SeccompCompiler.Compile(SeccompProfile.Default, Capabilities.DockerDefault), program);
+        string file = Assert.Single(Directory.GetFiles(store.Location.SeccompDirectory));
+        Assert.Equal(SeccompCompiler.Key(SeccompProfile.Default, Capabilities.DockerDefault) + ".bpf", Path.GetFileName(file));
+        Assert.Equal(program, File.ReadAllBytes(file));
+    }
+
+    [Fact]
+    public void LaterCompilesReadTheStoredProgram()
+    {
+        var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
+        cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
+        string file = Assert.Single(Directory.GetFiles(store.Location.SeccompDirectory));
+        // A marker in the file proves the second call read it rather than compiling again.
+        byte[] marker = [1, 2, 3, 4, 5, 6, 7, 8];
+        File.WriteAllBytes(file, marker);
+
+        Assert.Equal(marker, new SeccompFilterCache(store.Location.SeccompDirectory).Compile(SeccompProfile.Default, Capabilities.DockerDefault));
+    }
+
+    [Fact]
+    public void CapabilitiesThatChangeTheRulesGetTheirOwnProgram()
+    {
+        string[] withSysAdmin = [.. Capabilities.DockerDefault, "SYS_ADMIN"];
+        var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
+
+        byte[] plain = cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
+        byte[] admin = cache.Compile(SeccompProfile.Default, withSysAdmin);
+
+        Assert.NotEqual(SeccompCompiler.Key(SeccompProfile.Default, Capabilities.DockerDefault), SeccompCompiler.Key(SeccompProfile.Default, withSysAdmin));
+        Assert.Equal(SeccompCompiler.Compile(SeccompProfile.Default, withSysAdmin), admin);
+        Assert.NotEqual(plain, admin);
+        Assert.Equal(2, Directory.GetFiles(store.Location.SeccompDirectory).Length);
+    }
+
+    [Fact]
+    public void AProfileThatDiffersOnlyInAnArgumentConditionHasAnotherKey()
+    {
+        var one = SeccompProfile.Parse("""{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [ { "index": 0, "value": 8, "op": "SCMP_CMP_EQ" } ] } ] }""");
+        var other = SeccompProfile.Parse("""{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [ { "index": 0, "value": 9, "op": "SCMP_CMP_EQ" } ] } ] }""");
+
+        Assert.NotEqual(SeccompCompiler.Key(one, []), SeccompCompiler.Key(other, []));
+        Assert.Equal(SeccompCompiler.Key(one, []), SeccompCompiler.Key(SeccompProfile.Parse("""{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [ { "index": 0, "value": 8, "op": "SCMP_CMP_EQ" } ] } ] }"""), []));
+    }
+}
