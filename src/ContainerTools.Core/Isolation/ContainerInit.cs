@@ -46,6 +46,13 @@ public static class ContainerInit
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
+        BuildRoot(spec);
+        EnterRoot(spec, seccomp);
+    }
+
+    /// <summary>The root file system and its mounts, seen from outside it (before pivot_root, where OCI's prestart hooks run).</summary>
+    public static void BuildRoot(RuntimeSpec spec)
+    {
         RootfsMounts.MakePrivate();
         RootfsMounts.MountOverlay(spec);
         int root = Errno.Check(Linux.openat(-100, spec.Root.Path, Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", spec.Root.Path);
@@ -59,7 +66,13 @@ public static class ContainerInit
             Linux.close(root);
         }
         Loopback.Up();
+    }
+
+    /// <summary>pivot_root into the built root, then masks, sysctls, hostname and the process's confinement.</summary>
+    public static void EnterRoot(RuntimeSpec spec, byte[]? seccomp)
+    {
         RootPivot.Enter(spec.Root.Path);
+        Sysctls.Apply(spec.Linux.Sysctl);
         PathMasks.Mask(spec.Linux.MaskedPaths);
         PathMasks.MakeReadOnly(spec.Linux.ReadonlyPaths);
         if (spec.Root.Readonly)

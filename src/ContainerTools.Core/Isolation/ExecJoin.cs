@@ -31,6 +31,8 @@ public static class ExecJoin
             // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
             if (request.Detach)
                 DetachStdio();
+            else if (request.Spec.Process.Terminal)
+                ControllingTerminal.Take();
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
