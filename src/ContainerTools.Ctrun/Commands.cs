@@ -92,8 +92,8 @@ public sealed class Commands(OciStateDirectory states, string self)
             ["tty|t", "detach|d", "no-new-privs", "ignore-paused"], stopAtFirstPositional: true);
         string id = parsed.Id("exec");
         var process = parsed.Value("process") is { } file
-            ? JsonSerializer.Deserialize(File.ReadAllBytes(file), CtrunJsonContext.Default.SpecProcess)
-                ?? throw new UsageException($"{file} holds no process")
+            ? OciBundle.Complete(JsonSerializer.Deserialize(File.ReadAllBytes(file), CtrunJsonContext.Default.SpecProcess)
+                ?? throw new UsageException($"{file} holds no process"))
             : ProcessFromFlags(id, parsed);
         if (process.Args.Count == 0)
             throw new UsageException("exec needs a command (args, or --process)");

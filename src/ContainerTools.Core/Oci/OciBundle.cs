@@ -26,25 +26,31 @@ public static class OciBundle
             throw new EngineException("RootfsMissing", ErrorKind.NotFound, root, $"rootfs {root} does not exist");
         // Members a bundle may leave out read as null from JSON: give them the empty values the engine expects.
         var linux = spec.Linux ?? new();
-        var process = spec.Process;
-        var caps = process.Capabilities;
         return spec with
         {
             Root = spec.Root with { Path = root },
             Annotations = spec.Annotations ?? [],
             Mounts = (spec.Mounts ?? []).Select(m => m with { Options = m.Options ?? [] }).ToList(),
             Linux = linux with { Namespaces = linux.Namespaces ?? [], MaskedPaths = linux.MaskedPaths ?? [], ReadonlyPaths = linux.ReadonlyPaths ?? [] },
-            Process = process with
+            Process = Complete(spec.Process),
+        };
+    }
+
+    /// <summary>A process (from config.json or exec's process.json) with the lists it left out empty, not null.</summary>
+    public static SpecProcess Complete(SpecProcess process)
+    {
+        var caps = process.Capabilities;
+        return process with
+        {
+            Args = process.Args ?? [],
+            Env = process.Env ?? [],
+            Cwd = process.Cwd ?? "/",
+            User = process.User ?? new(),
+            Rlimits = process.Rlimits ?? [],
+            Capabilities = caps is null ? null : new SpecCapabilities
             {
-                Env = process.Env ?? [],
-                Cwd = process.Cwd ?? "/",
-                User = process.User ?? new(),
-                Rlimits = process.Rlimits ?? [],
-                Capabilities = caps is null ? null : new SpecCapabilities
-                {
-                    Bounding = caps.Bounding ?? [], Effective = caps.Effective ?? [], Inheritable = caps.Inheritable ?? [],
-                    Permitted = caps.Permitted ?? [], Ambient = caps.Ambient ?? [],
-                },
+                Bounding = caps.Bounding ?? [], Effective = caps.Effective ?? [], Inheritable = caps.Inheritable ?? [],
+                Permitted = caps.Permitted ?? [], Ambient = caps.Ambient ?? [],
             },
         };
     }
