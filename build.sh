@@ -46,6 +46,8 @@ build() {
     dotnet publish src/ContainerTools/ContainerTools.csproj -c "$CONFIG" -r linux-x64 --no-self-contained -o "$OUT" --nologo -v q
     dotnet publish src/ContainerTools.Monitor/ContainerTools.Monitor.csproj -c "$CONFIG" -o "$OUT/bin.ctmon" --nologo -v q
     mv "$OUT/bin.ctmon/ctmon" "$OUT/ctmon" && rm -rf "$OUT/bin.ctmon"
+    dotnet publish src/ContainerTools.Ctrun/ContainerTools.Ctrun.csproj -c "$CONFIG" -o "$OUT/bin.ctrun" --nologo -v q
+    mv "$OUT/bin.ctrun/ctrun" "$OUT/ctrun" && rm -rf "$OUT/bin.ctrun"
     rm -f "$OUT"/*.pdb "$OUT"/*.deps.json
     cp ContainerTools.psd1 "$OUT/"
     mkdir -p "$OUT/formats" "$OUT/en-US"

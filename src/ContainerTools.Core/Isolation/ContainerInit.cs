@@ -46,6 +46,13 @@ public static class ContainerInit
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
+        BuildRoot(spec);
+        EnterRoot(spec, seccomp);
+    }
+
+    /// <summary>The root file system and its mounts, seen from outside it (before pivot_root, where OCI's prestart hooks run).</summary>
+    public static void BuildRoot(RuntimeSpec spec)
+    {
         RootfsMounts.MakePrivate();
         RootfsMounts.MountOverlay(spec);
         using (var root = RootedPath.Open(spec.Root.Path))
@@ -54,7 +61,13 @@ public static class ContainerInit
             Devices.Create(root);
         }
         Loopback.Up();
+    }
+
+    /// <summary>pivot_root into the built root, then masks, sysctls, hostname and the process's confinement.</summary>
+    public static void EnterRoot(RuntimeSpec spec, byte[]? seccomp)
+    {
         RootPivot.Enter(spec.Root.Path);
+        Sysctls.Apply(spec.Linux.Sysctl);
         PathMasks.Mask(spec.Linux.MaskedPaths);
         PathMasks.MakeReadOnly(spec.Linux.ReadonlyPaths);
         if (spec.Root.Readonly)

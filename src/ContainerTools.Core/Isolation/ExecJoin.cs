@@ -34,8 +34,10 @@ public static class ExecJoin
             // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
             if (request.Detach)
                 report = DetachStdio();
-            if (terminal is { } slave)
+            else if (terminal is { } slave)
                 AttachTerminal(slave);
+            else if (request.Spec.Process.Terminal)
+                ControllingTerminal.Take();
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
@@ -98,11 +100,10 @@ public static class ExecJoin
     /// <summary>A session of its own with the terminal as its controlling terminal and stdio, as a login shell has.</summary>
     private static void AttachTerminal(int slave)
     {
-        Errno.Check(Linux.setsid(), "setsid");
-        Errno.Check(Linux.ioctl(slave, Linux.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)", "terminal");
         for (int fd = 0; fd <= 2; fd++)
             Errno.Check(Linux.dup2(slave, fd), "dup2", "terminal");
         Linux.close(slave);
+        ControllingTerminal.Take();
     }
 
     private static unsafe void Report(int fd, string message)

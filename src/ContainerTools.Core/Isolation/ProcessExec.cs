@@ -10,11 +10,12 @@ namespace ContainerTools.Core.Isolation;
 /// </summary>
 public static class ProcessExec
 {
-    public static unsafe void Exec(IReadOnlyList<string> args, IReadOnlyList<string> env)
+    /// <param name="preservedFds">How many descriptors from 3 up pass on to the command (OCI's --preserve-fds).</param>
+    public static unsafe void Exec(IReadOnlyList<string> args, IReadOnlyList<string> env, int preservedFds = 0)
     {
         ResetSignals();
-        // Whatever this process holds besides 0-2 (runtime descriptors, inherited leftovers) closes at execve.
-        Errno.Check(Linux.close_range(3, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC), "close_range");
+        // Whatever this process holds besides 0-2 and the preserved (runtime descriptors, inherited leftovers) closes at execve.
+        Errno.Check(Linux.close_range(3 + (uint)preservedFds, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC), "close_range");
         var argv = Strings(args);
         var envp = Strings(env);
         int error = Errno.ENOENT;

@@ -27,8 +27,11 @@ public static class RootfsMounts
     public static void Apply(RootedPath root, IEnumerable<SpecMount> mounts)
     {
         // Propagation options need no step: everything below the rprivate root is private already.
-        foreach (var mount in mounts)
+        foreach (var spec in mounts)
         {
+            // A "cgroup" mount cannot take the host's v1 hierarchies again (EBUSY): the container gets an
+            // empty read-only tmpfs there, as its own groups are managed from outside.
+            var mount = spec.Type == "cgroup" ? spec with { Type = "tmpfs", Source = "tmpfs", Options = [.. spec.Options, "mode=755"] } : spec;
             var options = MountOptions.Parse(mount.Options);
             bool bind = options.Bind || mount.Type == "bind";
             bool file = bind && mount.Source is not null && File.Exists(mount.Source);

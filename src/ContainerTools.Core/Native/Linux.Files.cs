@@ -20,6 +20,7 @@ public static partial class Linux
     public const int O_NOFOLLOW = 0x20000;
     public const int O_CLOEXEC = 0x80000;
     public const int O_PATH = 0x200000;
+    public const int O_NONBLOCK = 0x800;
 
     public const ulong RESOLVE_NO_XDEV = 0x01;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;

@@ -14,6 +14,7 @@ public static partial class Linux
     public const int F_SETFD = 2;
     public const int F_DUPFD_CLOEXEC = 1030;
     public const int FD_CLOEXEC = 1;
+    public const int F_DUPFD_CLOEXEC = 1030;
     public const short POLLIN = 1;
 
     [LibraryImport("libc", SetLastError = true)]

@@ -59,4 +59,16 @@ public static partial class Linux
 
     [LibraryImport("libc")]
     public static unsafe partial void cfmakeraw(Termios* termios);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int posix_openpt(int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int grantpt(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int unlockpt(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int ptsname_r(int fd, byte* buffer, nuint length);
 }

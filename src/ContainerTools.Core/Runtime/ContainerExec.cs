@@ -18,8 +18,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         var container = store.Find(nameOrId);
         var spec = ExecSpec.For(RuntimeSpec.Load(store.Paths(container.Id).Config), options);
         var init = container.IsRunning ? container.State.Init : null;
-        using var pidNamespace = init is null ? null : OpenPidNamespace(init);
-        if (pidNamespace is null)
+        if (init is null)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
         var terminal = OpenTerminal(container.Name, init!, options);
         try
@@ -45,7 +44,8 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = StartInPidNamespace(start, pidNamespace);
+        var process = PidNamespaceStart.Start(init, start)
+            ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
         process.StandardInput.Close();
         return new ExecProcess(containerName, process, terminal);
     }
@@ -61,59 +61,5 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             throw new EngineException("NoTerminal", ErrorKind.InvalidOperation, container,
                 $"an interactive command in {container} needs a terminal, but this PowerShell's input or output is redirected");
         return PseudoTerminal.OpenIn(init.Pid, host.Size);
-    }
-
-    /// <summary>The init's PID namespace, opened only while the init is still the process recorded.</summary>
-    private static SafeNamespace? OpenPidNamespace(ProcessIdentity init)
-    {
-        int fd = Linux.openat(Linux.AT_FDCWD, $"/proc/{init.Pid}/ns/pid", Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
-        if (fd < 0)
-            return null;
-        var ns = new SafeNamespace(fd);
-        if (init.IsAlive)
-            return ns;
-        ns.Dispose();
-        return null;
-    }
-
-    private static Process StartInPidNamespace(ProcessStartInfo start, SafeNamespace pidNamespace)
-    {
-        SignalHandling.EnsureInitialised();
-        Process? started = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var own = new SafeNamespace(Errno.Check(Linux.openat(Linux.AT_FDCWD, "/proc/thread-self/ns/pid", Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", "/proc/thread-self/ns/pid"));
-                Errno.Check(Linux.setns(pidNamespace.Fd, Linux.CLONE_NEWPID), "setns", "pid");
-                try
-                {
-                    started = Process.Start(start);
-                }
-                finally
-                {
-                    // A thread whose children's PID namespace is not its own cannot create threads: go back at once.
-                    Errno.Check(Linux.setns(own.Fd, Linux.CLONE_NEWPID), "setns", "pid");
-                }
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }) { IsBackground = true, Name = "container exec" };
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-            throw failure;
-        return started!;
-    }
-
-    /// <summary>A namespace file descriptor, closed when disposed.</summary>
-    private sealed class SafeNamespace(int fd) : SafeHandle(fd, ownsHandle: true)
-    {
-        public int Fd => (int)handle;
-        public override bool IsInvalid => handle < 0;
-        protected override bool ReleaseHandle() => Linux.close((int)handle) == 0;
     }
 }

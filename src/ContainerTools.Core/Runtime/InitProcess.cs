@@ -23,19 +23,27 @@ public sealed class InitProcess
     /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
     public Task<int> Exited => _exited.Task;
 
-    public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces)
+    public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces) =>
+        Start(start, namespaces, join: [], redirect: true);
+
+    /// <summary>
+    /// Starts the init after joining the namespaces in <paramref name="join"/> (open namespace files and their
+    /// CLONE_NEW* types: pid, net, ipc, uts) and unsharing <paramref name="namespaces"/>. Without
+    /// <paramref name="redirect"/> the init inherits this process's stdio (what an OCI runtime's caller expects).
+    /// </summary>
+    public static InitProcess Start(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, bool redirect)
     {
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
+        start.RedirectStandardInput = redirect;
+        start.RedirectStandardOutput = redirect;
+        start.RedirectStandardError = redirect;
         start.UseShellExecute = false;
         var started = new TaskCompletionSource<InitProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(start, namespaces, started)) { IsBackground = true, Name = "container init" };
+        var thread = new Thread(() => Run(start, namespaces, join, started)) { IsBackground = true, Name = "container init" };
         thread.Start();
         return started.Task.GetAwaiter().GetResult();
     }
 
-    private static unsafe void Run(ProcessStartInfo start, int namespaces, TaskCompletionSource<InitProcess> started)
+    private static unsafe void Run(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, TaskCompletionSource<InitProcess> started)
     {
         InitProcess init;
         try
@@ -43,19 +51,15 @@ public sealed class InitProcess
             int ownPidNamespace = Errno.Check(Linux.openat(-100, "/proc/thread-self/ns/pid", Linux.O_CLOEXEC, 0), "open", "/proc/thread-self/ns/pid");
             try
             {
+                foreach (var (fd, type) in join)
+                    Errno.Check(Linux.setns(fd, type), "setns", type.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Errno.Check(Linux.unshare(namespaces), "unshare");
-                try
-                {
-                    init = new InitProcess(Process.Start(start)!);
-                }
-                finally
-                {
-                    // After unshare(CLONE_NEWPID) this thread could not create threads; go back at once.
-                    Errno.Check(Linux.setns(ownPidNamespace, Linux.CLONE_NEWPID), "setns", "pid");
-                }
+                init = new InitProcess(Process.Start(start)!);
             }
             finally
             {
+                // After unshare(CLONE_NEWPID) this thread could not create threads; go back at once.
+                Errno.Check(Linux.setns(ownPidNamespace, Linux.CLONE_NEWPID), "setns", "pid");
                 Linux.close(ownPidNamespace);
             }
         }

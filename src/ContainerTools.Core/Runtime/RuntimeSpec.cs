@@ -16,6 +16,7 @@ public sealed record RuntimeSpec
     public List<SpecMount> Mounts { get; init; } = [];
     public SpecLinux Linux { get; init; } = new();
     public Dictionary<string, string> Annotations { get; init; } = [];
+    public SpecHooks? Hooks { get; init; }
 
     public static RuntimeSpec Load(string path) =>
         JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeJsonContext.Default.RuntimeSpec)
@@ -33,6 +34,8 @@ public sealed record SpecProcess
     public SpecCapabilities? Capabilities { get; init; }
     public bool NoNewPrivileges { get; init; }
     public List<SpecRlimit> Rlimits { get; init; } = [];
+    public bool Terminal { get; init; }
+    public int? OomScoreAdj { get; init; }
 }
 
 /// <summary>One process.rlimits entry: "RLIMIT_NOFILE" and its soft and hard values.</summary>
@@ -79,6 +82,8 @@ public sealed record SpecLinux
     public List<string> MaskedPaths { get; init; } = [];
     public List<string> ReadonlyPaths { get; init; } = [];
     public string? CgroupsPath { get; init; }
+    public Dictionary<string, string>? Sysctl { get; init; }
+    public SpecResources? Resources { get; init; }
 }
 
 public sealed record SpecNamespace(string Type, string? Path = null);
@@ -86,4 +91,6 @@ public sealed record SpecNamespace(string Type, string? Path = null);
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(SpecProcess))]
+[JsonSerializable(typeof(SpecResources))]
 internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

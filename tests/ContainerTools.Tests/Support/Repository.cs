@@ -15,6 +15,8 @@ public static class Repository
     /// <summary>The NativeAOT monitor shipped in the module folder.</summary>
     public static string Monitor => Path.Combine(ModuleDirectory, "ctmon");
 
+    public static string Ctrun => Path.Combine(ModuleDirectory, "ctrun");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

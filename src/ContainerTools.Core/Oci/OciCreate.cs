@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Oci;
+
+/// <summary>
+/// `create`: starts the init in its namespaces (it inherits our stdio, or the console's pty), places it in
+/// its cgroup, runs the prestart and createRuntime hooks while it waits before pivot_root, and returns when
+/// it is ready and blocked on exec.fifo. The init is not our monitor's: when we exit it is the caller's
+/// (conmon is a subreaper), as runc leaves it. A failure at any step leaves nothing behind.
+/// </summary>
+public sealed class OciCreate(OciStateDirectory states)
+{
+    /// <summary>The container, and its init's exit code once it ends (while this process lives: `run` waits on it).</summary>
+    public (OciContainer Container, Task<int> Exited) Create(OciCreateOptions options)
+    {
+        using var own = states.Lock(options.Id);
+        if (states.TryRead(options.Id) is not null)
+            throw new EngineException("ContainerExists", ErrorKind.AlreadyExists, options.Id, $"container with id \"{options.Id}\" already exists");
+        string bundle = Path.GetFullPath(options.Bundle);
+        var spec = OciBundle.Load(bundle);
+        var namespaces = OciNamespaces.From(spec.Linux);
+        if (spec.Process.Terminal && options.ConsoleSocket is null)
+            throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, options.Id, "process.terminal needs --console-socket");
+        string cgroupPath = CgroupPathOf(options.Id, spec.Linux.CgroupsPath);
+        string directory = states.DirectoryOf(options.Id);
+        Directory.CreateDirectory(directory);
+        ICgroup? cgroup = null;
+        InitProcess? started = null;
+        Process? init = null;
+        try
+        {
+            Errno.Check(Linux.mkfifo(states.FifoOf(options.Id), 0x180 /* 0600 */), "mkfifo", states.FifoOf(options.Id));
+            cgroup = Cgroups.Detect().Create(cgroupPath, OciResources.ToLimits(spec.Linux.Resources));
+            var (sync, childEnd) = SyncChannel.Create();
+            using (sync)
+            {
+                started = StartInit(options, bundle, namespaces, childEnd);
+                init = started.Process;
+                cgroup.AddProcess(init.Id);
+                if (spec.Process.OomScoreAdj is int adj)
+                    File.WriteAllText($"/proc/{init.Id}/oom_score_adj", adj.ToString(CultureInfo.InvariantCulture));
+                sync.Send(SyncChannel.Go);
+                sync.Expect(SyncChannel.Mounted);
+                var creating = new OciState(spec.OciVersion, options.Id, OciState.Creating, init.Id, bundle, spec.Annotations);
+                OciHooks.Run("prestart", spec.Hooks?.Prestart, creating);
+                OciHooks.Run("createRuntime", spec.Hooks?.CreateRuntime, creating);
+                sync.Send(SyncChannel.Go);
+                sync.Expect(SyncChannel.Ready);
+            }
+            var container = new OciContainer
+            {
+                Id = options.Id, Bundle = bundle, CgroupPath = cgroupPath, Created = DateTime.UtcNow, Annotations = spec.Annotations,
+                Init = ProcessIdentity.Of(init.Id) ?? throw new EngineException("ContainerInitFailed", ErrorKind.InvalidOperation, options.Id, "the container's init exited during set-up"),
+            };
+            states.Write(container);
+            if (options.PidFile is not null)
+                AtomicFile.WriteAllText(Path.GetFullPath(options.PidFile), init.Id.ToString(CultureInfo.InvariantCulture));
+            return (container, started.Exited);
+        }
+        catch
+        {
+            if (init is not null)
+            {
+                init.Kill();
+                init.WaitForExit();
+            }
+            cgroup?.Delete();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// OCI cgroupsPath: absolute is below the hierarchy roots, relative is below ours ("ctrun"); none is
+    /// ctrun/ID. systemd's "slice:prefix:name" form needs --systemd-cgroup, which this runtime refuses.
+    /// </summary>
+    public static string CgroupPathOf(string id, string? cgroupsPath)
+    {
+        if (string.IsNullOrEmpty(cgroupsPath))
+            return "ctrun/" + id;
+        if (cgroupsPath.Contains(':', StringComparison.Ordinal))
+            throw new EngineException("SystemdCgroupUnsupported", ErrorKind.NotImplemented, cgroupsPath,
+                $"cgroupsPath \"{cgroupsPath}\" is a systemd slice: this runtime manages cgroupfs paths only");
+        if (cgroupsPath.Split('/').Any(part => part == ".."))
+            throw new EngineException("InvalidCgroupsPath", ErrorKind.InvalidArgument, cgroupsPath, $"cgroupsPath \"{cgroupsPath}\" must not contain \"..\"");
+        return cgroupsPath.StartsWith('/') ? cgroupsPath.TrimStart('/') : "ctrun/" + cgroupsPath;
+    }
+
+    private InitProcess StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, int childEnd)
+    {
+        var start = new ProcessStartInfo(options.InitExecutable)
+        {
+            ArgumentList = { "init", bundle, states.FifoOf(options.Id), childEnd.ToString(CultureInfo.InvariantCulture), options.PreserveFds.ToString(CultureInfo.InvariantCulture) },
+        };
+        SignalHandling.EnsureInitialised();
+        var join = namespaces.Open();
+        int? console = options.ConsoleSocket is { } socket ? ConsoleSocket.OpenAndSend(socket) : null;
+        try
+        {
+            // The one descriptor the init inherits on purpose; it marks it close-on-exec itself.
+            Errno.Check(Linux.fcntl(childEnd, Linux.F_SETFD, 0), "fcntl", "sync channel");
+            using var stdio = console is int slave ? StdioSwap.To(slave) : null;
+            return InitProcess.Start(start, namespaces.Unshare, join, redirect: false);
+        }
+        finally
+        {
+            Linux.close(childEnd);
+            if (console is int slave)
+                Linux.close(slave);
+            foreach (var (fd, _) in join)
+                Linux.close(fd);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Globalization;
+using ContainerTools.Core.Runtime;
+using ContainerTools.Core.Store;
+
+namespace ContainerTools.Core.Oci;
+
+/// <summary>
+/// `exec`: runs a process (process.json or args) in a running container through the engine's exec helper
+/// (ExecJoin), which inherits our stdio or the console's pty. Detached, we return once it runs and the
+/// caller (conmon, a subreaper) reaps it; otherwise we wait and return its exit code.
+/// </summary>
+public sealed class OciExec(OciStateDirectory states, string helperExecutable)
+{
+    public int Exec(string id, SpecProcess process, bool detach, string? pidFile, string? consoleSocket)
+    {
+        var container = new OciRuntime(states).Running(id);
+        var spec = OciBundle.Load(container.Bundle) with { Process = process };
+        if (process.Terminal && consoleSocket is null)
+            throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, id, "--tty needs --console-socket");
+        var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id) };
+        var start = new ProcessStartInfo(helperExecutable) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
+        Process helper;
+        int? console = consoleSocket is { } socket ? ConsoleSocket.OpenAndSend(socket) : null;
+        try
+        {
+            using var stdio = console is int slave ? StdioSwap.To(slave) : null;
+            helper = PidNamespaceStart.Start(container.Init, start)
+                ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, id, "container not running");
+        }
+        finally
+        {
+            if (console is int slave)
+                Native.Linux.close(slave);
+        }
+        if (pidFile is not null)
+            AtomicFile.WriteAllText(Path.GetFullPath(pidFile), helper.Id.ToString(CultureInfo.InvariantCulture));
+        if (detach)
+            return 0;
+        helper.WaitForExit();
+        return helper.ExitCode;
+    }
+}

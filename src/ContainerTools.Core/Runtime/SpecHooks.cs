@@ -1,0 +1,19 @@
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>The OCI config's hooks: programs the runtime runs at points of a container's life, the state on their stdin.</summary>
+public sealed record SpecHooks
+{
+    public List<SpecHook> Prestart { get; init; } = [];
+    public List<SpecHook> CreateRuntime { get; init; } = [];
+    public List<SpecHook> Poststart { get; init; } = [];
+    public List<SpecHook> Poststop { get; init; } = [];
+}
+
+public sealed record SpecHook
+{
+    public required string Path { get; init; }
+    public List<string>? Args { get; init; }
+    public List<string>? Env { get; init; }
+    /// <summary>Seconds; the hook is killed and counted as failed after that.</summary>
+    public int? Timeout { get; init; }
+}
