@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
@@ -20,10 +19,10 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         var init = container.IsRunning ? container.State.Init : null;
         if (init is null)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
-        var terminal = OpenTerminal(container.Name, init!, options);
+        var terminal = OpenTerminal(container.Name, init, options);
         try
         {
-            return Launch(container.Name, pidNamespace, terminal, new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
+            return Launch(container.Name, init, terminal, new ExecRequest { InitPid = init.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
                 ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach, Terminal = terminal?.Number });
         }
         catch
@@ -33,7 +32,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         }
     }
 
-    private ExecProcess Launch(string containerName, SafeNamespace pidNamespace, PseudoTerminal? terminal, ExecRequest request)
+    private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, ExecRequest request)
     {
         var start = new ProcessStartInfo(helperExecutable)
         {
@@ -45,7 +44,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             UseShellExecute = false,
         };
         var process = PidNamespaceStart.Start(init, start)
-            ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
+            ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, containerName, $"container {containerName} is not running");
         process.StandardInput.Close();
         return new ExecProcess(containerName, process, terminal);
     }
