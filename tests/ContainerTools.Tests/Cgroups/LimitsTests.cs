@@ -107,8 +107,9 @@ public sealed class LimitsTests : IDisposable
     [Fact]
     public void AGroupUnderACpusetParentAnotherProcessJustMadeStillTakesProcesses()
     {
-        if (_groups.Driver is not CgroupV1Driver || !CgroupMounts.Read().V1Controllers.TryGetValue("cpuset", out var cpusetRoot))
-            Assert.Skip("no cgroup v1 cpuset hierarchy on this machine");
+        var v1 = CgroupMounts.Read().V1Controllers;
+        Assert.SkipUnless(_groups.Driver is CgroupV1Driver && v1.ContainsKey("cpuset"), "no cgroup v1 cpuset hierarchy on this machine");
+        string cpusetRoot = v1["cpuset"];
         // The moment between another store's mkdir of the shared parent and its copy of cpus and mems.
         string parent = $"{Path.GetFileName(_store.Path)}-shared";
         Directory.CreateDirectory(Path.Combine(cpusetRoot, parent));
