@@ -10,6 +10,7 @@ namespace ContainerTools.Core.Runtime;
 /// Runs a command inside a running container. A dedicated thread joins the container's PID namespace (so
 /// its child is born there) and starts `ctmon exec`, which joins the cgroup and the other namespaces itself,
 /// the mount namespace last, and execs: no managed code of ours ever runs with the container as its root.
+/// The helper runs from a <see cref="SealedExecutable"/> copy, as the init does (CVE-2019-5736).
 /// </summary>
 public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 {
@@ -23,7 +24,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
         var request = new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
             ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach };
-        var start = new ProcessStartInfo(helperExecutable)
+        var start = new ProcessStartInfo(SealedExecutable.PathOf(helperExecutable))
         {
             ArgumentList = { "exec", request.ToJson() },
             // Our stdin is pwsh's (maybe a terminal): the command gets a pipe of its own, closed at once.

@@ -34,7 +34,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             RuntimeSpec.Load(_paths.Config);
             (statusRead, int statusWrite) = StatusPipe();
-            var start = new ProcessStartInfo(initExecutable) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            var start = new ProcessStartInfo(SealedExecutable.PathOf(initExecutable)) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
                 init = InitProcess.Start(start, record.Network.SharesHostNetwork
