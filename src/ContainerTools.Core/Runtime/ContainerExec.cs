@@ -24,7 +24,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
         var request = new ExecRequest { InitPid = init!.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
             ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach };
-        var start = new ProcessStartInfo(SealedExecutable.PathOf(helperExecutable))
+        var start = new ProcessStartInfo(SealedExecutable.SharedPathOf(helperExecutable))
         {
             ArgumentList = { "exec", request.ToJson() },
             // Our stdin is pwsh's (maybe a terminal): the command gets a pipe of its own, closed at once.
