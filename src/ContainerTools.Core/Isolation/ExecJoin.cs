@@ -19,6 +19,7 @@ public static class ExecJoin
 
     public static int Run(string requestJson)
     {
+        int report = 2;
         try
         {
             var request = ExecRequest.FromJson(requestJson);
@@ -28,20 +29,20 @@ public static class ExecJoin
             byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);
             ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
-            // Last before exec, so errors up to here still reach the caller, who waits for this EOF.
+            // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
             if (request.Detach)
-                DetachStdio();
+                report = DetachStdio();
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
         catch (ExecFailedException e)
         {
-            Report(e.Message);
+            Report(report, e.Message);
             return e.ExitCode;
         }
         catch (Exception e)
         {
-            Report(e.Message);
+            Report(report, e.Message);
             return 125;
         }
     }
@@ -65,20 +66,25 @@ public static class ExecJoin
         }
     }
 
-    /// <summary>A detached command gets /dev/null (the container's) and outlives whoever started it.</summary>
-    private static void DetachStdio()
+    /// <summary>
+    /// A detached command gets /dev/null (the container's) and outlives whoever started it. The caller's
+    /// stderr stays open as a close-on-exec copy: an exec failure is still reported, and success closes it.
+    /// </summary>
+    private static int DetachStdio()
     {
+        int report = Errno.Check(Linux.fcntl(2, Linux.F_DUPFD_CLOEXEC, 3), "fcntl", "F_DUPFD_CLOEXEC");
         int devNull = Errno.Check(Linux.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
         for (int fd = 0; fd <= 2; fd++)
             Errno.Check(Linux.dup2(devNull, fd), "dup2", "/dev/null");
         Linux.close(devNull);
         Linux.setsid();
+        return report;
     }
 
-    private static unsafe void Report(string message)
+    private static unsafe void Report(int fd, string message)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(message + "\n");
         fixed (byte* p = bytes)
-            Linux.write(2, p, (nuint)bytes.Length);
+            Linux.write(fd, p, (nuint)bytes.Length);
     }
 }

@@ -50,16 +50,14 @@ public sealed class CniPlugin
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        using (var stdin = process.StandardInput)
+        try
         {
-            try
-            {
-                stdin.Write(config.ToJsonString());
-            }
-            catch (IOException)
-            {
-                // A plugin may exit without reading its config (broken pipe); its exit code and stdout say why.
-            }
+            using var stdin = process.StandardInput;
+            stdin.Write(config.ToJsonString());
+        }
+        catch (IOException)
+        {
+            // A plugin may exit without reading its config (broken pipe); its exit code and stdout say why.
         }
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

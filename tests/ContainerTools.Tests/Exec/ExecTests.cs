@@ -79,6 +79,10 @@ public sealed class ExecTests : BusyboxSessionTest
         Assert.Equal(new object[] { 127 }, notFound.Output.Select(o => o.BaseObject));
         Assert.Contains("no-such-command", Assert.Single(notFound.Errors).Exception.Message);
 
+        // Detached, the command's own failure to exec still comes back: the caller waits for the exec.
+        var detachedNotFound = Ps.Invoke("Invoke-ContainerCommand web -Detach no-such-command");
+        Assert.Contains("no-such-command", Assert.Single(detachedNotFound.Errors).Exception.Message);
+
         var badUser = Ps.Invoke("Invoke-ContainerCommand web -User nosuchuser true; $LASTEXITCODE");
         Assert.Equal(new object[] { 125 }, badUser.Output.Select(o => o.BaseObject));
         Assert.Contains("nosuchuser", Assert.Single(badUser.Errors).Exception.Message);
