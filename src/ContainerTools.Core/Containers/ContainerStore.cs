@@ -38,9 +38,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var paths = Paths(id);
         string hostname = options.Hostname ?? id[..12];
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
-        byte[]? seccomp = security.CompileSeccomp(new SeccompFilterCache(Location.SeccompDirectory));
         var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
+        // After every check of the input: a refused container leaves no new filter in the cache either.
+        byte[]? seccomp = security.CompileSeccomp(new SeccompFilterCache(Location.SeccompDirectory));
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);

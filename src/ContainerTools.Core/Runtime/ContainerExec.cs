@@ -9,6 +9,7 @@ namespace ContainerTools.Core.Runtime;
 /// Runs a command inside a running container. A dedicated thread joins the container's PID namespace (so
 /// its child is born there) and starts `ctmon exec`, which joins the cgroup and the other namespaces itself,
 /// the mount namespace last, and execs: no managed code of ours ever runs with the container as its root.
+/// The helper runs from a <see cref="SealedExecutable"/> copy, as the init does (CVE-2019-5736).
 /// </summary>
 public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 {
@@ -34,7 +35,7 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 
     private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, ExecRequest request)
     {
-        var start = new ProcessStartInfo(helperExecutable)
+        var start = new ProcessStartInfo(SealedExecutable.SharedPathOf(helperExecutable))
         {
             ArgumentList = { "exec", request.ToJson() },
             // Our stdin is pwsh's (maybe a terminal): the helper gets a pipe of its own, closed at once.

@@ -33,8 +33,10 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         {
             record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             RuntimeSpec.Load(_paths.Config);
+            // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
+            using var sealedInit = SealedExecutable.Of(initExecutable);
             (statusRead, int statusWrite) = StatusPipe();
-            var start = new ProcessStartInfo(initExecutable) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
                 init = InitProcess.Start(start, record.Network.SharesHostNetwork

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using ContainerTools.Core.Native;
+using Microsoft.Win32.SafeHandles;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Tests.Support;
 
@@ -145,5 +147,77 @@ public sealed class EscapeTests : IDisposable
         run.Sh("for p in /proc/[0-9]*; do cat $p/exe > /dev/null 2>&1; echo x >> $p/exe 2>/dev/null; done; true");
 
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(Repository.Monitor)));
+    }
+
+    [Fact]
+    public void ExecHelperRunsFromASealedCopyNotTheEngineBinary()
+    {
+        // CVE-2019-5736 during exec: until it execs the command, the helper entering the container is a process
+        // the container can see, and /proc/<pid>/exe of it must not lead to the host's ctmon. The container is
+        // paused so the helper freezes as it joins the cgroup (its first step): caught while it is still ctmon.
+        var container = run.Start("sleep", "300");
+        new ContainerResources(run.Containers).Pause(container.Id);
+        using var exec = new ContainerExec(run.Containers, Repository.Monitor).Start(container.Id, new ExecOptions { Command = ["true"] });
+
+        string exe = $"/proc/{exec.HostPid}/exe";
+        string target = new FileInfo(exe).LinkTarget!;
+        bool sealedCopy = IsSealedCopy(exe);
+        bool written = TakesAWrite(exe);
+        new ContainerResources(run.Containers).Resume(container.Id);
+
+        Assert.StartsWith("/memfd:ctmon", target, StringComparison.Ordinal);
+        Assert.True(sealedCopy, $"{exe} ({target}) is not a sealed memfd");
+        Assert.False(written, $"{exe} took a write");
+        Assert.Equal(0, exec.WaitForExit());
+    }
+
+    /// <summary>Whether the file is a memfd carrying all the seals.</summary>
+    private static bool IsSealedCopy(string path)
+    {
+        int fd = Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return SealedExecutable.IsSealed(fd);
+    }
+
+    /// <summary>Opens a file for writing as an attacker would: whether a byte went in.</summary>
+    private static bool TakesAWrite(string path)
+    {
+        int fd = Linux.openat(Linux.AT_FDCWD, path, Linux.O_WRONLY | Linux.O_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            RandomAccess.Write(handle, "x"u8, 0);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public void ContainerWritingTheExecHelperThroughProcExeLeavesTheEngineBinaryUnchanged()
+    {
+        // The attack itself, from inside: while commands are exec'd into the container, a loop writes to the
+        // exe of every process that is not busybox (the helper, until it execs). The host's ctmon stays as it was,
+        // and any helper the loop caught was the sealed copy.
+        byte[] before = SHA256.HashData(File.ReadAllBytes(Repository.Monitor));
+        var container = run.Start("sh", "-c",
+            "while true; do for p in /proc/[0-9]*; do l=$(readlink $p/exe 2>/dev/null); case \"$l\" in ''|/bin/busybox) ;; *) echo \"$l\" >> /seen; echo x >> $p/exe 2>/dev/null;; esac; done; done");
+        var exec = new ContainerExec(run.Containers, Repository.Monitor);
+        for (int i = 0; i < 20; i++)
+        {
+            using var process = exec.Start(container.Id, new ExecOptions { Command = ["true"] });
+            Assert.Equal(0, process.WaitForExit());
+        }
+        using var seen = exec.Start(container.Id, new ExecOptions { Command = ["sh", "-c", "cat /seen 2>/dev/null; true"] });
+        var caught = seen.Output(TestContext.Current.CancellationToken).Select(l => l.Line).ToList();
+
+        Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(Repository.Monitor)));
+        Assert.All(caught, l => Assert.StartsWith("/memfd:", l, StringComparison.Ordinal));
     }
 }

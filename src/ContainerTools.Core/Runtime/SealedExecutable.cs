@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using ContainerTools.Core.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// The defence against CVE-2019-5736: every process of ours that lives inside a container (the init until
+/// it execs, the exec helper until it execs) runs from a sealed in-memory copy of ctmon, so a container that
+/// opens /proc/&lt;pid&gt;/exe reaches that copy, which no one can write, shrink or grow, never the file on the host.
+/// Started through <see cref="Path"/> (/proc/self/fd/N); the descriptor is close-on-exec and a started process
+/// keeps the copy alive by itself, so the copy may be disposed as soon as Process.Start has returned.
+/// </summary>
+public sealed class SealedExecutable : IDisposable
+{
+    private const int AllSeals = Linux.F_SEAL_SEAL | Linux.F_SEAL_SHRINK | Linux.F_SEAL_GROW | Linux.F_SEAL_WRITE;
+
+    private static readonly ConcurrentDictionary<(string Path, DateTime Modified), Lazy<SealedExecutable>> Shared = new();
+
+    private readonly SafeFileHandle _copy;
+
+    private SealedExecutable(SafeFileHandle copy) => _copy = copy;
+
+    /// <summary>What execve's the copy, in this process.</summary>
+    public string Path => $"/proc/self/fd/{_copy.DangerousGetHandle()}";
+
+    /// <summary>A new copy, for a process that starts one container and must not keep megabytes per container (the monitor).</summary>
+    public static SealedExecutable Of(string executable)
+    {
+        var copy = new SafeFileHandle(Errno.Check(Linux.memfd_create(System.IO.Path.GetFileName(executable), Linux.MFD_CLOEXEC | Linux.MFD_ALLOW_SEALING), "memfd_create", executable), ownsHandle: true);
+        try
+        {
+            RandomAccess.Write(copy, File.ReadAllBytes(executable), 0);
+            Errno.Check(Linux.fcntl((int)copy.DangerousGetHandle(), Linux.F_ADD_SEALS, AllSeals), "fcntl(F_ADD_SEALS)", executable);
+            return new SealedExecutable(copy);
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One copy per executable for the life of this process, for one that starts many (a pwsh session's execs).</summary>
+    public static string SharedPathOf(string executable) =>
+        Shared.GetOrAdd((executable, File.GetLastWriteTimeUtc(executable)), key => new Lazy<SealedExecutable>(() => Of(key.Path))).Value.Path;
+
+    /// <summary>Whether <paramref name="fd"/> is a memfd carrying every seal this class sets.</summary>
+    public static bool IsSealed(int fd) => Linux.fcntl(fd, Linux.F_GET_SEALS, 0) is var seals && seals >= 0 && (seals & AllSeals) == AllSeals;
+
+    public void Dispose() => _copy.Dispose();
+}
