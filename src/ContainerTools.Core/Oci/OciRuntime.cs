@@ -43,7 +43,8 @@ public sealed class OciRuntime(OciStateDirectory states)
         var spec = OciBundle.Load(container.Bundle);
         try
         {
-            OciHooks.Run("poststart", spec.Hooks?.Poststart, StateOf(container));
+            // The process as it was started: one that has already exited still had this pid (as runc reports).
+            OciHooks.Run("poststart", spec.Hooks?.Poststart, state with { Status = OciState.Running });
         }
         catch (EngineException e)
         {

@@ -33,8 +33,18 @@ public sealed class CtrunBundle : IDisposable
     /// <summary>A file path in the test's scratch space (outside the rootfs), for hooks and pid files.</summary>
     public string Scratch(string name) => Path.Combine(_store.Scratch("files"), name);
 
-    public (int ExitCode, string Stdout, string Stderr) Ctrun(params string[] args) =>
-        Tool.TryRun(Repository.Ctrun, ["--root", StateRoot, .. args]);
+    /// <summary>
+    /// ctrun with its output in files, not pipes: a created container inherits ctrun's stdio (as from runc), so
+    /// a pipe would not reach its end before the container exits.
+    /// </summary>
+    public (int ExitCode, string Stdout, string Stderr) Ctrun(params string[] args)
+    {
+        string name = Guid.NewGuid().ToString("N");
+        string stdout = Scratch(name + ".out"), stderr = Scratch(name + ".err");
+        var (exitCode, _, _) = Tool.TryRun(Busybox.Binary,
+            ["sh", "-c", "out=$1 err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"", "sh", stdout, stderr, Repository.Ctrun, "--root", StateRoot, .. args]);
+        return (exitCode, File.ReadAllText(stdout), File.ReadAllText(stderr));
+    }
 
     /// <summary>`ctrun run` in the foreground: the container's output and exit code.</summary>
     public (int ExitCode, string Stdout, string Stderr) Run() => Ctrun("run", "--bundle", Directory, Id);
