@@ -118,9 +118,13 @@ public sealed class HostileServerTests : IDisposable
         using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
             diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
         var (manifest, layerDigest) = ServeImage(layer, diffId);
+        string configDigest = System.Text.Json.Nodes.JsonNode.Parse(manifest)!["config"]!["digest"]!.GetValue<string>();
+        var blobs = new ImageStore(_store.Location).Blobs;
         _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
         _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
         {
+            // The config, downloaded beside the layer, is verified and kept before the layer fails.
+            SpinWait.SpinUntil(() => blobs.Has(configDigest), TimeSpan.FromSeconds(30));
             response.ContentLength64 = layer.Length;
             response.OutputStream.Write(layer, 0, layer.Length / 2);
             response.Abort(); // the connection drops half way
@@ -132,7 +136,6 @@ public sealed class HostileServerTests : IDisposable
         var interrupted = await Assert.ThrowsAsync<Core.EngineException>(() =>
             puller.PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken));
         Assert.Equal("DownloadInterrupted", interrupted.ErrorId);
-        var blobs = new ImageStore(_store.Location).Blobs;
         Assert.False(blobs.Has(layerDigest));
         Assert.DoesNotContain(Directory.EnumerateFiles(blobs.Directory), f => new FileInfo(f).Length == layer.Length / 2);
         Assert.Null(new ImageStore(_store.Location).TryResolve(reference.ToString()));
