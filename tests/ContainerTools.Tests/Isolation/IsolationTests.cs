@@ -139,9 +139,16 @@ public sealed class IsolationTests : IDisposable
         var sleeper = _run.Start("sleep", "300");
         _run.Lifecycle.Kill(sleeper.Id, Signals.SIGKILL);
         Assert.Equal(137, _run.Lifecycle.Wait(sleeper.Id, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken).State.ExitCode);
-        var trapping = _run.Start("sh", "-c", "trap 'kill -USR1 $child' TERM; sleep 300 & child=$!; wait $child; wait $child; exit $?");
+        var trapping = _run.Start("sh", "-c", "sleep 300 & child=$!; trap 'kill -USR1 $child' TERM; wait $child; wait $child; exit $?");
+        // A PID 1 ignores SIGTERM until its trap is set: stop only once the shell catches it.
+        int shell = trapping.State.Init!.Pid;
+        Assert.True(SpinWait.SpinUntil(() => CatchesSignal(shell, Signals.SIGTERM), TimeSpan.FromSeconds(30)));
         Assert.Equal(138, _run.Lifecycle.Stop(trapping.Id, TimeSpan.FromSeconds(20)).State.ExitCode);
     }
+
+    private static bool CatchesSignal(int pid, int signal) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("SigCgt:", StringComparison.Ordinal))
+            .Any(l => (Convert.ToUInt64(l[7..].Trim(), 16) & (1UL << (signal - 1))) != 0);
 
     [Fact]
     public void ImageConfigIsHonouredAndParametersOverrideIt()
