@@ -1,8 +1,5 @@
-using System.Collections;
 using System.Management.Automation;
 using ContainerTools.Containers;
-using ContainerTools.Core.Containers;
-using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Cmdlets;
 
@@ -12,31 +9,11 @@ namespace ContainerTools.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ContainerCommand", DefaultParameterSetName = "Detach")]
 [OutputType(typeof(string))]
-public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
+public sealed class InvokeContainerCommandCommand : ExecCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(ContainerNameCompleter))]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string[] Command { get; set; } = [];
-
-    /// <summary>uid[:gid] or name[:group], looked up in the container's /etc/passwd.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? User { get; set; }
-
-    [Parameter]
-    public Hashtable? Environment { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? WorkingDirectory { get; set; }
 
     /// <summary>Starts the command and returns at once; its output is discarded.</summary>
     [Parameter(ParameterSetName = "Detach")]
@@ -48,25 +25,16 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var options = new ExecOptions
-        {
-            Command = Command,
-            User = User,
-            Environment = Environment?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
-            WorkingDirectory = WorkingDirectory,
-            Detach = Detach,
-            Terminal = Interactive ? HostTerminal.Standard : null,
-        };
-        using var process = new ContainerExec(new ContainerStore(Store), ContainerTargetCmdlet.MonitorExecutable).Start(Name, options);
+        using var process = StartExec(Command, Detach, Interactive);
         if (Interactive)
         {
-            TerminalCommand.Run(this, process, _stopping.Token);
+            RunOnTerminal(process);
             return;
         }
         try
         {
-            // Detached, the output ends when the command is about to exec with /dev/null as its stdio.
-            foreach (var output in process.Output(_stopping.Token))
+            // Detached, the output ends when the command has exec'd with /dev/null as its stdio.
+            foreach (var output in process.Output(Cancelled))
             {
                 if (output.IsError)
                     WriteError(new ErrorRecord(new RemoteException(output.Line), "NativeCommandError", ErrorCategory.NotSpecified, output.Line));
@@ -82,8 +50,4 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             process.Kill();
         }
     });
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    protected override void EndProcessing() => _stopping.Dispose();
 }

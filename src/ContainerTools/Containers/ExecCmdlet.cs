@@ -1,0 +1,63 @@
+using System.Collections;
+using System.Management.Automation;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+
+namespace ContainerTools.Containers;
+
+/// <summary>
+/// What Enter-Container and Invoke-ContainerCommand share: the container, the process's user, environment and
+/// working directory, starting it inside, and connecting pwsh's console to it when it has a terminal.
+/// </summary>
+public abstract class ExecCmdlet : ContainerToolsCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    /// <summary>uid[:gid] or name[:group], looked up in the container's /etc/passwd.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? User { get; set; }
+
+    [Parameter]
+    public Hashtable? Environment { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken Cancelled => _stopping.Token;
+
+    protected ExecProcess StartExec(string[] command, bool detach, bool terminal) =>
+        new ContainerExec(new ContainerStore(Store), ContainerTargetCmdlet.MonitorExecutable).Start(Name, new ExecOptions
+        {
+            Command = command,
+            User = User,
+            Environment = Environment?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
+            WorkingDirectory = WorkingDirectory,
+            Detach = detach,
+            Terminal = terminal ? HostTerminal.Standard : null,
+        });
+
+    /// <summary>
+    /// Connects pwsh's console to a command started on a terminal until it exits, then reports what failed
+    /// before it could start and sets $LASTEXITCODE, as for a native command.
+    /// </summary>
+    protected void RunOnTerminal(ExecProcess process)
+    {
+        int exitCode = process.Attach(HostTerminal.Standard, Cancelled);
+        foreach (var output in process.Output(Cancelled))
+            WriteError(new ErrorRecord(new RemoteException(output.Line), "NativeCommandError", ErrorCategory.NotSpecified, output.Line));
+        SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected override void EndProcessing() => _stopping.Dispose();
+}
