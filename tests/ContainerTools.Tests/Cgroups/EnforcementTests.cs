@@ -74,7 +74,7 @@ public sealed class EnforcementTests : IDisposable
     public void PidsLimitStopsAForkBombWhileTheHostStaysResponsive()
     {
         var group = _groups.Create("pids", new ResourceLimits(PidsLimit: 20));
-        using var process = new GroupedProcess(_store, group, "sleep 60 & bomb() { bomb | bomb & }; bomb; wait");
+        using var process = new GroupedProcess(_store, group, "bomb() { bomb | bomb & }; (bomb); exec sleep 60");
         process.Release();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (CgroupScope.RefusedForks(_groups.Driver, group) == 0 && DateTime.UtcNow < deadline)
