@@ -9,7 +9,7 @@ namespace ContainerTools.Monitor;
 
 /// <summary>
 /// ctmon: `ctmon monitor ROOT RUNROOT ID` watches one container for its whole life;
-/// `ctmon init BUNDLE STATUSFD` is that container's init (started by the monitor, never by hand);
+/// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand);
 /// `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
 public static class Program
@@ -18,11 +18,14 @@ public static class Program
     {
         if (args.Length == 4 && args[0] == "monitor")
             return Monitor(new StoreLocation(args[1], args[2]), args[3]);
-        if (args.Length == 3 && args[0] == "init")
-            return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        if (args.Length is 3 or 4 && args[0] == "init")
+            return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
+                args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : -1);
         if (args.Length == 2 && args[0] == "exec")
             return ExecJoin.Run(args[1]);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD | ctmon exec REQUEST");
+        if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
+            return ExecJoin.Run(args[1], insideUserNamespace: true);
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Store;
 
@@ -40,11 +41,17 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
         var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
+        var userNamespace = options.UserNamespace == UserNamespaceMode.Auto ? UserNamespaceSettings.Load(Location) : null;
+        var delegated = userNamespace?.Delegated();
         // After every check of the input: a refused container leaves no new filter in the cache either.
         byte[]? seccomp = security.CompileSeccomp(new SeccompFilterCache(Location.SeccompDirectory));
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
+        // Under the names lock: no other creation picks the same ids meanwhile.
+        var ids = delegated is { } ranges ? userNamespace!.Allocate(ranges, IdsInUse()) : null;
+        if (ids is not null)
+            spec = ContainerUserNamespace.Apply(spec, ids);
         string name = options.Name ?? ContainerNames.Generate(n => FindByName(n) is not null);
         if (FindByName(name) is { } existing)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
@@ -65,6 +72,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Network = network,
             Limits = options.Limits ?? ResourceLimits.None,
             Volumes = mounts.Volumes,
+            UserNamespace = ids,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
         string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
@@ -75,6 +83,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.CreateDirectory(staged.Upper);
             Directory.CreateDirectory(staged.Work);
             Directory.CreateDirectory(staged.Rootfs);
+            if (ids is not null)
+                ContainerUserNamespace.GiveOverlayDirectories(staged, ids);
             EtcFiles.Write(staged, hostname);
             AtomicFile.WriteStaged(staged.Config, spec.ToJson());
             SeccompFilterFile.Write(staged.Directory, seccomp);
@@ -170,6 +180,13 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             .Where(c => c is not null && c.Record.Volumes.Contains(name))
             .ToList()!;
     }
+
+    /// <summary>The ids of every container with a user namespace. Repairs nothing, so a caller holding the names lock may use it.</summary>
+    private List<ContainerIds> IdsInUse() => !Directory.Exists(Location.ContainersDirectory) ? [] :
+        Directory.EnumerateDirectories(Location.ContainersDirectory)
+            .Select(dir => ReadJson(new ContainerPaths(Location, Path.GetFileName(dir)).Record, ContainersJsonContext.Default.ContainerRecord)?.UserNamespace)
+            .OfType<ContainerIds>()
+            .ToList();
 
     private ContainerSnapshot? FindByName(string name) => List().FirstOrDefault(c => c.Name == name);
 

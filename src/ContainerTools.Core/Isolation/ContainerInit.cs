@@ -1,5 +1,6 @@
 using System.Text;
 using ContainerTools.Core.Isolation.Seccomp;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 
@@ -12,7 +13,8 @@ namespace ContainerTools.Core.Isolation;
 /// </summary>
 public static class ContainerInit
 {
-    public static int Run(string bundle, int statusFd)
+    /// <param name="layerSocket">With a user namespace: where the monitor sends the id-mapped layers (else -1).</param>
+    public static int Run(string bundle, int statusFd, int layerSocket = -1)
     {
         Linux.fcntl(statusFd, Linux.F_SETFD, Linux.FD_CLOEXEC);
         // Die with the monitor: a container nobody watches would be a leak nobody can see.
@@ -22,9 +24,10 @@ public static class ContainerInit
             var spec = RuntimeSpec.Load(Path.Combine(bundle, "config.json"));
             // Read now: after pivot_root the bundle is out of reach.
             byte[]? seccomp = SeccompFilterFile.Read(bundle);
+            var layers = layerSocket >= 0 ? IdMappedLowerLayers.Receive(layerSocket) : null;
             if (!WaitForRelease())
                 return 1;
-            Setup(spec, seccomp);
+            Setup(spec, seccomp, layers);
             ProcessExec.Exec(spec.Process.Args, spec.Process.Env);
             return 127;
         }
@@ -42,19 +45,20 @@ public static class ContainerInit
 
     /// <summary>Everything between release and execve, in the order the kernel requires.</summary>
     /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
-    public static void Setup(RuntimeSpec spec, byte[]? seccomp)
+    /// <param name="idMappedLayers">In a user namespace: the overlay's lower directories as id-mapped mounts, same order.</param>
+    public static void Setup(RuntimeSpec spec, byte[]? seccomp, IdMappedLowerLayers? idMappedLayers = null)
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
-        BuildRoot(spec);
+        BuildRoot(spec, idMappedLayers);
         EnterRoot(spec, seccomp);
     }
 
     /// <summary>The root file system and its mounts, seen from outside it (before pivot_root, where OCI's prestart hooks run).</summary>
-    public static void BuildRoot(RuntimeSpec spec)
+    public static void BuildRoot(RuntimeSpec spec, IdMappedLowerLayers? idMappedLayers = null)
     {
         RootfsMounts.MakePrivate();
-        RootfsMounts.MountOverlay(spec);
+        RootfsMounts.MountOverlay(spec, idMappedLayers);
         using (var root = RootedPath.Open(spec.Root.Path))
         {
             RootfsMounts.Apply(root, spec.Mounts);

@@ -26,8 +26,17 @@ public static class Devices
         {
             foreach (var (name, major, minor) in Nodes)
             {
-                if (Linux.mknodat(dev, name, Linux.S_IFCHR | 0x1B6 /* 0666 */, Linux.MakeDevice(major, minor)) < 0 && Errno.Last != Errno.EEXIST)
-                    throw new NativeCallException("mknodat", "/dev/" + name, Errno.Last);
+                if (Linux.mknodat(dev, name, Linux.S_IFCHR | 0x1B6 /* 0666 */, Linux.MakeDevice(major, minor)) < 0)
+                {
+                    // In a user namespace mknod is refused: the host's node is bound there instead, as Podman does.
+                    if (Errno.Last == Errno.EPERM)
+                    {
+                        BindHostNode(dev, name);
+                        continue;
+                    }
+                    if (Errno.Last != Errno.EEXIST)
+                        throw new NativeCallException("mknodat", "/dev/" + name, Errno.Last);
+                }
                 // mknod obeys the umask: set the mode the container expects.
                 using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(
                     Errno.Check(Linux.openat(dev, name, Linux.O_PATH | Linux.O_CLOEXEC, 0), "openat", "/dev/" + name), ownsHandle: true);
@@ -43,5 +52,15 @@ public static class Devices
         {
             Linux.close(dev);
         }
+    }
+
+    private static void BindHostNode(int dev, string name)
+    {
+        string host = "/dev/" + name;
+        using var target = new Microsoft.Win32.SafeHandles.SafeFileHandle(
+            Errno.Check(Linux.openat(dev, name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_WRONLY | Linux.O_CLOEXEC, 0x1B6), "openat", host), ownsHandle: true);
+        using var tree = new Microsoft.Win32.SafeHandles.SafeFileHandle(
+            Errno.Check(Linux.open_tree(Linux.AT_FDCWD, host, Linux.OPEN_TREE_CLONE | Linux.OPEN_TREE_CLOEXEC), "open_tree", host), ownsHandle: true);
+        Errno.Check(Linux.move_mount((int)tree.DangerousGetHandle(), (int)target.DangerousGetHandle()), "move_mount", host);
     }
 }

@@ -17,14 +17,18 @@ public static class ExecJoin
         ("cgroup", Linux.CLONE_NEWCGROUP), ("ipc", Linux.CLONE_NEWIPC), ("uts", Linux.CLONE_NEWUTS), ("net", Linux.CLONE_NEWNET), ("mnt", Linux.CLONE_NEWNS),
     ];
 
-    public static int Run(string requestJson)
+    /// <param name="insideUserNamespace">Started by <see cref="UserNamespaceExec"/>: placed in the group, inside the container's user namespace.</param>
+    public static int Run(string requestJson, bool insideUserNamespace = false)
     {
         int report = 2;
         try
         {
             var request = ExecRequest.FromJson(requestJson);
             // Placed first, so even a failure below leaves nothing of ours outside the container's group.
-            Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
+            if (!insideUserNamespace)
+                Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
+            if (!insideUserNamespace && UserNamespaces.ContainerUserNamespace.Wanted(request.Spec))
+                return UserNamespaceExec.Run(request.InitPid, requestJson, request.Detach);
             // The same filter as the container's own, read while the host's files are still in reach.
             byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);

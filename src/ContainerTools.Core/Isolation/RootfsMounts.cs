@@ -1,3 +1,4 @@
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 using Microsoft.Win32.SafeHandles;
@@ -12,7 +13,8 @@ public static class RootfsMounts
         Errno.Check(Linux.mount(null, "/", null, Linux.MS_REC | Linux.MS_PRIVATE, null), "mount", "/ (make rprivate)");
 
     /// <summary>Mounts the overlay of the image's layers (read-only, top first) and the container's own upper directory.</summary>
-    public static void MountOverlay(RuntimeSpec spec)
+    /// <param name="idMappedLayers">In a user namespace: attached over the lower directories first (overlay then needs userxattr there).</param>
+    public static void MountOverlay(RuntimeSpec spec, IdMappedLowerLayers? idMappedLayers = null)
     {
         if (!spec.Annotations.TryGetValue(SpecAnnotations.OverlayLower, out var lower))
         {
@@ -21,6 +23,11 @@ public static class RootfsMounts
             return;
         }
         string data = $"lowerdir={lower},upperdir={spec.Annotations[SpecAnnotations.OverlayUpper]},workdir={spec.Annotations[SpecAnnotations.OverlayWork]}";
+        if (idMappedLayers is not null)
+        {
+            idMappedLayers.Attach(SpecAnnotations.LowerDirectories(spec));
+            data += ",userxattr";
+        }
         Errno.Check(Linux.mount("overlay", spec.Root.Path, "overlay", 0, data), "mount", spec.Root.Path);
     }
 

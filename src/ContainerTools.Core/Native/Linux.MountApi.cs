@@ -19,6 +19,7 @@ public static partial class Linux
     public const ulong MOUNT_ATTR_NOSUID = 0x2;
     public const ulong MOUNT_ATTR_NODEV = 0x4;
     public const ulong MOUNT_ATTR_NOEXEC = 0x8;
+    public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
 
     private const long SYS_open_tree = 428;
     private const long SYS_move_mount = 429;
@@ -61,5 +62,13 @@ public static partial class Linux
         byte empty = 0;
         var attr = new MountAttr { AttrSet = attributes };
         return (int)SyscallMountSetattr(SYS_mount_setattr, fd, &empty, (uint)AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, (nuint)sizeof(MountAttr));
+    }
+
+    /// <summary>Gives the detached mount <paramref name="fd"/> the id mapping of the user namespace open as <paramref name="userNamespaceFd"/>.</summary>
+    public static unsafe int mount_setattr_idmap(int fd, int userNamespaceFd)
+    {
+        byte empty = 0;
+        var attr = new MountAttr { AttrSet = MOUNT_ATTR_IDMAP, UsernsFd = (ulong)userNamespaceFd };
+        return (int)SyscallMountSetattr(SYS_mount_setattr, fd, &empty, (uint)AT_EMPTY_PATH, &attr, (nuint)sizeof(MountAttr));
     }
 }

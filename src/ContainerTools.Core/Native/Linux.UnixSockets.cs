@@ -7,8 +7,10 @@ public static partial class Linux
 {
     public const int AF_UNIX = 1;
     public const int SOCK_STREAM = 1;
+    public const int SOCK_SEQPACKET = 5;
     public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
+    public const int MSG_CMSG_CLOEXEC = 0x40000000;
 
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct SockaddrUn
@@ -55,6 +57,9 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint sendmsg(int fd, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint recvmsg(int fd, MsgHdr* message, int flags);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mkfifo(string path, uint mode);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Networking;
 
@@ -24,7 +25,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
         var self = ProcessIdentity.Of(Environment.ProcessId);
         var startedAt = DateTime.UtcNow;
-        InitProcess init;
+        IInitProcess init;
         int statusRead;
         ContainerRecord record;
         var networking = new ContainerNetworking(store.Location);
@@ -32,16 +33,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         try
         {
             record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
-            RuntimeSpec.Load(_paths.Config);
+            var spec = RuntimeSpec.Load(_paths.Config);
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = SealedExecutable.Of(initExecutable);
             (statusRead, int statusWrite) = StatusPipe();
             var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
-                init = InitProcess.Start(start, record.Network.SharesHostNetwork
-                    ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET
-                    : InitProcess.Namespaces);
+                int namespaces = record.Network.SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
+                init = ContainerUserNamespace.Wanted(spec)
+                    ? UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec))
+                    : InitProcess.Start(start, namespaces);
             }
             finally
             {
@@ -54,8 +56,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             return 1;
         }
 
-        var stdout = new Thread(() => log.Pump(init.Process.StandardOutput.BaseStream, LogEntry.Stdout)) { Name = "stdout" };
-        var stderr = new Thread(() => log.Pump(init.Process.StandardError.BaseStream, LogEntry.Stderr)) { Name = "stderr" };
+        var stdout = new Thread(() => log.Pump(init.Output, LogEntry.Stdout)) { Name = "stdout" };
+        var stderr = new Thread(() => log.Pump(init.Error, LogEntry.Stderr)) { Name = "stderr" };
         stdout.Start();
         stderr.Start();
 
@@ -68,7 +70,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             // The record's limits: those given at creation as changed since by Set-ContainerLimit.
             var limits = store.Read(id)?.Record.Limits ?? ResourceLimits.None;
             cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), limits);
-            cgroup.AddProcess(init.Process.Id);
+            cgroup.AddProcess(init.Pid);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {
@@ -77,22 +79,22 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         try
         {
             if (error is null)
-                networking.AttachContainer(id, record.Name, init.Process.Id, record.Network, _paths.Hosts);
+                networking.AttachContainer(id, record.Name, init.Pid, record.Network, _paths.Hosts);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {
             error = "cannot attach the container to its network: " + e.Message;
         }
         if (error is null)
-            Release(init.Process);
+            init.Release();
         else
-            init.Process.Kill();
+            init.Kill();
         error ??= ReadStatus(statusRead);
-        var initIdentity = ProcessIdentity.Of(init.Process.Id);
+        var initIdentity = ProcessIdentity.Of(init.Pid);
         if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt }))
         {
             // Removed while it started (its starter was killed, a Remove went ahead): end it and clean up.
-            init.Process.Kill();
+            init.Kill();
             error = "the container was removed while it started";
         }
         if (error is null)
@@ -151,20 +153,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         TryWriteState(state);
         report(error);
-    }
-
-    /// <summary>One byte on the init's stdin lets it go on; it then takes /dev/null as stdin.</summary>
-    private static void Release(Process init)
-    {
-        try
-        {
-            init.StandardInput.Write('1');
-            init.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The init died before it was released; its exit code tells the rest.
-        }
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public sealed record ContainerOptions
     public IReadOnlyList<string>? SecurityOptions { get; init; }
     public IReadOnlyList<string>? Ulimits { get; init; }
     public bool ReadOnly { get; init; }
+    public Isolation.UserNamespaces.UserNamespaceMode UserNamespace { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

@@ -9,7 +9,7 @@ namespace ContainerTools.Core.Runtime;
 /// untouched. The thread then waits for the child: it must outlive it, because the init's parent-death
 /// signal is tied to the thread that created it. Signal handling must be initialised before (see DESIGN).
 /// </summary>
-public sealed class InitProcess
+public sealed class InitProcess : IInitProcess
 {
     public const int Namespaces = Linux.CLONE_NEWNS | Linux.CLONE_NEWUTS | Linux.CLONE_NEWIPC | Linux.CLONE_NEWNET | Linux.CLONE_NEWPID;
 
@@ -22,6 +22,25 @@ public sealed class InitProcess
 
     /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
     public Task<int> Exited => _exited.Task;
+
+    public int Pid => Process.Id;
+    public Stream Output => Process.StandardOutput.BaseStream;
+    public Stream Error => Process.StandardError.BaseStream;
+
+    public void Release()
+    {
+        try
+        {
+            Process.StandardInput.Write('1');
+            Process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The init died before it was released; its exit code tells the rest.
+        }
+    }
+
+    public void Kill() => Process.Kill();
 
     public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces) =>
         Start(start, namespaces, join: [], redirect: true);

@@ -84,6 +84,9 @@ public sealed record SpecLinux
     public string? CgroupsPath { get; init; }
     public Dictionary<string, string>? Sysctl { get; init; }
     public SpecResources? Resources { get; init; }
+    /// <summary>With a "user" namespace: its maps, written by the monitor from outside.</summary>
+    public List<Isolation.UserNamespaces.IdMapping>? UidMappings { get; init; }
+    public List<Isolation.UserNamespaces.IdMapping>? GidMappings { get; init; }
 }
 
 public sealed record SpecNamespace(string Type, string? Path = null);

@@ -12,4 +12,8 @@ public static class SpecAnnotations
     public const string OverlayWork = "org.containertools.overlay.workdir";
     /// <summary>A user given by name (name[:group]): resolved by the init from the container's own /etc/passwd.</summary>
     public const string UserName = "org.containertools.user";
+
+    /// <summary>The overlay's lower directories, top first (none for an OCI bundle's plain rootfs).</summary>
+    public static IReadOnlyList<string> LowerDirectories(RuntimeSpec spec) =>
+        spec.Annotations.TryGetValue(OverlayLower, out var lower) ? lower.Split(':') : [];
 }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using ContainerTools.Core.Containers;
 using ContainerTools.Completers;
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Registry;
 using ContainerTools.Core.Networking;
 using ContainerTools.Core.Runtime;
@@ -107,6 +108,10 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [Parameter]
     public string[]? Tmpfs { get; set; }
 
+    /// <summary>Host (the default: container root is host root) or Auto (a user namespace of its own over 65536 ids from /etc/subuid and /etc/subgid).</summary>
+    [Parameter]
+    public UserNamespaceMode UserNamespace { get; set; } = UserNamespaceMode.Host;
+
     protected LimitParameters Limits { get; } = new();
 
     public object GetDynamicParameters() => Limits;
@@ -136,6 +141,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         ReadOnly = ReadOnly,
         Volumes = Volume?.Select(WithFullBindSource).ToList(),
         Tmpfs = Tmpfs,
+        UserNamespace = UserNamespace,
     });
 
     /// <summary>The image as the user named it, pulled first when the policy asks for it.</summary>

@@ -1,0 +1,13 @@
+using System.Runtime.InteropServices;
+
+namespace ContainerTools.Core.Native;
+
+/// <summary>Waiting for a child started outside System.Diagnostics.Process (a raw clone).</summary>
+public static partial class Linux
+{
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int waitpid(int pid, int* status, int options);
+
+    /// <summary>A wait status as a shell reports it: the exit code, or 128 + the signal that ended the process.</summary>
+    public static int ExitCodeOf(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+}

@@ -1,0 +1,103 @@
+using System.Management.Automation;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.UserNamespaces;
+using ContainerTools.Core.Native;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Security;
+
+/// <summary>
+/// -UserNamespace Auto end to end: real user namespaces over ids delegated in this store's own subuid/subgid
+/// files (named by its userns.json), id-mapped image layers, exec joining the namespace, and refusals.
+/// </summary>
+public sealed class UserNamespaceTests : BusyboxSessionTest
+{
+    private const long First = 400000;
+
+    public UserNamespaceTests() => Delegate(uids: "containers:400000:131072\n", gids: "containers:400000:131072\n");
+
+    /// <summary>Writes this store's subid files and the settings that name them.</summary>
+    private void Delegate(string uids, string gids)
+    {
+        string dir = Store.Scratch("subid");
+        File.WriteAllText(Path.Combine(dir, "subuid"), uids);
+        File.WriteAllText(Path.Combine(dir, "subgid"), gids);
+        File.WriteAllText(Path.Combine(Store.Location.Root, UserNamespaceSettings.FileName),
+            $$"""{ "owner": "containers", "subuidFile": "{{dir}}/subuid", "subgidFile": "{{dir}}/subgid" }""");
+    }
+
+    private string[] Lines(string script) => [.. Ps.Run(script).Select(o => o.BaseObject.ToString()!)];
+
+    private static string Normalize(string map) => string.Join(' ', map.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public void RootInsideOwnsTheImageButIsTheSlicesFirstIdOnTheHost()
+    {
+        string shared = Store.Scratch("shared");
+        File.SetUnixFileMode(shared, (UnixFileMode)0x1FF);
+
+        var lines = Lines($"Invoke-ContainerImage busybox -Remove -UserNamespace Auto -Volume {shared}:/data -- sh -c 'id -u; id -g; stat -c %u:%g /bin/busybox; cat /proc/self/uid_map; touch /data/made-inside'");
+
+        Assert.Equal(["0", "0", "0:0", $"0 {First} 65536"], lines.Select(Normalize));
+        var made = Linux.LStat(Path.Combine(shared, "made-inside"));
+        Assert.Equal((First, First), ((long)made.Uid, (long)made.Gid));
+    }
+
+    [Fact]
+    public void ContainersGetDisjointSlicesAndARemovedOnesSliceIsFreeAgain()
+    {
+        Ps.Run("New-Container busybox -Name a -UserNamespace Auto; New-Container busybox -Name b -UserNamespace Auto; New-Container busybox -Name plain");
+
+        Assert.Equal([First, First + 65536], [SliceOf("a").Start, SliceOf("b").Start]);
+        Assert.Null(Record("plain").UserNamespace);
+        Ps.Run("Remove-Container a; New-Container busybox -Name c -UserNamespace Auto");
+        Assert.Equal(First, SliceOf("c").Start);
+        // Both are taken now: a third is refused, with the store as it was.
+        var error = Assert.Single(Ps.Invoke("New-Container busybox -Name d -UserNamespace Auto").AllErrors);
+        Assert.StartsWith("SubordinateIdsExhausted", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(["c", "b", "plain"], Lines("(Get-Container).Name"));
+    }
+
+    [Fact]
+    public void ExecJoinsTheUserNamespaceAndRemoveLeavesNoMounts()
+    {
+        Ps.Run("New-Container busybox -Name web -UserNamespace Auto -- sleep 1000 | Start-Container");
+
+        string inside = ExecIn("web", "id -u; cat /proc/self/uid_map; touch /made; stat -c %u /made");
+
+        Assert.Equal($"0\n0 {First} 65536\n0", string.Join('\n', inside.Split('\n').Select(Normalize)));
+        Ps.Run("Remove-Container web -Force");
+        Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), m => m.Contains(Store.Path, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("alice:400000:65536\n", "SubordinateIdsMissing", ErrorCategory.ObjectNotFound)]
+    [InlineData("containers:400000:1000\n", "SubordinateIdsTooSmall", ErrorCategory.LimitsExceeded)]
+    public void MissingOrTooSmallDelegationIsAnErrorRecordAndNothingIsCreated(string uids, string errorId, ErrorCategory category)
+    {
+        Delegate(uids, gids: "containers:400000:65536\n");
+        var before = Directory.GetFileSystemEntries(Store.Location.Root, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var error = Assert.Single(Ps.Invoke("New-Container busybox -Name bad -UserNamespace Auto").AllErrors);
+
+        Assert.StartsWith(errorId, error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.EndsWith("subuid", (string)error.TargetObject, StringComparison.Ordinal);
+        Assert.Empty(Ps.Run("Get-Container"));
+        Assert.Equal(before, Directory.GetFileSystemEntries(Store.Location.Root, "*", SearchOption.AllDirectories).Order());
+    }
+
+    [Fact]
+    public void UnknownModeIsAnErrorRecordNamingTheChoices()
+    {
+        var error = Assert.Single(Ps.Invoke("New-Container busybox -Name bad -UserNamespace Private").AllErrors);
+
+        Assert.StartsWith("CannotConvertArgumentNoMessage,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("Host", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
+
+    private ContainerRecord Record(string name) => new ContainerStore(Store.Location).Find(name).Record;
+
+    private IdRange SliceOf(string name) => Record(name).UserNamespace!.Uids;
+}
