@@ -24,8 +24,8 @@ Describe 'User namespaces' {
     }
 
     It 'refuses a second container when the delegated ids are all in use, creating nothing' {
-        New-Container busybox -Name holder -UserNamespace Auto | Out-Null
-        { New-Container busybox -Name second -UserNamespace Auto -ErrorAction Stop } |
+        New-Container busybox -Name holder -UserNamespace Auto -- true | Out-Null
+        { New-Container busybox -Name second -UserNamespace Auto -ErrorAction Stop -- true } |
             Should -Throw -ErrorId 'SubordinateIdsExhausted,ContainerTools.Cmdlets.NewContainerCommand'
         (Get-Container).Name | Should -Be 'holder'
         Remove-Container holder

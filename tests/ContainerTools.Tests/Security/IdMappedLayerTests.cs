@@ -41,7 +41,7 @@ public sealed class IdMappedLayerTests : IDisposable
     [Fact]
     public void MapsWrittenFromOutsideMapRootToTheSlice()
     {
-        UserNamespaceMaps.Write(holder.Id, Slice, Slice);
+        UserNamespaceMaps.Write(holder.Id, [IdMapping.RootTo(Slice)], [IdMapping.RootTo(Slice)]);
 
         Assert.Equal("0 300000 65536", Normalize(File.ReadAllText($"/proc/{holder.Id}/uid_map")));
         Assert.Equal("0 300000 65536", Normalize(File.ReadAllText($"/proc/{holder.Id}/gid_map")));
@@ -50,7 +50,7 @@ public sealed class IdMappedLayerTests : IDisposable
     [Fact]
     public void AFileOfHostRootSeenThroughTheIdMappedLayerIsOwnedByTheSlicesRoot()
     {
-        UserNamespaceMaps.Write(holder.Id, Slice, Slice);
+        UserNamespaceMaps.Write(holder.Id, [IdMapping.RootTo(Slice)], [IdMapping.RootTo(Slice)]);
         string layer = store.Scratch("layer");
         File.WriteAllText(Path.Combine(layer, "owned-by-root"), "x");
         string target = store.Scratch("mapped");

@@ -12,8 +12,8 @@ public static class ContainerUserNamespace
         Linux = spec.Linux with
         {
             Namespaces = [new SpecNamespace("user"), .. spec.Linux.Namespaces],
-            UidMappings = ids.UidMappings,
-            GidMappings = ids.GidMappings,
+            UidMappings = [IdMapping.RootTo(ids.Uids)],
+            GidMappings = [IdMapping.RootTo(ids.Gids)],
         },
     };
 
