@@ -30,7 +30,7 @@ public sealed class SealedExecutable : IDisposable
         var copy = new SafeFileHandle(Errno.Check(Linux.memfd_create(System.IO.Path.GetFileName(executable), Linux.MFD_CLOEXEC | Linux.MFD_ALLOW_SEALING), "memfd_create", executable), ownsHandle: true);
         try
         {
-            RandomAccess.Write(copy, File.ReadAllBytes(executable), 0);
+            CopyInto(copy, executable);
             Errno.Check(Linux.fcntl((int)copy.DangerousGetHandle(), Linux.F_ADD_SEALS, AllSeals), "fcntl(F_ADD_SEALS)", executable);
             return new SealedExecutable(copy);
         }
@@ -39,6 +39,22 @@ public sealed class SealedExecutable : IDisposable
             copy.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The kernel copies the file (sendfile): no megabytes of managed array that a long-lived monitor would
+    /// keep resident in its GC heap after the copy.
+    /// </summary>
+    private static void CopyInto(SafeFileHandle copy, string executable)
+    {
+        using var source = File.OpenHandle(executable);
+        int sourceFd = (int)source.DangerousGetHandle();
+        long sent;
+        do
+        {
+            sent = Errno.Check((long)Linux.sendfile((int)copy.DangerousGetHandle(), sourceFd, 0, 1 << 30), "sendfile", executable);
+        }
+        while (sent > 0);
     }
 
     /// <summary>One copy per executable for the life of this process, for one that starts many (a pwsh session's execs).</summary>
