@@ -16,8 +16,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length == 4 && args[0] == "monitor")
-            return Monitor(new StoreLocation(args[1], args[2]), args[3]);
+        if (args.Length is 4 or 5 && args[0] == "monitor")
+            return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
         if (args.Length is 3 or 4 && args[0] == "init")
             return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : -1);
@@ -25,11 +25,11 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
-    private static int Monitor(StoreLocation store, string id)
+    private static int Monitor(StoreLocation store, string id, int? parentInitCopy)
     {
         // Off the terminal and out of the caller's session, so closing either never ends the container.
         Linux.setsid();
@@ -38,7 +38,7 @@ public static class Program
         Linux.dup2(devNull, 0);
         try
         {
-            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!);
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, parentInitCopy);
             return monitor.Run(error => Report(error, devNull));
         }
         catch (Exception e)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ContainerTools.Core.Native;
 
-/// <summary>Anonymous in-memory files and their seals (memfd_create, F_ADD_SEALS).</summary>
+/// <summary>Anonymous in-memory files, their seals (memfd_create, F_ADD_SEALS) and filling them in the kernel (sendfile).</summary>
 public static partial class Linux
 {
     public const uint MFD_CLOEXEC = 0x1;
@@ -16,4 +16,8 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int memfd_create(string name, uint flags);
+
+    /// <summary>sendfile(2) with the input's own file offset (no offset pointer): copies without a user-space buffer.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint sendfile(int outFd, int inFd, nint offset, nuint count);
 }

@@ -25,6 +25,9 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
 
+    [LibraryImport("libc")]
+    public static partial int getppid();
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
 

@@ -14,7 +14,10 @@ namespace ContainerTools.Core.Runtime;
 /// places it (cgroup, network), releases it, learns whether its command started, reports that once, then
 /// copies its output into ctr.log, reaps it and records how it ended. Runs detached from any terminal.
 /// </summary>
-public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable)
+/// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
+/// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
+/// makes its own copy.</remarks>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
 
@@ -35,7 +38,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             var spec = RuntimeSpec.Load(_paths.Config);
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
-            using var sealedInit = SealedExecutable.Of(initExecutable);
+            using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
             (statusRead, int statusWrite) = StatusPipe();
             var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try

@@ -19,7 +19,8 @@ public static class MonitorLauncher
                 $"the container monitor {monitorExecutable} is missing: the module folder is incomplete");
         var start = new ProcessStartInfo(monitorExecutable)
         {
-            ArgumentList = { "monitor", store.Root, store.RunRoot, id },
+            // The init runs from a sealed copy (CVE-2019-5736): ours, shared by every start from this process.
+            ArgumentList = { "monitor", store.Root, store.RunRoot, id, SealedExecutable.SharedDescriptorOf(monitorExecutable).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
