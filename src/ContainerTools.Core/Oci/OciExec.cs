@@ -20,6 +20,8 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
             throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, id, "--tty needs --console-socket");
         var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id) };
         var start = new ProcessStartInfo(helperExecutable) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
+        // The helper is born in this process's devices cgroup: the container's, so its device rules hold for it too.
+        OciDeviceRules.AddProcess(container.CgroupPath, Environment.ProcessId);
         Process helper;
         int? console = consoleSocket is { } socket ? ConsoleSocket.OpenAndSend(socket) : null;
         try
