@@ -45,19 +45,30 @@ public sealed class PodmanCtrunTests
     }
 
     [Fact]
-    public void InteractiveTerminalGoesThroughTheConsoleSocket()
+    public void InteractiveRunAndExecGetTerminalsOfTheContainerThroughTheConsoleSocket()
     {
         using var podman = new PodmanWithCtrun();
         string name = podman.NewName();
-        string command = string.Join(' ', podman.CommandLine.Concat(["run", "-it", "--rm", "--name", name, "--network", "none",
-            "--cgroup-parent", podman.CgroupParent, PodmanWithCtrun.Image, "sh"]).Select(Quote));
-        using var terminal = new Tmux(command, 100, 30);
-        terminal.TypeLine("tty; echo $((6 * 7))");
-        terminal.WaitFor(@"^/dev/pts/\d+\s*\n42\s*$");
-        terminal.TypeLine("exit 0");
+        using var run = new Tmux(Command(podman, "run", "-it", "--rm", "--name", name, "--network", "none",
+            "--cgroup-parent", podman.CgroupParent, PodmanWithCtrun.Image, "sh"), 100, 30);
+        // `tty` names the terminal only when it is one of the container's own devpts.
+        run.TypeLine("tty; echo $((6 * 7))");
+        run.WaitFor(@"^/dev/pts/\d+\s*\n42\s*$");
+
+        using (var exec = new Tmux(Command(podman, "exec", "-it", name, "sh"), 100, 30))
+        {
+            exec.TypeLine("tty; echo exec-$((6 * 7))");
+            exec.WaitFor(@"^/dev/pts/\d+\s*\nexec-42\s*$");
+            exec.TypeLine("exit 0");
+        }
+
+        run.TypeLine("exit 0");
         Assert.True(SpinWait.SpinUntil(() => podman.Must("ps", "--all", "--quiet") == "", TimeSpan.FromSeconds(30)),
             "the container was not removed after its shell exited");
     }
+
+    private static string Command(PodmanWithCtrun podman, params string[] args) =>
+        string.Join(' ', podman.CommandLine.Concat(args).Select(Quote));
 
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
 }

@@ -13,27 +13,36 @@ public sealed class PodmanWithCtrun : IDisposable
 {
     public const string Image = "localhost/ctt-busybox:latest";
 
-    private readonly TestStore _store = new();
+    private readonly TestStore _store;
     private readonly string _conf;
     private int _names;
 
     public PodmanWithCtrun()
     {
         Assert.SkipWhen(!File.Exists("/usr/bin/podman") || !File.Exists("/usr/bin/conmon"), "podman and conmon are not installed");
+        _store = new TestStore();
         _conf = Path.Combine(_store.Path, "containers.conf");
-        // This machine's hard nofile limit is 20000 and the process lacks CAP_SYS_RESOURCE: podman's default ulimits would fail.
-        File.WriteAllText(_conf, $"""
-            [containers]
-            default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-            [network]
-            network_config_dir = "{_store.Path}/networks"
-            [engine]
-            tmp_dir = "{_store.Path}/tmp"
-            cgroup_manager = "cgroupfs"
-            events_logger = "none"
-            """);
         CgroupParent = "/" + Path.GetFileName(_store.Path);
-        Must("import", "--quiet", Busybox.CreateRootfsTarball(_store.Scratch("image")), Image);
+        try
+        {
+            // This machine's hard nofile limit is 20000 and the process lacks CAP_SYS_RESOURCE: podman's default ulimits would fail.
+            File.WriteAllText(_conf, $"""
+                [containers]
+                default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+                [network]
+                network_config_dir = "{_store.Path}/networks"
+                [engine]
+                tmp_dir = "{_store.Path}/tmp"
+                cgroup_manager = "cgroupfs"
+                events_logger = "none"
+                """);
+            Must("import", "--quiet", Busybox.CreateRootfsTarball(_store.Scratch("image")), Image);
+        }
+        catch
+        {
+            _store.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The cgroup parent for `run` (names the store: the store's cleanup removes what is left below it).</summary>
