@@ -20,7 +20,7 @@ public static class OciDeviceRules
     ];
 
     /// <summary>The lines to write, in order: (file, rule). Throws for a rule the kernel could not take.</summary>
-    public static IReadOnlyList<(string File, string Line)> Lines(IEnumerable<SpecDeviceRule> rules) =>
+    private static IReadOnlyList<(string File, string Line)> Lines(IEnumerable<SpecDeviceRule> rules) =>
         [.. rules.Select(rule => (rule.Allow ? "devices.allow" : "devices.deny", Line(rule))), .. Defaults.Select(rule => ("devices.allow", Line(rule)))];
 
     /// <summary>
