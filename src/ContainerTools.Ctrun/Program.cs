@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContainerTools.Core;
 using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Oci;
@@ -17,8 +18,8 @@ public static class Program
     public static int Main(string[] args)
     {
         // The container-side halves: their own error channels, no global flags.
-        if (args.Length == 5 && args[0] == "init")
-            return BundleInit.Run(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+        if (args.Length == 7 && args[0] == "init")
+            return BundleInit.Run(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), args[6]);
         if (args.Length == 2 && args[0] == "exec-join")
             return ExecJoin.Run(args[1]);
 

@@ -23,6 +23,14 @@ public static partial class Linux
             (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev);
     }
 
+    /// <summary>The device number a device node stands for (st_rdev), from any descriptor of it.</summary>
+    public static unsafe ulong DeviceNumberOf(int fd, string path)
+    {
+        stat buffer;
+        Errno.Check(LibC.fstat(fd, &buffer), "fstat", path);
+        return (ulong)buffer.st_rdev;
+    }
+
     /// <summary>The target of a symlink held by an O_PATH|O_NOFOLLOW descriptor.</summary>
     public static unsafe string LinkTarget(int fd, string path)
     {

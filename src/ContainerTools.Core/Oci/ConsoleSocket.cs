@@ -1,34 +1,19 @@
 using System.Text;
 using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Core.Oci;
 
 /// <summary>
 /// --console-socket: a new pty whose master goes to the caller (conmon) over the Unix socket as SCM_RIGHTS,
-/// as runc sends it; the slave becomes the container process's stdio.
+/// as runc sends it; the slave becomes the container process's stdio. The pty is the container's own devpts
+/// instance's, so `tty` names it inside.
 /// </summary>
 public static class ConsoleSocket
 {
-    /// <summary>Sends the master and returns the slave (close-on-exec; dup2 it onto 0-2 of the process to start).</summary>
-    public static unsafe int OpenAndSend(string socketPath)
-    {
-        int master = Errno.Check(Linux.posix_openpt(Linux.O_RDWR | Linux.O_NOCTTY | Linux.O_CLOEXEC), "posix_openpt");
-        try
-        {
-            Errno.Check(Linux.grantpt(master), "grantpt");
-            Errno.Check(Linux.unlockpt(master), "unlockpt");
-            byte* name = stackalloc byte[128];
-            Errno.Check(Linux.ptsname_r(master, name, 128) == 0 ? 0 : -1, "ptsname_r");
-            string slavePath = new((sbyte*)name);
-            int slave = Errno.Check(Linux.openat(Linux.AT_FDCWD, slavePath, Linux.O_RDWR | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0), "open", slavePath);
-            Send(socketPath, master, slavePath);
-            return slave;
-        }
-        finally
-        {
-            Linux.close(master);
-        }
-    }
+    /// <summary>Sends the master of a pty made in the container's devpts, with its path inside the container.</summary>
+    public static void Send(string socketPath, PseudoTerminal terminal) =>
+        Send(socketPath, terminal.Master, $"/dev/pts/{terminal.Number}");
 
     private static unsafe void Send(string socketPath, int fd, string payload)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Store;
@@ -9,9 +10,9 @@ using ContainerTools.Core.Store;
 namespace ContainerTools.Core.Oci;
 
 /// <summary>
-/// `create`: starts the init in its namespaces (it inherits our stdio, or the console's pty), places it in
-/// its cgroup, runs the prestart and createRuntime hooks while it waits before pivot_root, and returns when
-/// it is ready and blocked on exec.fifo. The init is not our monitor's: when we exit it is the caller's
+/// `create`: compiles the seccomp filter, starts the init in its namespaces (it inherits our stdio; with a
+/// console socket it makes its own pty once its devpts is mounted), places it in its cgroup (limits and device rules), runs the prestart and createRuntime
+/// hooks while it waits before pivot_root, and returns when it is ready and blocked on exec.fifo. The init is not our monitor's: when we exit it is the caller's
 /// (conmon is a subreaper), as runc leaves it. A failure at any step leaves nothing behind.
 /// </summary>
 public sealed class OciCreate(OciStateDirectory states)
@@ -28,6 +29,10 @@ public sealed class OciCreate(OciStateDirectory states)
         if (spec.Process.Terminal && options.ConsoleSocket is null)
             throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, options.Id, "process.terminal needs --console-socket");
         string cgroupPath = CgroupPathOf(options.Id, spec.Linux.CgroupsPath);
+        foreach (var device in spec.Linux.Devices ?? [])
+            OciDevices.Validate(device);
+        // Compiled here, where libseccomp is: a bad profile fails before anything starts.
+        byte[]? seccomp = OciSeccomp.Compile(spec);
         string directory = states.DirectoryOf(options.Id);
         Directory.CreateDirectory(directory);
         ICgroup? cgroup = null;
@@ -36,13 +41,17 @@ public sealed class OciCreate(OciStateDirectory states)
         try
         {
             Errno.Check(Linux.mkfifo(states.FifoOf(options.Id), 0x180 /* 0600 */), "mkfifo", states.FifoOf(options.Id));
+            if (seccomp is not null)
+                AtomicFile.WriteAllBytes(Path.Combine(directory, SeccompFilterFile.Name), seccomp);
             cgroup = Cgroups.Detect().Create(cgroupPath, OciResources.ToLimits(spec.Linux.Resources));
+            OciDeviceRules.Apply(cgroupPath, spec.Linux.Resources?.Devices);
             var (sync, childEnd) = SyncChannel.Create();
             using (sync)
             {
                 started = StartInit(options, bundle, namespaces, childEnd);
                 init = started.Process;
                 cgroup.AddProcess(init.Id);
+                OciDeviceRules.AddProcess(cgroupPath, init.Id);
                 if (spec.Process.OomScoreAdj is int adj)
                     File.WriteAllText($"/proc/{init.Id}/oom_score_adj", adj.ToString(CultureInfo.InvariantCulture));
                 sync.Send(SyncChannel.Go);
@@ -71,6 +80,7 @@ public sealed class OciCreate(OciStateDirectory states)
                 init.WaitForExit();
             }
             cgroup?.Delete();
+            OciDeviceRules.Remove(cgroupPath);
             Directory.Delete(directory, recursive: true);
             throw;
         }
@@ -96,23 +106,23 @@ public sealed class OciCreate(OciStateDirectory states)
     {
         var start = new ProcessStartInfo(options.InitExecutable)
         {
-            ArgumentList = { "init", bundle, states.FifoOf(options.Id), childEnd.ToString(CultureInfo.InvariantCulture), options.PreserveFds.ToString(CultureInfo.InvariantCulture) },
+            ArgumentList =
+            {
+                "init", bundle, options.Id, states.DirectoryOf(options.Id), childEnd.ToString(CultureInfo.InvariantCulture),
+                options.PreserveFds.ToString(CultureInfo.InvariantCulture), options.ConsoleSocket ?? "",
+            },
         };
         SignalHandling.EnsureInitialised();
         var join = namespaces.Open();
-        int? console = options.ConsoleSocket is { } socket ? ConsoleSocket.OpenAndSend(socket) : null;
         try
         {
             // The one descriptor the init inherits on purpose; it marks it close-on-exec itself.
             Errno.Check(Linux.fcntl(childEnd, Linux.F_SETFD, 0), "fcntl", "sync channel");
-            using var stdio = console is int slave ? StdioSwap.To(slave) : null;
             return InitProcess.Start(start, namespaces.Unshare, join, redirect: false);
         }
         finally
         {
             Linux.close(childEnd);
-            if (console is int slave)
-                Linux.close(slave);
             foreach (var (fd, _) in join)
                 Linux.close(fd);
         }

@@ -7,8 +7,9 @@ namespace ContainerTools.Core.Oci;
 
 /// <summary>
 /// `exec`: runs a process (process.json or args) in a running container through the engine's exec helper
-/// (ExecJoin), which inherits our stdio or the console's pty. Detached, we return once it runs and the
-/// caller (conmon, a subreaper) reaps it; otherwise we wait and return its exit code.
+/// (ExecJoin), which inherits our stdio, or a pty of the container's whose master went to the console
+/// socket. Detached, we return once it runs and the caller (conmon, a subreaper) reaps it; otherwise we
+/// wait and return its exit code.
 /// </summary>
 public sealed class OciExec(OciStateDirectory states, string helperExecutable)
 {
@@ -20,18 +21,17 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
             throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, id, "--tty needs --console-socket");
         var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id) };
         var start = new ProcessStartInfo(helperExecutable) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
+        // The helper is born in this process's devices cgroup: the container's, so its device rules hold for it too.
+        OciDeviceRules.AddProcess(container.CgroupPath, Environment.ProcessId);
         Process helper;
-        int? console = consoleSocket is { } socket ? ConsoleSocket.OpenAndSend(socket) : null;
-        try
+        // A pty of the container's devpts, as for its own process; the helper inherits the slave as its stdio.
+        using (var terminal = process.Terminal ? PseudoTerminal.OpenIn(container.Init.Pid, default) : null)
         {
-            using var stdio = console is int slave ? StdioSwap.To(slave) : null;
+            if (terminal is not null)
+                ConsoleSocket.Send(consoleSocket!, terminal);
+            using var stdio = terminal is not null ? StdioSwap.To(terminal.Slave) : null;
             helper = PidNamespaceStart.Start(container.Init, start)
                 ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, id, "container not running");
-        }
-        finally
-        {
-            if (console is int slave)
-                Native.Linux.close(slave);
         }
         if (pidFile is not null)
             AtomicFile.WriteAllText(Path.GetFullPath(pidFile), helper.Id.ToString(CultureInfo.InvariantCulture));

@@ -7,7 +7,7 @@ namespace ContainerTools.Core.Oci;
 public sealed record OciFeatures(string OciVersionMin, string OciVersionMax, List<string> Hooks, List<string> MountOptions, OciLinuxFeatures Linux)
 {
     public static OciFeatures Current { get; } = new("1.0.0", "1.2.0",
-        ["prestart", "createRuntime", "poststart", "poststop"],
+        ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
         ["ro", "rw", "bind", "rbind", "nosuid", "nodev", "noexec", "relatime", "noatime", "private", "rprivate"],
         new OciLinuxFeatures(["cgroup", "ipc", "mount", "network", "pid", "uts"], Capabilities.All.ToList()));
 

@@ -5,10 +5,11 @@ namespace ContainerTools.Core.Oci;
 
 /// <summary>
 /// linux.namespaces as the init is started with them: the CLONE_NEW* flags to unshare, the namespace files
-/// to join (pid, network, ipc, uts by path), and whether the init makes a new cgroup namespace itself (it
-/// must, after it is placed in its group).
+/// the starting thread joins (pid, network, ipc, uts by path), and what the init does itself once placed in
+/// its group: join a mount or cgroup namespace by path, or make a new cgroup namespace (it must, after
+/// placement, or it would see the host's cgroup paths).
 /// </summary>
-public sealed record OciNamespaces(int Unshare, IReadOnlyList<(string Path, int Type)> Join, bool NewCgroup)
+public sealed record OciNamespaces(int Unshare, IReadOnlyList<(string Path, int Type)> Join, bool NewCgroup, IReadOnlyList<(string Path, int Type)> InitJoins)
 {
     private static readonly Dictionary<string, int> Types = new()
     {
@@ -20,6 +21,7 @@ public sealed record OciNamespaces(int Unshare, IReadOnlyList<(string Path, int 
     {
         int unshare = 0;
         var join = new List<(string, int)>();
+        var initJoins = new List<(string, int)>();
         bool newCgroup = false;
         foreach (var ns in linux.Namespaces)
         {
@@ -32,24 +34,56 @@ public sealed record OciNamespaces(int Unshare, IReadOnlyList<(string Path, int 
                 else
                     unshare |= type;
             }
+            else if (!File.Exists(ns.Path))
+                throw new EngineException("NamespaceNotFound", ErrorKind.NotFound, ns.Path, $"{ns.Type} namespace {ns.Path}: no such file");
             else if (type is Linux.CLONE_NEWNS or Linux.CLONE_NEWCGROUP)
-                throw new EngineException("UnsupportedNamespace", ErrorKind.NotImplemented, ns.Path, $"joining a {ns.Type} namespace by path is not supported");
+                initJoins.Add((ns.Path, type));
             else
                 join.Add((ns.Path, type));
         }
         // Mounts made in the host's mount namespace would be the host's: refuse, as runc does for a missing one.
-        if ((unshare & Linux.CLONE_NEWNS) == 0)
-            throw new EngineException("MountNamespaceRequired", ErrorKind.InvalidArgument, "mount", "the configuration must include a new mount namespace");
-        return new OciNamespaces(unshare, join, newCgroup);
+        if ((unshare & Linux.CLONE_NEWNS) == 0 && !initJoins.Any(j => j.Item2 == Linux.CLONE_NEWNS))
+            throw new EngineException("MountNamespaceRequired", ErrorKind.InvalidArgument, "mount", "the configuration must include a mount namespace");
+        return new OciNamespaces(unshare, join, newCgroup, initJoins);
     }
 
-    /// <summary>Opens the namespace files to join (close-on-exec); the caller closes them once the init is started.</summary>
-    public IReadOnlyList<(int Fd, int Type)> Open()
+    /// <summary>Opens the namespace files the starting thread joins (close-on-exec); the caller closes them once the init is started.</summary>
+    public IReadOnlyList<(int Fd, int Type)> Open() => OpenAll(Join);
+
+    /// <summary>
+    /// In the init, placed in its group: joins the cgroup namespace by path (or makes a new one), then the
+    /// mount namespace by path, after which only what that namespace shows is reachable.
+    /// </summary>
+    public void EnterFromInit()
+    {
+        var fds = OpenAll(InitJoins);
+        try
+        {
+            if (NewCgroup && !InitJoins.Any(j => j.Type == Linux.CLONE_NEWCGROUP))
+                Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
+            foreach (var (fd, type) in fds.OrderBy(f => f.Type == Linux.CLONE_NEWNS))
+            {
+                // setns(mnt) refuses a file system context shared with the process's other threads.
+                if (type == Linux.CLONE_NEWNS)
+                    Errno.Check(Linux.unshare(Linux.CLONE_FS), "unshare", "CLONE_FS");
+                Errno.Check(Linux.setns(fd, type), "setns", InitJoins.First(j => j.Type == type).Path);
+            }
+            if (fds.Any(f => f.Type == Linux.CLONE_NEWNS))
+                Errno.Check(Linux.chdir("/"), "chdir", "/");
+        }
+        finally
+        {
+            foreach (var (fd, _) in fds)
+                Linux.close(fd);
+        }
+    }
+
+    private static List<(int Fd, int Type)> OpenAll(IReadOnlyList<(string Path, int Type)> namespaces)
     {
         var opened = new List<(int, int)>();
         try
         {
-            foreach (var (path, type) in Join)
+            foreach (var (path, type) in namespaces)
                 opened.Add((Errno.Check(Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", path), type));
         }
         catch

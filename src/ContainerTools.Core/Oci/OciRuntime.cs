@@ -97,6 +97,7 @@ public sealed class OciRuntime(OciStateDirectory states)
             }
         }
         group?.Delete();
+        OciDeviceRules.Remove(container.CgroupPath);
         states.Delete(id);
         if (wasStarted && File.Exists(Path.Combine(container.Bundle, "config.json")))
         {

@@ -10,12 +10,13 @@ namespace ContainerTools.Core.Oci;
 public sealed class OciStateDirectory(string root)
 {
     public const string DefaultRoot = "/run/ctrun";
+    public const string FifoName = "exec.fifo";
 
     public string Root { get; } = root;
 
     public string DirectoryOf(string id) => Path.Combine(Root, CheckId(id));
 
-    public string FifoOf(string id) => Path.Combine(DirectoryOf(id), "exec.fifo");
+    public string FifoOf(string id) => Path.Combine(DirectoryOf(id), FifoName);
 
     public FileLock Lock(string id)
     {

@@ -29,11 +29,14 @@ public sealed class SyncChannel(int fd) : IDisposable
         Errno.Check((int)Linux.write(Fd, &step, 1), "write", "sync channel");
     }
 
-    public unsafe void SendFailure(string message)
+    /// <summary>False when the channel is closed already (the caller has stopped listening).</summary>
+    public unsafe bool SendFailure(string message)
     {
+        if (_closed)
+            return false;
         byte[] bytes = [Failed, .. Encoding.UTF8.GetBytes(message)];
         fixed (byte* p = bytes)
-            Linux.write(Fd, p, (nuint)bytes.Length);
+            return Linux.write(Fd, p, (nuint)bytes.Length) > 0;
     }
 
     /// <summary>Waits for <paramref name="step"/>; throws with the init's message when it failed or died.</summary>
@@ -63,5 +66,12 @@ public sealed class SyncChannel(int fd) : IDisposable
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
-    public void Dispose() => Linux.close(Fd);
+    private bool _closed;
+
+    public void Dispose()
+    {
+        if (!_closed)
+            Linux.close(Fd);
+        _closed = true;
+    }
 }

@@ -26,10 +26,19 @@ public sealed class PseudoTerminal : IDisposable
 
     public int Master => (int)_master.DangerousGetHandle();
 
+    /// <summary>Our own slave (close-on-exec): dup it onto a process's stdio to give it the terminal.</summary>
+    public int Slave => (int)_peer.DangerousGetHandle();
+
     /// <summary>Opens /dev/pts/ptmx of the container whose init has host pid <paramref name="initPid"/>, resolved inside its root.</summary>
-    public static unsafe PseudoTerminal OpenIn(int initPid, Linux.WinSize size)
+    public static PseudoTerminal OpenIn(int initPid, Linux.WinSize size)
     {
         using var root = RootedPath.Open($"/proc/{initPid}/root");
+        return OpenIn(root, size);
+    }
+
+    /// <summary>Opens /dev/pts/ptmx below a container root whose devpts is mounted (an init before pivot_root).</summary>
+    public static unsafe PseudoTerminal OpenIn(RootedPath root, Linux.WinSize size)
+    {
         var master = root.Open("/dev/pts/ptmx", Linux.O_RDWR | Linux.O_NOCTTY);
         try
         {

@@ -87,6 +87,22 @@ public sealed record SpecLinux
     /// <summary>With a "user" namespace: its maps, written by the monitor from outside.</summary>
     public List<Isolation.UserNamespaces.IdMapping>? UidMappings { get; init; }
     public List<Isolation.UserNamespaces.IdMapping>? GidMappings { get; init; }
+    /// <summary>linux.seccomp as written (Docker's profile shape): SeccompProfile.Parse reads it.</summary>
+    public JsonElement? Seccomp { get; init; }
+    /// <summary>linux.devices: nodes the runtime creates in the container's /dev.</summary>
+    public List<SpecDevice>? Devices { get; init; }
+}
+
+/// <summary>One linux.devices entry: a node of type c, b, u (unbuffered char) or p (FIFO).</summary>
+public sealed record SpecDevice
+{
+    public required string Path { get; init; }
+    public required string Type { get; init; }
+    public long Major { get; init; }
+    public long Minor { get; init; }
+    public uint? FileMode { get; init; }
+    public uint? Uid { get; init; }
+    public uint? Gid { get; init; }
 }
 
 public sealed record SpecNamespace(string Type, string? Path = null);

@@ -5,6 +5,10 @@ public sealed record SpecHooks
 {
     public List<SpecHook> Prestart { get; init; } = [];
     public List<SpecHook> CreateRuntime { get; init; } = [];
+    /// <summary>Run by the init in the container's namespaces, before pivot_root (path resolved on the host).</summary>
+    public List<SpecHook> CreateContainer { get; init; } = [];
+    /// <summary>Run by the init as the container's process, just before the program (path resolved in the container).</summary>
+    public List<SpecHook> StartContainer { get; init; } = [];
     public List<SpecHook> Poststart { get; init; } = [];
     public List<SpecHook> Poststop { get; init; } = [];
 }

@@ -7,6 +7,18 @@ public sealed record SpecResources
     public SpecCpu? Cpu { get; init; }
     public SpecPids? Pids { get; init; }
     public SpecBlockIo? BlockIO { get; init; }
+    /// <summary>The device allow list, applied in order (the devices cgroup).</summary>
+    public List<SpecDeviceRule>? Devices { get; init; }
+}
+
+/// <summary>One linux.resources.devices rule: allow or deny access (r, w, m) to a type (a, c, b) and major:minor (null: any).</summary>
+public sealed record SpecDeviceRule
+{
+    public bool Allow { get; init; }
+    public string? Type { get; init; }
+    public long? Major { get; init; }
+    public long? Minor { get; init; }
+    public string? Access { get; init; }
 }
 
 public sealed record SpecMemory
