@@ -47,6 +47,7 @@ public static class ContainerInit
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
         BuildRoot(spec);
+        InitTerminal.Attach(spec);
         EnterRoot(spec, seccomp);
     }
 

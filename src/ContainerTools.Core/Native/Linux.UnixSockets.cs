@@ -9,6 +9,7 @@ public static partial class Linux
     public const int SOCK_STREAM = 1;
     public const int SOL_SOCKET = 1;
     public const int SCM_RIGHTS = 1;
+    public const int MSG_CMSG_CLOEXEC = 0x40000000;
 
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct SockaddrUn
@@ -52,6 +53,18 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int connect(int fd, SockaddrUn* address, uint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int bind(int fd, SockaddrUn* address, uint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int listen(int fd, int backlog);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int accept4(int fd, void* address, uint* length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint recvmsg(int fd, MsgHdr* message, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint sendmsg(int fd, MsgHdr* message, int flags);

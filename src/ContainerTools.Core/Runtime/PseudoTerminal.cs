@@ -5,16 +5,17 @@ using Microsoft.Win32.SafeHandles;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// The master side of a pseudo-terminal allocated in a running container's own devpts instance, so the
-/// process given its slave sees /dev/pts/N inside the container (`tty` names it) and nothing of the host's.
-/// We also hold a slave of our own, so the master never hangs up before the command has opened its side.
+/// The master side of a pseudo-terminal allocated in a container's own devpts instance, so the process given
+/// its slave sees /dev/pts/N inside the container (`tty` names it) and nothing of the host's. The side that
+/// allocates it also holds a slave (<see cref="Peer"/>), so the master never hangs up before the command
+/// has its side; a master received from a container's init (<see cref="Adopt"/>) has none.
 /// </summary>
 public sealed class PseudoTerminal : IDisposable
 {
     private readonly SafeFileHandle _master;
-    private readonly SafeFileHandle _peer;
+    private readonly SafeFileHandle? _peer;
 
-    private PseudoTerminal(SafeFileHandle master, SafeFileHandle peer, int number)
+    private PseudoTerminal(SafeFileHandle master, SafeFileHandle? peer, int number)
     {
         _master = master;
         _peer = peer;
@@ -26,10 +27,19 @@ public sealed class PseudoTerminal : IDisposable
 
     public int Master => (int)_master.DangerousGetHandle();
 
+    /// <summary>The slave held with the master (close-on-exec): what a container's init makes its stdio.</summary>
+    public int Peer => (int)(_peer ?? throw new InvalidOperationException("a received terminal has no slave of ours")).DangerousGetHandle();
+
     /// <summary>Opens /dev/pts/ptmx of the container whose init has host pid <paramref name="initPid"/>, resolved inside its root.</summary>
-    public static unsafe PseudoTerminal OpenIn(int initPid, Linux.WinSize size)
+    public static PseudoTerminal OpenIn(int initPid, Linux.WinSize size)
     {
         using var root = RootedPath.Open($"/proc/{initPid}/root");
+        return OpenIn(root, size);
+    }
+
+    /// <summary>Opens /dev/pts/ptmx resolved inside <paramref name="root"/> (a container root with its devpts mounted).</summary>
+    public static unsafe PseudoTerminal OpenIn(RootedPath root, Linux.WinSize size)
+    {
         var master = root.Open("/dev/pts/ptmx", Linux.O_RDWR | Linux.O_NOCTTY);
         try
         {
@@ -49,6 +59,14 @@ public sealed class PseudoTerminal : IDisposable
         }
     }
 
+    /// <summary>Takes ownership of a master received from elsewhere (a container's init, over its console socket).</summary>
+    public static unsafe PseudoTerminal Adopt(SafeFileHandle master)
+    {
+        int number;
+        Errno.Check(Linux.ioctl((int)master.DangerousGetHandle(), Linux.TIOCGPTN, &number), "ioctl(TIOCGPTN)", "console master");
+        return new PseudoTerminal(master, null, number);
+    }
+
     public unsafe void Resize(Linux.WinSize size)
     {
         if (size.Rows == 0 || size.Columns == 0)
@@ -58,7 +76,7 @@ public sealed class PseudoTerminal : IDisposable
 
     public void Dispose()
     {
-        _peer.Dispose();
+        _peer?.Dispose();
         _master.Dispose();
     }
 }

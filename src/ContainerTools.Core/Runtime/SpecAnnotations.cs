@@ -12,4 +12,9 @@ public static class SpecAnnotations
     public const string OverlayWork = "org.containertools.overlay.workdir";
     /// <summary>A user given by name (name[:group]): resolved by the init from the container's own /etc/passwd.</summary>
     public const string UserName = "org.containertools.user";
+    /// <summary>
+    /// The Unix socket the init sends its terminal's master to (process.terminal): the pwsh running the
+    /// container interactively listens there while it starts.
+    /// </summary>
+    public const string ConsoleSocket = "org.containertools.console-socket";
 }
