@@ -30,10 +30,25 @@ public sealed class InteractiveStart(ContainerLifecycle lifecycle)
         if (RuntimeSpec.Load(lifecycle.Store.Paths(container.Id).Config).Process.Terminal is false)
             throw new EngineException("NoContainerTerminal", ErrorKind.InvalidOperation, container.Name,
                 $"container {container.Name} was created without a terminal (-Interactive)");
+        if (container.IsRunning)
+            throw new EngineException("ContainerRunning", ErrorKind.ResourceBusy, container.Name,
+                $"container {container.Name} is running already: its terminal belongs to whoever started it");
         using var listener = ConsoleListener.Listen(lifecycle.Store.Paths(container.Id).ConsoleSocket);
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // The init waits for us while it starts: its terminal is taken on another thread meanwhile.
-        var received = Task.Run(() => listener.Accept(host.Size, starting.Token), CancellationToken.None);
+        var received = Task.Run(() =>
+        {
+            try
+            {
+                return listener.Accept(host.Size, starting.Token);
+            }
+            catch
+            {
+                // Closed at once, so an init waiting on it fails its start rather than Start waiting for it.
+                listener.Dispose();
+                throw;
+            }
+        }, CancellationToken.None);
         try
         {
             container = lifecycle.Start(container.Id);
@@ -46,7 +61,7 @@ public sealed class InteractiveStart(ContainerLifecycle lifecycle)
             {
                 received.GetAwaiter().GetResult().Dispose();
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or NativeCallException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidDataException or NativeCallException)
             {
             }
             throw;
