@@ -1,5 +1,6 @@
 # Enter-Container as a user meets it when PowerShell has no terminal (a script with redirected input or
-# output): a clear refusal that starts nothing. The terminal itself is tested under tmux (TerminalTests).
+# output): a clear refusal that starts nothing. The terminal itself is tested under tmux (TerminalTests,
+# InteractiveRunTests), and here once for docker run -it.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
@@ -28,5 +29,40 @@ Describe 'Enter-Container' {
 
     It 'has help with an example' {
         (Get-Help Enter-Container).examples.example.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Invoke-ContainerImage -Interactive' {
+    It 'gives the container a terminal of its own in a pwsh on a terminal, and its exit code and -Remove work' {
+        $result = Join-Path $store 'interactive-result'
+        $script = Join-Path $store 'interactive.ps1'
+        Set-Content -LiteralPath $script -Value @"
+`$global:ContainerToolsRoot = '$ContainerToolsRoot'
+`$global:ContainerToolsRunRoot = '$ContainerToolsRunRoot'
+Import-Module '$(Get-ModuleUnderTest)'
+Invoke-ContainerImage busybox -Interactive -Remove -Name pester-it -- sh -c 'tty; stty size; exit 7'
+"code=`$LASTEXITCODE containers=`$(@(Get-Container pester-it -ErrorAction Ignore).Count)" | Set-Content -LiteralPath '$result'
+"@
+        $server = 'ct-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $pwsh = (Get-Process -Id $PID).Path
+        tmux -L $server new-session -d -x 80 -y 24 "$pwsh -NoProfile -NoExit -File $script"
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            while (-not (Test-Path -LiteralPath $result) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            $screen = (tmux -L $server capture-pane -p) -join "`n"
+        }
+        finally {
+            tmux -L $server kill-server
+        }
+        Get-Content -LiteralPath $result | Should -Be 'code=7 containers=0'
+        $screen | Should -Match '/dev/pts/\d+\s*\n24 80'
+    }
+
+    It 'refuses without a terminal and creates no container' {
+        if ($onTerminal) { Set-ItResult -Skipped -Because 'Pester runs on a terminal the container would take over' }
+        $before = @(Get-Container).Count
+        { Invoke-ContainerImage busybox -Interactive -ErrorAction Stop -- sh } |
+            Should -Throw -ErrorId 'NoTerminal,ContainerTools.Cmdlets.InvokeContainerImageCommand'
+        @(Get-Container).Count | Should -Be $before
     }
 }

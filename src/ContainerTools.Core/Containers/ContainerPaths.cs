@@ -17,5 +17,7 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     public string Hostname => Path.Combine(Directory, "hostname");
     public string Hosts => Path.Combine(Directory, "hosts");
     public string ResolvConf => Path.Combine(Directory, "resolv.conf");
+    /// <summary>Where an interactive container's init sends its terminal; short, as a socket path must be.</summary>
+    public string ConsoleSocket => Path.Combine(store.RunRoot, "console-" + Id[..12] + ".sock");
     public string LockName => "container-" + Id;
 }

@@ -51,6 +51,7 @@ public static class ContainerInit
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
         BuildRoot(spec, idMappedLayers);
+        InitTerminal.Attach(spec);
         EnterRoot(spec, seccomp);
     }
 

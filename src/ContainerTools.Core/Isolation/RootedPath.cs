@@ -29,6 +29,9 @@ public sealed class RootedPath : IDisposable
         return new RootedPath(root, new SafeFileHandle(fd, ownsHandle: true));
     }
 
+    /// <summary>Takes ownership of a descriptor already open on a root that has no path (a detached mount); <paramref name="root"/> names it in messages.</summary>
+    public static RootedPath Adopt(string root, SafeFileHandle handle) => new(root, handle);
+
     /// <summary>
     /// Opens <paramref name="path"/> as a process whose root is this directory would: absolute symlinks and
     /// ".." stop at the root (RESOLVE_IN_ROOT). For the runtime and for copying into containers.

@@ -23,6 +23,8 @@ public static class Errno
     public const int EACCES = 13;
     public const int ECHILD = 10;
     public const int ENXIO = 6;
+    public const int ECONNRESET = 104;
+    public const int ECONNREFUSED = 111;
 
     /// <summary>The errno of the last P/Invoke on this thread (needs SetLastError = true, as LibraryImport and Tmds.LibC set it).</summary>
     public static int Last => Marshal.GetLastPInvokeError();

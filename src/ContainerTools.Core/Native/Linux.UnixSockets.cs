@@ -56,10 +56,19 @@ public static partial class Linux
     public static unsafe partial int connect(int fd, SockaddrUn* address, uint length);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial nint sendmsg(int fd, MsgHdr* message, int flags);
+    public static unsafe partial int bind(int fd, SockaddrUn* address, uint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int listen(int fd, int backlog);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int accept4(int fd, void* address, uint* length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint recvmsg(int fd, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint sendmsg(int fd, MsgHdr* message, int flags);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mkfifo(string path, uint mode);

@@ -72,7 +72,7 @@ public static class BundleInit
         using var terminal = PseudoTerminal.OpenIn(root, default);
         ConsoleSocket.Send(consoleSocket, terminal);
         for (int fd = 0; fd < 3; fd++)
-            Errno.Check(Linux.dup2(terminal.Slave, fd), "dup2", $"/dev/pts/{terminal.Number}");
+            Errno.Check(Linux.dup2(terminal.Peer, fd), "dup2", $"/dev/pts/{terminal.Number}");
         ControllingTerminal.Take();
     }
 

@@ -29,7 +29,7 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
         {
             if (terminal is not null)
                 ConsoleSocket.Send(consoleSocket!, terminal);
-            using var stdio = terminal is not null ? StdioSwap.To(terminal.Slave) : null;
+            using var stdio = terminal is not null ? StdioSwap.To(terminal.Peer) : null;
             helper = PidNamespaceStart.Start(container.Init, start)
                 ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, id, "container not running");
         }

@@ -6,7 +6,7 @@ using Microsoft.Win32.SafeHandles;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// `docker cp` between the host and a running container, files and directory trees, modes and times kept.
+/// `docker cp` between the host and a container (running or stopped, see <see cref="ContainerFileSystem"/>), files and directory trees, modes and times kept.
 /// The container side is walked by descriptors only: the first path is resolved inside the root
 /// (RESOLVE_IN_ROOT), every entry below it is one name opened relative to its parent with O_NOFOLLOW, so a
 /// symlink planted or swapped while the copy runs fails the copy instead of leading it out of the root.
@@ -23,13 +23,13 @@ public sealed class ContainerCopy(ContainerStore store)
                 "exactly one of -Path and -Destination must name a container path (container:/path)");
         if (from.Container is { } reader)
         {
-            using var root = ContainerRoot.Open(store.Find(reader));
-            CopyOut(root, from.Path, to.Path);
+            using var container = ContainerFileSystem.Open(store, reader, writable: false);
+            CopyOut(container.Root, from.Path, to.Path);
         }
         else
         {
-            using var root = ContainerRoot.Open(store.Find(to.Container!));
-            CopyIn(root, from.Path, to.Path);
+            using var container = ContainerFileSystem.Open(store, to.Container!, writable: true);
+            CopyIn(container.Root, from.Path, to.Path);
         }
     }
 

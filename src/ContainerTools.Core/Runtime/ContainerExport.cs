@@ -6,19 +6,20 @@ using ContainerTools.Core.Store;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// `docker export`: a running container's root file system as a tar archive. The tree is walked by
-/// descriptors from the root (each name opened relative to its parent, never following a link), and
-/// file systems mounted on it (/proc, /sys, /dev, tmpfs volumes) appear as empty directories.
+/// `docker export`: a container's root file system as a tar archive, running or stopped (see
+/// <see cref="ContainerFileSystem"/>). The tree is walked by descriptors from the root (each name opened
+/// relative to its parent, never following a link), and file systems mounted on it (/proc, /sys, /dev,
+/// tmpfs volumes) appear as empty directories.
 /// </summary>
 public static class ContainerExport
 {
     public static void Export(ContainerStore store, string nameOrId, string tarPath)
     {
-        var container = store.Find(nameOrId);
         string target = Path.GetFullPath(tarPath);
         if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
-        using var root = ContainerRoot.Open(container);
+        using var container = ContainerFileSystem.Open(store, nameOrId, writable: false);
+        var root = container.Root;
         // Written beside the target and renamed into place: an interrupted export leaves no half archive.
         string temp = target + ".tmp-" + Environment.ProcessId;
         try

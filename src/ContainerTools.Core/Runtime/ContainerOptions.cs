@@ -30,6 +30,9 @@ public sealed record ContainerOptions
     public IReadOnlyList<string>? Ulimits { get; init; }
     public bool ReadOnly { get; init; }
     public Isolation.UserNamespaces.UserNamespaceMode UserNamespace { get; init; }
+
+    /// <summary>docker run -t: the init gets a terminal, which it sends to whoever starts it attached (see InteractiveStart).</summary>
+    public bool Terminal { get; init; }
 }
 
 /// <summary>The image a container is made from: its reference, id, config and layer directories (bottom first).</summary>

@@ -14,35 +14,43 @@ public static class DescriptorPassing
         return (fds[0], fds[1]);
     }
 
-    public static unsafe void Send(int socket, SafeFileHandle descriptor)
+    public static void Send(int socket, SafeFileHandle descriptor) =>
+        Send(socket, (int)descriptor.DangerousGetHandle(), [1], "descriptor");
+
+    /// <summary>Sends <paramref name="fd"/> with <paramref name="payload"/> (at least one byte) in one message.</summary>
+    public static unsafe void Send(int socket, int fd, ReadOnlySpan<byte> payload, string what)
     {
-        byte payload = 1;
-        var iov = new Linux.IoVec { Base = &payload, Length = 1 };
-        var control = new Linux.CmsgOneFd
+        fixed (byte* bytes = payload)
         {
-            Length = (nuint)(sizeof(nuint) + 2 * sizeof(int) + sizeof(int)), Level = Linux.SOL_SOCKET, Type = Linux.SCM_RIGHTS,
-            Fd = (int)descriptor.DangerousGetHandle(),
-        };
-        var message = new Linux.MsgHdr { Iov = &iov, IovLength = 1, Control = &control, ControlLength = (nuint)sizeof(Linux.CmsgOneFd) };
-        Errno.Check((int)Linux.sendmsg(socket, &message, 0), "sendmsg", "descriptor");
+            var iov = new Linux.IoVec { Base = bytes, Length = (nuint)payload.Length };
+            var control = new Linux.CmsgOneFd
+            {
+                Length = (nuint)(sizeof(nuint) + 2 * sizeof(int) + sizeof(int)), Level = Linux.SOL_SOCKET, Type = Linux.SCM_RIGHTS, Fd = fd,
+            };
+            var message = new Linux.MsgHdr { Iov = &iov, IovLength = 1, Control = &control, ControlLength = (nuint)sizeof(Linux.CmsgOneFd) };
+            Errno.Check((int)Linux.sendmsg(socket, &message, 0), "sendmsg", what);
+        }
     }
 
-    /// <summary>The next descriptor sent (close-on-exec), or null when the sender closed its end.</summary>
-    public static unsafe SafeFileHandle? Receive(int socket)
+    /// <summary>
+    /// The next descriptor sent (close-on-exec), or null when the sender closed its end; the message's payload,
+    /// up to 128 bytes, is not needed.
+    /// </summary>
+    public static unsafe SafeFileHandle? Receive(int socket, string what = "descriptor")
     {
-        byte payload;
-        var iov = new Linux.IoVec { Base = &payload, Length = 1 };
+        byte* payload = stackalloc byte[128];
+        var iov = new Linux.IoVec { Base = payload, Length = 128 };
         var control = default(Linux.CmsgOneFd);
         var message = new Linux.MsgHdr { Iov = &iov, IovLength = 1, Control = &control, ControlLength = (nuint)sizeof(Linux.CmsgOneFd) };
         nint read;
         do
             read = Linux.recvmsg(socket, &message, Linux.MSG_CMSG_CLOEXEC);
         while (read < 0 && Errno.Last == Errno.EINTR);
-        Errno.Check((int)read, "recvmsg", "descriptor");
+        Errno.Check((int)read, "recvmsg", what);
         if (read == 0)
             return null;
-        if (control.Level != Linux.SOL_SOCKET || control.Type != Linux.SCM_RIGHTS)
-            throw new InvalidDataException("a message without a descriptor");
+        if (control.Level != Linux.SOL_SOCKET || control.Type != Linux.SCM_RIGHTS || message.ControlLength < (nuint)(sizeof(nuint) + 3 * sizeof(int)))
+            throw new InvalidDataException($"{what}: a message without a descriptor");
         return new SafeFileHandle(control.Fd, ownsHandle: true);
     }
 }

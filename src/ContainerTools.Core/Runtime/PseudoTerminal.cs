@@ -5,16 +5,17 @@ using Microsoft.Win32.SafeHandles;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// The master side of a pseudo-terminal allocated in a running container's own devpts instance, so the
-/// process given its slave sees /dev/pts/N inside the container (`tty` names it) and nothing of the host's.
-/// We also hold a slave of our own, so the master never hangs up before the command has opened its side.
+/// The master side of a pseudo-terminal allocated in a container's own devpts instance, so the process given
+/// its slave sees /dev/pts/N inside the container (`tty` names it) and nothing of the host's. The side that
+/// allocates it also holds a slave (<see cref="Peer"/>), so the master never hangs up before the command
+/// has its side; a master received from a container's init (<see cref="Adopt"/>) has none.
 /// </summary>
 public sealed class PseudoTerminal : IDisposable
 {
     private readonly SafeFileHandle _master;
-    private readonly SafeFileHandle _peer;
+    private readonly SafeFileHandle? _peer;
 
-    private PseudoTerminal(SafeFileHandle master, SafeFileHandle peer, int number)
+    private PseudoTerminal(SafeFileHandle master, SafeFileHandle? peer, int number)
     {
         _master = master;
         _peer = peer;
@@ -26,8 +27,8 @@ public sealed class PseudoTerminal : IDisposable
 
     public int Master => (int)_master.DangerousGetHandle();
 
-    /// <summary>Our own slave (close-on-exec): dup it onto a process's stdio to give it the terminal.</summary>
-    public int Slave => (int)_peer.DangerousGetHandle();
+    /// <summary>The slave held with the master (close-on-exec): what a container's init makes its stdio.</summary>
+    public int Peer => (int)(_peer ?? throw new InvalidOperationException("a received terminal has no slave of ours")).DangerousGetHandle();
 
     /// <summary>Opens /dev/pts/ptmx of the container whose init has host pid <paramref name="initPid"/>, resolved inside its root.</summary>
     public static PseudoTerminal OpenIn(int initPid, Linux.WinSize size)
@@ -36,7 +37,7 @@ public sealed class PseudoTerminal : IDisposable
         return OpenIn(root, size);
     }
 
-    /// <summary>Opens /dev/pts/ptmx below a container root whose devpts is mounted (an init before pivot_root).</summary>
+    /// <summary>Opens /dev/pts/ptmx resolved inside <paramref name="root"/> (a container root with its devpts mounted).</summary>
     public static unsafe PseudoTerminal OpenIn(RootedPath root, Linux.WinSize size)
     {
         var master = root.Open("/dev/pts/ptmx", Linux.O_RDWR | Linux.O_NOCTTY);
@@ -58,6 +59,14 @@ public sealed class PseudoTerminal : IDisposable
         }
     }
 
+    /// <summary>Takes ownership of a master received from elsewhere (a container's init, over its console socket).</summary>
+    public static unsafe PseudoTerminal Adopt(SafeFileHandle master)
+    {
+        int number;
+        Errno.Check(Linux.ioctl((int)master.DangerousGetHandle(), Linux.TIOCGPTN, &number), "ioctl(TIOCGPTN)", "console master");
+        return new PseudoTerminal(master, null, number);
+    }
+
     public unsafe void Resize(Linux.WinSize size)
     {
         if (size.Rows == 0 || size.Columns == 0)
@@ -67,7 +76,7 @@ public sealed class PseudoTerminal : IDisposable
 
     public void Dispose()
     {
-        _peer.Dispose();
+        _peer?.Dispose();
         _master.Dispose();
     }
 }

@@ -16,4 +16,9 @@ public static class SpecAnnotations
     /// <summary>The overlay's lower directories, top first (none for an OCI bundle's plain rootfs).</summary>
     public static IReadOnlyList<string> LowerDirectories(RuntimeSpec spec) =>
         spec.Annotations.TryGetValue(OverlayLower, out var lower) ? lower.Split(':') : [];
+    /// <summary>
+    /// The Unix socket the init sends its terminal's master to (process.terminal): the pwsh running the
+    /// container interactively listens there while it starts.
+    /// </summary>
+    public const string ConsoleSocket = "org.containertools.console-socket";
 }

@@ -25,6 +25,8 @@ public static class SpecBuilder
         };
         if (userName is not null)
             annotations[SpecAnnotations.UserName] = userName;
+        if (options.Terminal)
+            annotations[SpecAnnotations.ConsoleSocket] = paths.ConsoleSocket;
         var capabilities = security.Capabilities.ToList();
         return new RuntimeSpec
         {
@@ -41,6 +43,7 @@ public static class SpecBuilder
                 },
                 NoNewPrivileges = security.NoNewPrivileges,
                 Rlimits = security.Ulimits.Select(u => new SpecRlimit { Type = u.OciType, Soft = u.Soft, Hard = u.Hard }).ToList(),
+                Terminal = options.Terminal,
             },
             Root = new SpecRoot { Path = paths.Rootfs, Readonly = options.ReadOnly },
             Hostname = hostname,

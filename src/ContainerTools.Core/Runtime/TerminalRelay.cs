@@ -12,7 +12,10 @@ internal static class TerminalRelay
 {
     private const int BufferSize = 16384;
 
-    /// <summary>Returns when the process behind <paramref name="exited"/> has exited and its output is drained, or on cancel.</summary>
+    /// <summary>
+    /// Returns when the process behind <paramref name="exited"/> has exited, or the terminal hung up (every
+    /// slave closed: pass -1 to wait only for that), and its output is drained; or on cancel.
+    /// </summary>
     public static unsafe void Run(HostTerminal host, PseudoTerminal terminal, int exited, CancellationToken cancel)
     {
         using var resize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => terminal.Resize(host.Size));
@@ -34,6 +37,11 @@ internal static class TerminalRelay
                 continue;
             if ((fds[1].Revents & Linux.POLLIN) != 0)
                 Copy(terminal.Master, HostTerminal.Output, buffer);
+            if ((fds[1].Revents & Linux.POLLHUP) != 0)
+            {
+                Drain(terminal.Master, buffer);
+                return;
+            }
             if ((fds[2].Revents & (Linux.POLLIN | Linux.POLLHUP)) != 0 && Copy(HostTerminal.Input, terminal.Master, buffer) == 0)
                 watched = 2; // the host's input ended: keep showing output until the command exits
             if ((fds[0].Revents & Linux.POLLIN) != 0)

@@ -5,7 +5,7 @@ using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Cmdlets;
 
-/// <summary>Export-Container: a running container's root file system as a tar archive, like `docker export`.</summary>
+/// <summary>Export-Container: a container's root file system (running or stopped) as a tar archive, like `docker export`.</summary>
 [Cmdlet(VerbsData.Export, "Container")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerCommand : ContainerToolsCmdlet

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Containers;
+using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
 
@@ -7,7 +8,8 @@ namespace ContainerTools.Cmdlets;
 
 /// <summary>
 /// Invoke-ContainerImage: `docker run`. In the foreground the container's stdout goes to the pipeline and
-/// its stderr to the error stream, as a native command's, and $LASTEXITCODE is its exit code.
+/// its stderr to the error stream, as a native command's, and $LASTEXITCODE is its exit code. With
+/// -Interactive (docker run -it) its command gets a terminal connected to this one instead.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ContainerImage")]
 [OutputType(typeof(string), typeof(ContainerInfo))]
@@ -23,8 +25,20 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
     [Parameter]
     public SwitchParameter Detach { get; set; }
 
+    /// <summary>Connects the container's command to this terminal (a pty of its own, window size, Ctrl+C), as docker run -it.</summary>
+    [Parameter]
+    public SwitchParameter Interactive { get; set; }
+
     protected override void ProcessRecord() => TryTerminating(() =>
     {
+        if (Interactive)
+        {
+            if (Detach)
+                throw new EngineException("DetachedTerminal", ErrorKind.InvalidArgument, Image, "a detached container cannot be connected to a terminal: use -Interactive or -Detach");
+            InteractiveStart.RequireTerminal(HostTerminal.Standard, Image);
+            RunInteractive(CreateContainer(terminal: true));
+            return;
+        }
         var container = CreateContainer();
         try
         {
@@ -64,6 +78,23 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
                 Lifecycle.Remove(container.Id, force: true);
         }
     });
+
+    private void RunInteractive(ContainerSnapshot container)
+    {
+        try
+        {
+            var ended = new InteractiveStart(Lifecycle).Run(container.Id, HostTerminal.Standard, _stopping.Token);
+            if (_stopping.IsCancellationRequested)
+                Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(10));
+            else
+                SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
+        }
+        finally
+        {
+            if (Remove)
+                Lifecycle.Remove(container.Id, force: true);
+        }
+    }
 
     protected override void StopProcessing() => _stopping.Cancel();
 

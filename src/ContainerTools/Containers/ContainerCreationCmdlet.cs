@@ -120,8 +120,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
 
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
 
-    /// <summary>Creates the container from the store's image and the parameters.</summary>
-    protected ContainerSnapshot CreateContainer() => Lifecycle.Store.Create(ContainerImage.FromStore(new ImageStore(Store), EnsureImage()), new ContainerOptions
+    /// <summary>Creates the container from the store's image and the parameters; with <paramref name="terminal"/> its init gets a terminal.</summary>
+    protected ContainerSnapshot CreateContainer(bool terminal = false) => Lifecycle.Store.Create(ContainerImage.FromStore(new ImageStore(Store), EnsureImage()), new ContainerOptions
     {
         Name = Name,
         Command = Command,
@@ -142,6 +142,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         Volumes = Volume?.Select(WithFullBindSource).ToList(),
         Tmpfs = Tmpfs,
         UserNamespace = UserNamespace,
+        Terminal = terminal,
     });
 
     /// <summary>The image as the user named it, pulled first when the policy asks for it.</summary>

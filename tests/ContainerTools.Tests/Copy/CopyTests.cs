@@ -97,9 +97,81 @@ public sealed class CopyTests : BusyboxSessionTest
         var bothHost = Ps.Invoke($"Copy-ContainerItem '{_host}' '{_host}/x'");
         Assert.Equal(ErrorCategory.InvalidArgument, Assert.Single(bothHost.Errors).CategoryInfo.Category);
 
-        Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
-        var notRunning = Ps.Invoke($"Copy-ContainerItem idle:/etc/hostname '{_host}'");
-        Assert.StartsWith("ContainerNotRunning", Assert.Single(notRunning.Errors).FullyQualifiedErrorId);
+        var noContainer = Ps.Invoke($"Copy-ContainerItem '{_host}' nosuch:/tmp");
+        Assert.StartsWith("ContainerNotFound", Assert.Single(noContainer.Errors).FullyQualifiedErrorId);
         Assert.Equal("", Exec("ls /tmp"));
+    }
+
+    [Fact]
+    public void AStoppedContainerTakesFilesInThatItsStartSeesAndGivesBackWhatItsRunWrote()
+    {
+        File.WriteAllText(Path.Combine(_host, "in"), "given while created\n");
+        Ps.Run("New-Container busybox -Name idle -- sh -c 'cat /tmp/in; echo written > /root/out; rm /etc/group' | Out-Null");
+        Ps.Run($"Copy-ContainerItem '{_host}/in' idle:/tmp/in");
+
+        Ps.Run("Start-Container idle | Out-Null; Wait-Container idle | Out-Null");
+        Assert.Equal("given while created", string.Join("\n", Ps.Run("Get-ContainerLog idle").Select(o => o.ToString())));
+
+        string back = Store.Scratch("back");
+        Ps.Run($"Copy-ContainerItem idle:/root/out '{back}'; Copy-ContainerItem idle:/tmp '{back}/tmp'");
+        Assert.Equal("written\n", File.ReadAllText(Path.Combine(back, "out")));
+        Assert.Equal("given while created\n", File.ReadAllText(Path.Combine(back, "tmp", "in")));
+        // The run deleted it: its whiteout in the upper directory hides the image's file.
+        var deleted = Ps.Invoke($"Copy-ContainerItem idle:/etc/group '{back}'");
+        Assert.Equal(ErrorCategory.ObjectNotFound, Assert.Single(deleted.Errors).CategoryInfo.Category);
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(Store.Path, StringComparison.Ordinal) && line.Contains("overlay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AStoppedContainersSymlinksStayInsideItEvenWhenSwappedUnderTheCopy()
+    {
+        Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
+        string links = Path.Combine(_host, "links");
+        Directory.CreateDirectory(links);
+        File.CreateSymbolicLink(Path.Combine(links, "root"), "/");
+        File.CreateSymbolicLink(Path.Combine(links, "up"), "../../../../..");
+        File.WriteAllText(Path.Combine(_host, "file"), "from host");
+        string marker = "ct-escape-" + Guid.NewGuid().ToString("N")[..8];
+        Ps.Run($"Copy-ContainerItem '{links}' idle:/; Copy-ContainerItem '{_host}/file' idle:/links/root/tmp/{marker}; Copy-ContainerItem '{_host}/file' idle:/links/up/{marker}");
+        Assert.False(File.Exists($"/tmp/{marker}"));
+        Assert.False(File.Exists($"/{marker}"));
+        string back = Store.Scratch("back");
+        Ps.Run($"Copy-ContainerItem idle:/links/up/tmp/{marker} '{back}/a'; Copy-ContainerItem idle:/links/root/{marker} '{back}/b'; Copy-ContainerItem idle:/links/root/etc/passwd '{back}/passwd'");
+        Assert.Equal("from host", File.ReadAllText(Path.Combine(back, "a")));
+        Assert.Equal("from host", File.ReadAllText(Path.Combine(back, "b")));
+        Assert.DoesNotContain("_apt", File.ReadAllText(Path.Combine(back, "passwd")));
+
+        // Nothing runs inside a stopped container: the swap is made on the host, in its upper directory.
+        string id = (string)Ps.Run("(Get-Container idle).Id").Single().BaseObject;
+        string swapped = Path.Combine(Store.Path, "containers", id, "upper", "s");
+        using var stop = new CancellationTokenSource();
+        var swapper = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Directory.CreateDirectory(Path.Combine(swapped, "d"));
+                File.WriteAllText(Path.Combine(swapped, "d", "f"), "in");
+                Directory.Delete(swapped, recursive: true);
+                File.CreateSymbolicLink(swapped, "/etc");
+                File.Delete(swapped);
+            }
+        });
+        swapper.Start();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                string copy = Path.Combine(back, "out" + i);
+                Ps.Invoke($"Copy-ContainerItem idle:/s '{copy}' -ErrorAction SilentlyContinue");
+                Assert.False(File.Exists(Path.Combine(copy, "debian_version")), $"copy {i} read the host's /etc");
+                Ps.Invoke($"Copy-ContainerItem '{_host}/file' idle:/s/{marker} -ErrorAction SilentlyContinue");
+                Assert.False(File.Exists(Path.Combine("/etc", marker)), "a copy wrote into the host's /etc");
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            swapper.Join();
+        }
     }
 }

@@ -3,7 +3,7 @@ using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Copy;
 
-/// <summary>Export-Container writes the running root file system as a tar archive.</summary>
+/// <summary>Export-Container writes a container's root file system, running or stopped as a tar archive.</summary>
 public sealed class ExportTests : BusyboxSessionTest
 {
     [Fact]
@@ -32,12 +32,33 @@ public sealed class ExportTests : BusyboxSessionTest
     }
 
     [Fact]
-    public void AContainerThatIsNotRunningIsAnErrorAndNoFileIsWritten()
+    public void AStoppedContainerExportsItsImageWithWhatItsRunChanged()
     {
-        Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
-        string tar = Path.Combine(Store.Scratch("out"), "idle.tar");
-        var result = Ps.Invoke($"Export-Container idle '{tar}'");
-        Assert.StartsWith("ContainerNotRunning", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Ps.Run("New-Container busybox -Name done -Start -- sh -c 'echo kept > /root/note; rm /etc/group' | Out-Null; Wait-Container done | Out-Null");
+        string tar = Path.Combine(Store.Scratch("out"), "done.tar");
+        Ps.Run($"Export-Container done '{tar}' | Out-Null");
+
+        var entries = new Dictionary<string, TarEntry>();
+        using (var stream = File.OpenRead(tar))
+        using (var reader = new TarReader(stream))
+        {
+            while (reader.GetNextEntry(copyData: true) is { } entry)
+                entries[entry.Name] = entry;
+        }
+        Assert.Equal("kept\n", new StreamReader(entries["root/note"].DataStream!).ReadToEnd());
+        Assert.Equal(TarEntryType.RegularFile, entries["bin/busybox"].EntryType);
+        // A deletion is not a file in the export (no whiteout device, no .wh. name).
+        Assert.DoesNotContain("etc/group", entries.Keys);
+        Assert.DoesNotContain(entries.Keys, name => name.Contains(".wh.", StringComparison.Ordinal));
+        Assert.Equal("Exited", Ps.Run("(Get-Container done).Status.ToString()").Single().BaseObject);
+    }
+
+    [Fact]
+    public void AMissingContainerIsAnErrorAndNoFileIsWritten()
+    {
+        string tar = Path.Combine(Store.Scratch("out"), "none.tar");
+        var result = Ps.Invoke($"Export-Container nosuch '{tar}'");
+        Assert.StartsWith("ContainerNotFound", Assert.Single(result.Errors).FullyQualifiedErrorId);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(tar)!));
     }
 }

@@ -1,0 +1,85 @@
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Store;
+using Microsoft.Win32.SafeHandles;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// A container's root file system for copying and exporting, whether it runs or not, as `docker cp` and
+/// `docker export` allow. A running one is reached through its init (<see cref="ContainerRoot"/>). A stopped
+/// one gets its overlay (its image's layers and its own upper directory) made as a detached mount: it has no
+/// mount point, so nothing else sees it, and it vanishes when its descriptor is closed, even by a kill -9.
+/// The container's lock is held while such a mount lives, so a Start cannot mount the same upper directory.
+/// </summary>
+public sealed class ContainerFileSystem : IDisposable
+{
+    private readonly FileLock? _lock;
+
+    private ContainerFileSystem(RootedPath root, FileLock? held)
+    {
+        Root = root;
+        _lock = held;
+    }
+
+    /// <summary>The container's "/", every path below it resolved inside it.</summary>
+    public RootedPath Root { get; }
+
+    /// <param name="writable">Whether files will be written (copy in); a stopped container's overlay is read-only otherwise.</param>
+    public static ContainerFileSystem Open(ContainerStore store, string nameOrId, bool writable)
+    {
+        var container = store.Find(nameOrId);
+        var held = FileLock.Acquire(store.Location, store.Paths(container.Id).LockName);
+        try
+        {
+            container = store.Read(container.Id)
+                ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
+            if (container.IsRunning)
+            {
+                // Its root is held by its init, not by us: a Stop need not wait for the copy.
+                var running = new ContainerFileSystem(ContainerRoot.Open(container), held: null);
+                held.Dispose();
+                return running;
+            }
+            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container.Name, writable), held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Read-only, the upper directory is just the top lower one (overlayfs reads its whiteouts there too), so
+    /// nothing is written to it; read-write, it is the upper directory, as when the container runs.
+    /// </summary>
+    private static RootedPath MountOverlay(ContainerPaths paths, string name, bool writable)
+    {
+        var spec = RuntimeSpec.Load(paths.Config);
+        if (!spec.Annotations.TryGetValue(SpecAnnotations.OverlayLower, out var lower))
+            throw new InvalidDataException($"the runtime configuration of container {name} names no image layers");
+        var layers = lower.Split(':', StringSplitOptions.RemoveEmptyEntries);
+        using var context = new SafeFileHandle(Errno.Check(Linux.fsopen("overlay"), "fsopen", "overlay"), ownsHandle: true);
+        int fd = (int)context.DangerousGetHandle();
+        // One layer per "lowerdir+": a single "lowerdir" string is limited to 256 bytes by fsconfig.
+        foreach (string layer in writable ? layers : [paths.Upper, .. layers])
+            Errno.Check(Linux.fsconfig(fd, "lowerdir+", layer), "fsconfig lowerdir+", layer);
+        if (writable)
+        {
+            Errno.Check(Linux.fsconfig(fd, "upperdir", paths.Upper), "fsconfig upperdir", paths.Upper);
+            Errno.Check(Linux.fsconfig(fd, "workdir", paths.Work), "fsconfig workdir", paths.Work);
+        }
+        Errno.Check(Linux.fsconfig_create(fd), "fsconfig create", paths.Directory);
+        int mount = Errno.Check(Linux.fsmount(fd, writable ? 0 : Linux.MOUNT_ATTR_RDONLY), "fsmount", paths.Directory);
+        return RootedPath.Adopt($"{name}:/", new SafeFileHandle(mount, ownsHandle: true));
+    }
+
+    public void Dispose()
+    {
+        // The mount goes with its last descriptor, before the lock lets a Start mount the upper directory.
+        Root.Dispose();
+        _lock?.Dispose();
+    }
+}
