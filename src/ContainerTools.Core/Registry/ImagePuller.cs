@@ -8,9 +8,9 @@ namespace ContainerTools.Core.Registry;
 public sealed record PullResult(ImageRecord Image, string Reference, string ManifestDigest, int Downloaded, int Present, long BytesDownloaded);
 
 /// <summary>
-/// Pulls an image into the store: the manifest (an index is resolved to one platform), then the config and
-/// layers the store lacks, several at once, each verified while it streams into the blob store; then the
-/// image store unpacks and names it. Bad content leaves the store as it was; blobs verified before an
+/// Pulls an image into the store: the manifest (an index is resolved to one platform), the config, then the
+/// layers the store lacks, several at once, each verified while it streams into the blob store and unpacked from
+/// the same bytes as they arrive; then the image store publishes the layers and names the image. Bad content leaves the store as it was; blobs verified before an
 /// interruption (a lost connection, a cancel, a kill) stay, so a re-run fetches only what is missing.
 /// </summary>
 public sealed class ImagePuller
