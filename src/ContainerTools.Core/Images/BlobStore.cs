@@ -35,30 +35,23 @@ public sealed class BlobStore
     /// </summary>
     public string Put(Stream content, string? expectedDigest = null, long? expectedSize = null)
     {
+        using var incoming = BeginPut(expectedDigest, expectedSize);
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+            incoming.Append(buffer.AsSpan(0, n));
+        return incoming.Commit();
+    }
+
+    /// <summary>A blob to write as its bytes arrive (a download that is unpacked at the same time); dispose it.</summary>
+    public IncomingBlob BeginPut(string? expectedDigest = null, long? expectedSize = null)
+    {
         if (expectedDigest is not null)
             Digest.Hex(expectedDigest);
         if (expectedSize is < 0)
             throw new EngineException("InvalidBlobSize", ErrorKind.InvalidData, expectedDigest, $"Declared size {expectedSize} is negative.");
         System.IO.Directory.CreateDirectory(_directory);
-        string temp = Path.Combine(_directory, StaleTemps.NewName());
-        try
-        {
-            string digest;
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var digesting = new DigestingStream(content, leaveOpen: true))
-            {
-                Copy(digesting, file, expectedSize, expectedDigest);
-                file.Flush(flushToDisk: true);
-                digest = digesting.Digest;
-                Verify(digest, digesting.BytesRead, expectedDigest, expectedSize);
-            }
-            Commit(temp, digest);
-            return digest;
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        return new IncomingBlob(this, Path.Combine(_directory, StaleTemps.NewName()), expectedDigest, expectedSize);
     }
 
     /// <summary>Moves a file of the same file system into the store after hashing it (import stages archives under the store's tmp/).</summary>
@@ -92,7 +85,7 @@ public sealed class BlobStore
     internal void RemoveStaleTemps() => StaleTemps.Remove(_directory);
 
     /// <summary>Renames a verified temp into place; false if the blob was there already (same digest, same bytes).</summary>
-    private bool Commit(string temp, string digest)
+    internal bool Commit(string temp, string digest)
     {
         string target = PathOf(digest);
         if (File.Exists(target))
@@ -102,21 +95,7 @@ public sealed class BlobStore
         return true;
     }
 
-    private static void Copy(Stream from, Stream to, long? expectedSize, string? target)
-    {
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            total += n;
-            if (expectedSize is long limit && total > limit)
-                throw new EngineException("BlobSizeMismatch", ErrorKind.InvalidData, target, $"Blob {target} is longer than its declared {limit} bytes.");
-            to.Write(buffer, 0, n);
-        }
-    }
-
-    private static void Verify(string digest, long length, string? expectedDigest, long? expectedSize)
+    internal static void Verify(string digest, long length, string? expectedDigest, long? expectedSize)
     {
         if (expectedSize is long size && size != length)
             throw new EngineException("BlobSizeMismatch", ErrorKind.InvalidData, expectedDigest ?? digest,

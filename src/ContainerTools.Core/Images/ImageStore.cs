@@ -73,11 +73,62 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
+    /// Stores a layer blob and unpacks it from the same bytes as they stream in (a pull does not read them twice).
+    /// The blob is committed only when its digest verifies; the staged layer stays a temp until
+    /// <see cref="Register"/> publishes it. When the unpacker refuses the bytes, the rest is read first, so a blob
+    /// that is not what its digest says is reported as that rather than as a corrupt layer.
+    /// </summary>
+    public StagedLayer PutAndStageLayer(Stream content, Descriptor layer)
+    {
+        using var incoming = Blobs.BeginPut(layer.Digest, layer.Size);
+        using var tee = new TeeStream(content, incoming);
+        StagedLayer staged;
+        try
+        {
+            staged = Layers.Stage(tee, layer.Digest);
+        }
+        catch (EngineException e) when (e.Kind == ErrorKind.InvalidData)
+        {
+            tee.CopyTo(Stream.Null);
+            incoming.Verify();
+            throw;
+        }
+        try
+        {
+            incoming.Commit();
+            return staged;
+        }
+        catch
+        {
+            Layers.Discard(staged);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Makes the image whose manifest, config and layer blobs are already in <see cref="Blobs"/> known under
     /// <paramref name="names"/>: validates the manifest and config, unpacks layers the store lacks (all of them
-    /// first, into temps; nothing is visible if one fails), then records the names atomically.
+    /// first, into temps; nothing is visible if one fails), then records the names atomically. Layers in
+    /// <paramref name="unpacked"/> (by blob digest, from <see cref="PutAndStageLayer"/>) are used instead of
+    /// unpacking their blobs again; Register owns them and discards what it does not publish.
     /// </summary>
-    public ImageRecord Register(string manifestDigest, IEnumerable<ImageReference> names, IProgress<ImageProgress>? progress = null)
+    public ImageRecord Register(string manifestDigest, IEnumerable<ImageReference> names, IProgress<ImageProgress>? progress = null,
+        IReadOnlyDictionary<string, StagedLayer>? unpacked = null)
+    {
+        var ready = new Dictionary<string, StagedLayer>(unpacked ?? new Dictionary<string, StagedLayer>(), StringComparer.Ordinal);
+        try
+        {
+            return RegisterStaged(manifestDigest, names, progress, ready);
+        }
+        finally
+        {
+            foreach (var layer in ready.Values)
+                Layers.Discard(layer);
+        }
+    }
+
+    private ImageRecord RegisterStaged(string manifestDigest, IEnumerable<ImageReference> names, IProgress<ImageProgress>? progress,
+        Dictionary<string, StagedLayer> ready)
     {
         var nameList = names.Select(n => n.ToString()).Distinct().ToList();
         RemoveStaleTemps();
@@ -92,8 +143,11 @@ public sealed partial class ImageStore
                 progress?.Report(new ImageProgress("Unpacking layers", layer.Digest, i, layers.Count));
                 if (Layers.Has(layer.ChainId) || staged.Any(s => s.ChainId == layer.ChainId))
                     continue;
-                using var blob = Blobs.OpenRead(layer.Digest);
-                var stagedLayer = Layers.Stage(blob, layer.Digest);
+                if (!ready.Remove(layer.Digest, out var stagedLayer))
+                {
+                    using var blob = Blobs.OpenRead(layer.Digest);
+                    stagedLayer = Layers.Stage(blob, layer.Digest);
+                }
                 staged.Add((stagedLayer, layer.ChainId));
                 if (stagedLayer.DiffId != layer.DiffId)
                     throw new EngineException("LayerDiffIdMismatch", ErrorKind.InvalidData, layer.Digest,

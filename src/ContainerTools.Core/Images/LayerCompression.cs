@@ -26,6 +26,24 @@ public static class LayerCompressions
         return LayerCompression.None;
     }
 
+    /// <summary>
+    /// The uncompressed tar stream over <paramref name="compressed"/> (which it owns), told by its first bytes; for
+    /// streams that cannot rewind too (a download), whose first bytes are read and served again.
+    /// </summary>
+    public static Stream Decompress(Stream compressed, out LayerCompression compression)
+    {
+        if (compressed.CanSeek)
+        {
+            compression = Detect(compressed);
+            return Decompress(compressed, compression);
+        }
+        byte[] magic = new byte[4];
+        int n = compressed.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        var rewound = new PrefixedStream(magic[..n], compressed);
+        compression = Detect(new MemoryStream(magic, 0, n));
+        return Decompress(rewound, compression);
+    }
+
     /// <summary>The uncompressed tar stream over <paramref name="compressed"/> (which it owns).</summary>
     public static Stream Decompress(Stream compressed, LayerCompression compression) => compression switch
     {

@@ -27,20 +27,22 @@ public sealed class LayerStore
 
     /// <summary>
     /// Unpacks a layer blob into a new temp directory; returns it with the diff ID (digest of the uncompressed
-    /// tar) computed while unpacking. Nothing is visible under a chain ID until <see cref="Commit"/>.
+    /// tar) computed while unpacking. Reads <paramref name="blob"/> to its end, so a tee over a download has all of
+    /// it. Nothing is visible under a chain ID until <see cref="Commit"/>.
     /// </summary>
     public StagedLayer Stage(Stream blob, string layerName)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        TopDirectory.Mark(Directory);
         string temp = Path.Combine(Directory, StaleTemps.NewName());
         string diff = Path.Combine(temp, "diff");
         System.IO.Directory.CreateDirectory(diff);
         try
         {
-            var compression = LayerCompressions.Detect(blob);
-            using var tar = new DigestingStream(LayerCompressions.Decompress(blob, compression));
+            using var tar = new DigestingStream(new ReadAheadStream(LayerCompressions.Decompress(blob, out var compression)));
             long size = LayerUnpacker.Unpack(tar, diff, layerName);
             tar.Drain();
+            blob.CopyTo(Stream.Null); // bytes after the compressed stream's end are part of the blob
             File.WriteAllText(Path.Combine(temp, SizeFile), size.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return new StagedLayer(temp, tar.Digest, size, compression);
         }

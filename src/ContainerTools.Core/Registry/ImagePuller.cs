@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ContainerTools.Core.Images;
 using ContainerTools.Core.Images.Oci;
 
@@ -7,9 +8,9 @@ namespace ContainerTools.Core.Registry;
 public sealed record PullResult(ImageRecord Image, string Reference, string ManifestDigest, int Downloaded, int Present, long BytesDownloaded);
 
 /// <summary>
-/// Pulls an image into the store: the manifest (an index is resolved to one platform), then the config and
-/// layers the store lacks, several at once, each verified while it streams into the blob store; then the
-/// image store unpacks and names it. Bad content leaves the store as it was; blobs verified before an
+/// Pulls an image into the store: the manifest (an index is resolved to one platform), the config, then the
+/// layers the store lacks, several at once, each verified while it streams into the blob store and unpacked from
+/// the same bytes as they arrive; then the image store publishes the layers and names the image. Bad content leaves the store as it was; blobs verified before an
 /// interruption (a lost connection, a cancel, a kill) stay, so a re-run fetches only what is missing.
 /// </summary>
 public sealed class ImagePuller
@@ -29,20 +30,28 @@ public sealed class ImagePuller
         using var client = new RegistryClient(reference.Registry, _options);
         var (manifest, document) = await ResolveAsync(client, reference, platform, cancel);
         var blobs = document.Layers!.Append(document.Config!).ToList();
-        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var added = new ConcurrentBag<string>();
+        var unpacked = new ConcurrentDictionary<string, StagedLayer>(StringComparer.Ordinal);
         try
         {
-            long bytes = await DownloadAsync(client, reference, blobs, added, progress, cancel);
+            // The config first: it tells which layers the store has unpacked already; the others unpack as they download.
+            var transfer = new Transfer(client, reference, blobs, added, unpacked, progress);
+            long bytes = await DownloadAsync(transfer, [blobs.Count - 1], [], cancel);
+            bytes += await DownloadAsync(transfer, Enumerable.Range(0, blobs.Count - 1), LayersToUnpack(document), cancel);
             if (_store.Blobs.Put(new MemoryStream(manifest.Content), manifest.Digest, manifest.Content.Length) is var digest && !added.Contains(digest))
                 added.Add(digest);
             var names = reference.Tag is null ? [] : new[] { reference with { Digest = null } };
-            var image = _store.Register(manifest.Digest, names, unpackProgress);
+            var image = _store.Register(manifest.Digest, names, unpackProgress, unpacked.ToDictionary(StringComparer.Ordinal));
+            unpacked.Clear(); // Register owns them now
             int downloaded = blobs.Select(b => b.Digest).Distinct().Count(added.Contains);
             return new PullResult(image, reference.ToString(), manifest.Digest, downloaded, blobs.Count - downloaded, bytes);
         }
-        catch (Exception e) when (!IsInterruption(e))
+        catch (Exception e)
         {
-            _store.DiscardUnreferenced(added);
+            foreach (var layer in unpacked.Values)
+                _store.Layers.Discard(layer);
+            if (!IsInterruption(e))
+                _store.DiscardUnreferenced(added);
             throw;
         }
     }
@@ -87,22 +96,51 @@ public sealed class ImagePuller
         return (manifest, document);
     }
 
-    private async Task<long> DownloadAsync(RegistryClient client, ImageReference reference, List<Descriptor> blobs,
-        System.Collections.Concurrent.ConcurrentBag<string> added, IProgress<TransferProgress>? progress, CancellationToken cancel)
+    /// <summary>What the downloads of one pull share: where to fetch, what was added, what was unpacked, whom to tell.</summary>
+    private sealed record Transfer(RegistryClient Client, ImageReference Reference, List<Descriptor> Blobs, ConcurrentBag<string> Added,
+        ConcurrentDictionary<string, StagedLayer> Unpacked, IProgress<TransferProgress>? Progress);
+
+    /// <summary>Digests of the layers whose chain the store has not unpacked (by the config just downloaded).</summary>
+    private HashSet<string> LayersToUnpack(Manifest document)
     {
-        using var slots = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
+        var config = OciJson.Parse(_store.Blobs.ReadAllBytes(document.Config!.Digest, OciJson.MaxDocumentSize),
+            OciJsonContext.Default.ConfigFile, "image config", document.Config.Digest);
+        var layers = document.Layers!;
+        var diffIds = config.RootFs.DiffIds;
+        if (diffIds.Count != layers.Count)
+            return []; // Register refuses the image; nothing is worth unpacking
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        string? chain = null;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            chain = Digest.Chain(chain, diffIds[i]);
+            if (!_store.Layers.Has(chain))
+                missing.Add(layers[i].Digest);
+        }
+        return missing;
+    }
+
+    /// <summary>
+    /// Downloads the blobs at <paramref name="slots"/> the store lacks, several at once, each verified as it streams;
+    /// layers in <paramref name="unpack"/> are unpacked from the same bytes. Returns the bytes downloaded.
+    /// </summary>
+    private async Task<long> DownloadAsync(Transfer transfer, IEnumerable<int> slots, HashSet<string> unpack, CancellationToken cancel)
+    {
+        var (client, reference, blobs, added, unpacked, progress) = transfer;
+        using var running = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         long total = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var work = blobs.Select(async (blob, slot) =>
+        var work = slots.Select(async slot =>
         {
+            var blob = blobs[slot];
             if (!seen.Add(blob.Digest) || _store.Blobs.Has(blob.Digest))
             {
                 progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, blob.Size, blob.Size, TransferState.Exists));
                 return;
             }
             progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, 0, blob.Size, TransferState.Waiting));
-            await slots.WaitAsync(failed.Token);
+            await running.WaitAsync(failed.Token);
             try
             {
                 await using var body = await client.OpenBlobAsync(reference.Repository, blob.Digest, failed.Token);
@@ -110,7 +148,10 @@ public sealed class ImagePuller
                     progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, read, blob.Size, TransferState.Downloading)));
                 try
                 {
-                    await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
+                    if (unpack.Contains(blob.Digest))
+                        unpacked[blob.Digest] = await Task.Run(() => _store.PutAndStageLayer(counted, blob), failed.Token);
+                    else
+                        await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
                 }
                 catch (HttpIOException e)
                 {
@@ -128,7 +169,7 @@ public sealed class ImagePuller
             }
             finally
             {
-                slots.Release();
+                running.Release();
             }
         }).ToList();
         try

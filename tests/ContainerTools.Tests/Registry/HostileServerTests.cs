@@ -146,16 +146,53 @@ public sealed class HostileServerTests : IDisposable
         Assert.NotNull(new ImageStore(_store.Location).TryResolve(reference.ToString()));
     }
 
+    [Fact]
+    public void ALayerFoundNotToMatchItsDigestAfterItsUnpackingStartedLeavesNoBlobAndNoLayer()
+    {
+        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
+        string diffId;
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
+            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        string claimed = Digest.Of(Encoding.UTF8.GetBytes("another layer of the same size"));
+        var (manifest, layerDigest) = ServeImage(layer, diffId, servedAs: claimed);
+        string layers = new ImageStore(_store.Location).Layers.Directory;
+        bool unpackingStarted = false;
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            // Half the bytes, then the rest only once files of the layer are on disk: the digest is known to be
+            // wrong only at the end, when the unpack is well under way.
+            response.ContentLength64 = layer.Length;
+            response.OutputStream.Write(layer, 0, layer.Length / 2);
+            response.OutputStream.Flush();
+            unpackingStarted = SpinWait.SpinUntil(() => StagedFiles(layers).Any(), TimeSpan.FromSeconds(30));
+            response.OutputStream.Write(layer, layer.Length / 2, layer.Length - layer.Length / 2);
+        });
+
+        AssertPullFails($"{_server.Address}/{Repository}:1", "BlobDigestMismatch", ErrorCategory.InvalidData,
+            message => Assert.Contains(claimed, message, StringComparison.Ordinal));
+        Assert.True(unpackingStarted, "the layer was not unpacked while it downloaded");
+        Assert.Empty(StagedFiles(layers));
+    }
+
+    /// <summary>Files in layers being unpacked (temp directories of the layer store), not yet visible under a chain ID.</summary>
+    private static IEnumerable<string> StagedFiles(string layers) =>
+        Directory.Exists(layers)
+            ? Directory.EnumerateDirectories(layers, Core.Store.AtomicFile.TempPrefix + "*")
+                .SelectMany(temp => Directory.Exists(Path.Combine(temp, "diff")) ? Directory.EnumerateFileSystemEntries(Path.Combine(temp, "diff")) : [])
+            : [];
+
     /// <summary>
     /// Serves a config blob honestly and the layer blob with <paramref name="layerBytes"/>: under a digest of other
-    /// bytes, or under its own digest when the layer is real (<paramref name="diffId"/> given).
+    /// bytes, or under its own digest when the layer is real (<paramref name="diffId"/> given) unless
+    /// <paramref name="servedAs"/> names another.
     /// </summary>
-    private (byte[] Manifest, string LayerDigest) ServeImage(byte[] layerBytes, string? diffId = null)
+    private (byte[] Manifest, string LayerDigest) ServeImage(byte[] layerBytes, string? diffId = null, string? servedAs = null)
     {
         byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId ?? Digest.Of("x"u8)] } },
             OciJsonContext.Default.ConfigFile);
         string configDigest = Digest.Of(config);
-        string layerDigest = diffId is null ? Digest.Of(Encoding.UTF8.GetBytes("the real layer, never sent")) : Digest.Of(layerBytes);
+        string layerDigest = servedAs ?? (diffId is null ? Digest.Of(Encoding.UTF8.GetBytes("the real layer, never sent")) : Digest.Of(layerBytes));
         _server.OnBytes($"/v2/{Repository}/blobs/{configDigest}", config);
         _server.OnBytes($"/v2/{Repository}/blobs/{layerDigest}", layerBytes);
         byte[] manifest = OciJson.Serialize(new Manifest
