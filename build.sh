@@ -137,9 +137,18 @@ help() {
     "$pwsh" -NoProfile -NonInteractive -File src/ContainerTools/Help/Build-Help.ps1 -ModulePath "$OUT" -OutputPath "$REPO/en-US"
 }
 
+# The bench builds only when a source changed since the module it last built (a no-change build of the three
+# projects costs more than a quick bench section). Any edit, checkout or merge makes a file newer than the stamp.
+BENCH_STAMP=$OUT/.bench-built
+module_changed() {
+    [ -f "$BENCH_STAMP" ] || return 0
+    [ -n "$(find src ContainerTools.psd1 formats en-US Directory.Build.props tests/fixtures/busybox-rootfs.sh \
+        \( -name bin -o -name obj \) -prune -o -newer "$BENCH_STAMP" -print -quit)" ]
+}
+
 bench() {
     apt_install "${APT_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
-    build
+    if module_changed; then build && touch "$BENCH_STAMP"; else log "module up to date: $OUT"; fi
     bash bench/run.sh "$@"
 }
 

@@ -1,11 +1,13 @@
 # The inputs every tool gets in one bench run: a busybox root file system, an OCI bundle of it for crun and
 # runc, a podman store of its own with the same image, the Debian minbase image, and the quirks of this
-# machine handled.
+# machine handled. What does not change between runs (the Debian image in its three forms, the CoreStart
+# program) is kept in bench/work-cache, each piece made whole under a temporary name and then renamed, so a
+# run stopped part-way never leaves a half-made piece that a later run would trust.
 
 ROOTFS=$WORK/rootfs
 BUNDLE=$WORK/bundle
 PODMAN_ROOT=$WORK/podman
-DEBIAN_CACHE=$BENCH/work-cache   # the debootstrap root, kept between bench runs (slow to make)
+CACHE=$BENCH/work-cache
 
 # podman and buildah on the bench store, as commands for hyperfine: "${PODMAN[@]}" run ...
 PODMAN_ENV=(env CONTAINERS_CONF="$PODMAN_ROOT/containers.conf" CONTAINERS_REGISTRIES_CONF="$PODMAN_ROOT/registries.conf")
@@ -50,29 +52,45 @@ CONF
     # Ours: the same tarball in the bench store, and the core-only timing program.
     CONTAINERTOOLS_MODULE=$MODULE pwsh -NoProfile -NonInteractive -c \
         "Import-Module \$env:CONTAINERTOOLS_MODULE/ContainerTools.psd1; Import-ContainerImage -Path '$WORK/busybox.tar.gz' -Name busybox:latest | Out-Null"
-    dotnet build "$BENCH/CoreStart/CoreStart.csproj" -c Release -o "$WORK/corestart" --nologo -v q >/dev/null
+    prepare_corestart
 }
 
-# prepare_debian: the ~100 MB Debian minbase root (debootstrap, cached) as a one-layer OCI layout
-# $DEBIAN_LAYOUT:1 (umoci) and as an OCI archive $DEBIAN_ARCHIVE; made once per run, for pull and import.
-DEBIAN_LAYOUT=$WORK/debian/oci
-DEBIAN_ARCHIVE=$WORK/debian/oci.tar
+# prepare_corestart: bench/CoreStart built into $CORESTART, once per hash of its sources and the core's (the
+# build compiles the core again, which takes longer than most sections); older builds are removed.
+prepare_corestart() {
+    local hash
+    hash=$(cd "$REPO" && find bench/CoreStart src/ContainerTools.Core Directory.Build.props -type f \
+        -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+    CORESTART=$CACHE/corestart-$hash
+    [ -f "$CORESTART/CoreStart.dll" ] && return 0
+    rm -rf "$CACHE"/corestart-*
+    dotnet build "$BENCH/CoreStart/CoreStart.csproj" -c Release -o "$CORESTART.new" --nologo -v q >/dev/null
+    mv "$CORESTART.new" "$CORESTART"
+}
+
+# prepare_debian: the ~100 MB Debian minbase root (debootstrap) as a one-layer OCI layout $DEBIAN_LAYOUT:1
+# (umoci) and as an OCI archive $DEBIAN_ARCHIVE, for pull and import; all cached (the tools only read them).
+DEBIAN_LAYOUT=$CACHE/debian/oci
+DEBIAN_ARCHIVE=$CACHE/debian/oci.tar
 prepare_debian() {
     [ -f "$DEBIAN_ARCHIVE" ] && return 0
-    local rootfs=$DEBIAN_CACHE/debian-minbase bundle=$WORK/debian/bundle
-    mkdir -p "$DEBIAN_CACHE" "$WORK/debian"
+    local rootfs=$CACHE/debian-minbase new=$CACHE/debian.new
     if [ ! -x "$rootfs/bin/bash" ]; then
-        rm -rf "$rootfs"
-        debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$WORK/debian/debootstrap.log" 2>&1
-        rm -f "$rootfs/var/cache/apt/archives/"*.deb   # the downloaded packages are not part of the image
+        rm -rf "$rootfs.new"
+        mkdir -p "$CACHE"
+        debootstrap --variant=minbase bookworm "$rootfs.new" http://deb.debian.org/debian >"$WORK/debootstrap.log" 2>&1
+        rm -f "$rootfs.new/var/cache/apt/archives/"*.deb   # the downloaded packages are not part of the image
+        mv "$rootfs.new" "$rootfs"
     fi
-    umoci init --layout "$DEBIAN_LAYOUT"
-    umoci new --image "$DEBIAN_LAYOUT:1"
-    umoci unpack --image "$DEBIAN_LAYOUT:1" "$bundle" >/dev/null
-    rm -rf "$bundle/rootfs" && cp -a "$rootfs" "$bundle/rootfs"
-    umoci repack --image "$DEBIAN_LAYOUT:1" "$bundle"
-    rm -rf "$bundle"
-    tar -C "$DEBIAN_LAYOUT" -cf "$DEBIAN_ARCHIVE" .
+    rm -rf "$new" && mkdir -p "$new"
+    umoci init --layout "$new/oci"
+    umoci new --image "$new/oci:1"
+    umoci unpack --image "$new/oci:1" "$new/bundle" >/dev/null
+    rm -rf "$new/bundle/rootfs" && cp -a "$rootfs" "$new/bundle/rootfs"
+    umoci repack --image "$new/oci:1" "$new/bundle"
+    rm -rf "$new/bundle"
+    tar -C "$new/oci" -cf "$new/oci.tar" .
+    rm -rf "$CACHE/debian" && mv "$new" "$CACHE/debian"
 }
 
 # podman (netavark, cgroupfs) leaves host-wide traces that no --root moves: its IPAM state under
@@ -119,7 +137,7 @@ versions() {
     command -v umoci >/dev/null && v+=("umoci $(umoci --version | awk '{print $NF}')")
     command -v buildah >/dev/null && v+=("buildah $(buildah --version | awk '{print $3}')")
     v+=("ContainerTools $(grep -oP "ModuleVersion\s*=\s*'\K[^']+" "$MODULE/ContainerTools.psd1")")
-    v+=("pwsh $(pwsh -NoProfile -c '$PSVersionTable.PSVersion.ToString()' 2>/dev/null || echo none)")
+    v+=("pwsh $(pwsh --version 2>/dev/null | awk '{print $NF}' || echo none)")
     v+=("dotnet $(dotnet --version)")
     local joined; joined=$(printf '%s, ' "${v[@]}"); echo "${joined%, }"
 }

@@ -35,6 +35,9 @@ measure_self() {
 # warm_pwsh ARGS... : bench/warm.ps1 (-Command, -Setup, -Before) with this run's repetitions.
 warm_pwsh() { pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$RUNS" -Warmup "$WARMUP" "$@"; }
 
+# warm_start [PARAMETERS...] : bench/warm-start.ps1, `true` in the busybox image with this run's repetitions.
+warm_start() { pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP" "$@"; }
+
 # record_failed GROUP TOOL COMMAND REFERENCE : a row whose tool failed (the reason is in work/errors.log).
 record_failed() {
     printf '%s\t%s\t%s\t-\t-\tms\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS_FILE"
@@ -144,7 +147,8 @@ write_results() {
         echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")."
         echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). The machine is shared;"
         echo "rows of one group ran one after the other in the same run, so their ratios compare even when the load is high."
-        echo "Runs per row: $RUNS after $WARMUP warm-up runs (hyperfine -N) unless the row says otherwise."
+        echo "Runs per row: $RUNS after $WARMUP warm-up runs (hyperfine -N); rows of jobs taking seconds (pull, import, build):"
+        echo "$SLOW_RUNS after $SLOW_WARMUP.${QUICK:+ Quick mode: a sanity check with few runs, every group marked (quick); not figures to quote.}"
         echo
         echo "Sections: ${SECTIONS_DONE[*]} (${#SECTIONS_DONE[@]} of ${#SECTIONS[@]}$([ ${#SECTIONS_DONE[@]} -lt ${#SECTIONS[@]} ] && echo ': the run stopped before the others'))."
         echo
@@ -157,7 +161,7 @@ write_results() {
             if [ "$g" != "$group" ]; then
                 group=$g
                 echo
-                echo "## $g"
+                echo "## $g${QUICK:+ (quick)}"
                 echo
                 echo "| tool | min | median | ratio | command |"
                 echo "|---|---|---|---|---|"

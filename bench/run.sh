@@ -9,8 +9,11 @@ set -euo pipefail
 BENCH=$(dirname "$(readlink -f "$0")")
 REPO=$(dirname "$BENCH")
 MODULE=${CONTAINERTOOLS_MODULE:-$REPO/out/ContainerTools}
-QUICK=""; RUNS=30; WARMUP=3
-[ "${1:-}" = "--quick" ] && { QUICK=1; RUNS=5; WARMUP=1; shift; }
+# RUNS/WARMUP: repetitions of a row; SLOW_RUNS/SLOW_WARMUP: of a row whose job takes seconds (pull, import,
+# build). Quick mode is a sanity check: every row, fewer repetitions, marked quick in RESULTS.md.
+QUICK=""; RUNS=30; WARMUP=3; SLOW_RUNS=5; SLOW_WARMUP=1
+[ "${1:-}" = "--quick" ] && { QUICK=1; RUNS=3; WARMUP=1; SLOW_RUNS=1; SLOW_WARMUP=0; shift; }
+RUN_START=$(date +%s)
 WORK=$BENCH/work
 export CONTAINERTOOLS_ROOT=$WORK/store CONTAINERTOOLS_RUNROOT=$WORK/store-run CONTAINERTOOLS_MODULE=$MODULE
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -31,7 +34,7 @@ cleanup() {
     unmount_below "$WORK"
     remove_podman_host_traces
 }
-trap cleanup EXIT
+trap 'cleanup; echo "bench: $(( $(date +%s) - RUN_START )) s in all" >&2' EXIT
 
 unmount_below "$WORK"
 rm -rf "$WORK"
@@ -40,12 +43,15 @@ mkdir -p "$WORK"
 save_podman_host_traces
 prepare_fixtures
 VERSIONS=$(versions)
+echo "== fixtures ready after $(( $(date +%s) - RUN_START )) s" >&2
 
 # RESULTS.md is rewritten after every section, so a run stopped part-way still shows what it measured.
 SECTIONS_DONE=()
 for section in "${SECTIONS[@]}"; do
     echo "== $(basename "$section" .sh)" >&2
+    section_start=$(date +%s)
     "run_$(section_name "$section")"
     SECTIONS_DONE+=("$(basename "$section" .sh)")
+    echo "   $(basename "$section" .sh) took $(( $(date +%s) - section_start )) s" >&2
     write_results
 done

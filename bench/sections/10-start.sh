@@ -17,7 +17,7 @@ run_10_start() {
 
     measure_self "$group" "ours: Invoke-ContainerImage (warm pwsh)" 0 \
         "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true (bench/warm-start.ps1)" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP"
+        warm_start
     measure_self "$group" "ours: core start path" 0 "create+start+wait+remove in a warm process (bench/CoreStart)" \
-        dotnet "$WORK/corestart/CoreStart.dll" "$MODULE/ctmon" busybox "$RUNS" "$WARMUP"
+        dotnet "$CORESTART/CoreStart.dll" "$MODULE/ctmon" busybox "$RUNS" "$WARMUP"
 }

@@ -11,11 +11,9 @@ run_15_ctrun() {
     measure "$group" "runc run" 0 runc --root "$WORK/runc-state" run --bundle "$BUNDLE" bench-runc
     measure "$group" "ours: ctrun run" 0 "$MODULE/ctrun" --root "$WORK/ctrun-state" run --bundle "$BUNDLE" bench-ctrun
 
-    local podman=(env CONTAINERS_CONF="$PODMAN_ROOT/containers.conf" CONTAINERS_REGISTRIES_CONF="$PODMAN_ROOT/registries.conf"
-        podman --root "$PODMAN_ROOT/root" --runroot "$PODMAN_ROOT/run" --storage-driver overlay)
     group="podman run --rm of true, by runtime"
-    measure "$group" "podman --runtime crun" 0 "${podman[@]}" --runtime /usr/bin/crun \
+    measure "$group" "podman --runtime crun" 0 "${PODMAN[@]}" --runtime /usr/bin/crun \
         run --rm --network none localhost/bench-busybox:latest /bin/true
-    measure "$group" "podman --runtime ctrun" 0 "${podman[@]}" --runtime "$MODULE/ctrun" \
+    measure "$group" "podman --runtime ctrun" 0 "${PODMAN[@]}" --runtime "$MODULE/ctrun" \
         run --rm --network none localhost/bench-busybox:latest /bin/true
 }

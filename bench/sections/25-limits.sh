@@ -9,10 +9,10 @@ run_25_limits() {
     local group="start-to-exit of true with five limits (memory, cpus, pids, cpu-shares, blkio weight)"
     local ours="ours: Invoke-ContainerImage (warm pwsh)" podman="podman run --rm"
     measure_self "$group" "$ours, no limits" 0 "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP"
+        warm_start
     measure_self "$group" "$ours, five limits" 0 \
         "Invoke-ContainerImage busybox -Remove -Network none ${LIMITS_OURS[*]} -- /bin/true" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP" "${LIMITS_OURS[@]}"
+        warm_start "${LIMITS_OURS[@]}"
     measure "$group" "$podman, no limits" 0 "${PODMAN[@]}" run --rm --network none localhost/bench-busybox:latest /bin/true
     measure "$group" "$podman, five limits" 1 \
         "${PODMAN[@]}" run --rm --network none "${LIMITS_PODMAN[@]}" localhost/bench-busybox:latest /bin/true

@@ -6,9 +6,9 @@ run_30_network() {
     local group="start-to-exit of true on the default network vs none"
     local ours="ours: Invoke-ContainerImage (warm pwsh)" podman="podman run --rm"
     measure_self "$group" "$ours, no network" 0 "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP"
+        warm_start
     measure_self "$group" "$ours, default network" 0 "Invoke-ContainerImage busybox -Remove -- /bin/true" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP" -Network bridge
+        warm_start -Network bridge
     measure "$group" "$podman, no network" 0 "${PODMAN[@]}" run --rm --network none localhost/bench-busybox:latest /bin/true
     measure "$group" "$podman, default network" 1 "${PODMAN[@]}" run --rm localhost/bench-busybox:latest /bin/true
     note_difference "$group" "The default network adds to ours" "$ours, default network" "$ours, no network"

@@ -11,9 +11,12 @@ cleanup_40_pull() {
     PULL_REGISTRY_PID=""
 }
 
-# prepare_pull: the Debian image pushed by skopeo to a registry of our own.
+# prepare_pull: a registry of our own serving the Debian image. Its storage is cached: skopeo pushes the image
+# into it only when the cache has none (pulls only read it).
 prepare_pull() {
     prepare_debian
+    local storage=$CACHE/registry
+    [ -f "$storage.pushed" ] || rm -rf "$storage"
     mkdir -p "$WORK/pull"
     PULL_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     cat >"$WORK/pull/registry.yml" <<CONF
@@ -24,7 +27,7 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $WORK/pull/registry
+    rootdirectory: $storage
 http:
   addr: 127.0.0.1:$PULL_PORT
 CONF
@@ -32,7 +35,10 @@ CONF
     PULL_REGISTRY_PID=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PULL_PORT/v2/" >/dev/null && break; sleep 0.1; done
     PULL_IMAGE=127.0.0.1:$PULL_PORT/bench/debian:1
-    skopeo copy --quiet --dest-tls-verify=false "oci:$DEBIAN_LAYOUT:1" "docker://$PULL_IMAGE"
+    if [ ! -f "$storage.pushed" ]; then
+        skopeo copy --quiet --dest-tls-verify=false "oci:$DEBIAN_LAYOUT:1" "docker://$PULL_IMAGE"
+        touch "$storage.pushed"
+    fi
     PULL_BYTES=$(skopeo inspect --raw --tls-verify=false "docker://$PULL_IMAGE" | jq '[.layers[].size] + [.config.size] | add')
 }
 
@@ -50,12 +56,11 @@ pull_cold() {
     local tool=$1 reference=$2 prepare=$3; shift 3
     local times
     # shellcheck disable=SC2086
-    if times=$(RUNS=$PULL_RUNS times_cold "$prepare" "$@"); then record_pull "$tool" "$reference" "$(quote "$@")" $times
+    if times=$(RUNS=$SLOW_RUNS times_cold "$prepare" "$@"); then record_pull "$tool" "$reference" "$(quote "$@")" $times
     else record_failed "$PULL_GROUP" "$tool" "$(quote "$@")" "$reference"; fi
 }
 
 run_40_pull() {
-    PULL_RUNS=$([ -n "$QUICK" ] && echo 1 || echo 5)
     prepare_pull
     PULL_GROUP="pull $(awk -v b="$PULL_BYTES" 'BEGIN {printf "%.0f", b / 1e6}') MB Debian minbase from a local registry into an empty store"
     local ours=$WORK/pull/ours
@@ -64,12 +69,12 @@ run_40_pull() {
     script=$(cat <<PS
 Import-Module '$MODULE/ContainerTools.psd1'
 \$ContainerToolsAuthFile = '$WORK/pull/auth.json'
-foreach (\$i in 0..$PULL_RUNS) {
+foreach (\$i in 1..$((SLOW_WARMUP + SLOW_RUNS))) {
     \$ContainerToolsRoot = "$ours/\$i"; \$ContainerToolsRunRoot = "$ours/\$i-run"
     \$watch = [Diagnostics.Stopwatch]::StartNew()
     \$null = Request-ContainerImage '$PULL_IMAGE' -ErrorAction Stop
     \$watch.Stop()
-    if (\$i -gt 0) { [long](\$watch.Elapsed.TotalMilliseconds * 1000) }  # run 0 warms the JIT
+    if (\$i -gt $SLOW_WARMUP) { [long](\$watch.Elapsed.TotalMilliseconds * 1000) }  # a warm-up run readies the JIT
     Remove-Item -Recurse -Force "$ours/\$i", "$ours/\$i-run" -ErrorAction Ignore
 }
 exit 0

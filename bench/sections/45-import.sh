@@ -6,18 +6,17 @@
 
 run_45_import() {
     prepare_debian
-    local runs; runs=$([ -n "$QUICK" ] && echo 1 || echo 5)
     local group
     group="import $(( $(stat -c %s "$DEBIAN_ARCHIVE") / 1000000 )) MB Debian minbase from an OCI archive into an empty store"
     cat "$DEBIAN_ARCHIVE" >/dev/null
     local store=$WORK/import/ours
-    measure_self "$group" "ours: Import-ContainerImage (warm pwsh)" 0 "Import-ContainerImage -Path $DEBIAN_ARCHIVE -Name debian:bench" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$runs" -Warmup 1 \
+    RUNS=$SLOW_RUNS WARMUP=$SLOW_WARMUP measure_self "$group" "ours: Import-ContainerImage (warm pwsh)" 0 \
+        "Import-ContainerImage -Path $DEBIAN_ARCHIVE -Name debian:bench" warm_pwsh \
         -Before "Remove-Item -Recurse -Force '$store', '$store-run' -ErrorAction Ignore; \$ContainerToolsRoot = '$store'; \$ContainerToolsRunRoot = '$store-run'" \
         -Command "Import-ContainerImage -Path '$DEBIAN_ARCHIVE' -Name debian:bench | Out-Null"
-    RUNS=$runs measure_cold "$group" "umoci unpack" 1 "rm -rf '$WORK/import/umoci'" \
+    RUNS=$SLOW_RUNS measure_cold "$group" "umoci unpack" 1 "rm -rf '$WORK/import/umoci'" \
         umoci unpack --image "$DEBIAN_LAYOUT:1" "$WORK/import/umoci"
-    RUNS=$runs measure_cold "$group" "skopeo copy (to containers-storage:)" 0 \
+    RUNS=$SLOW_RUNS measure_cold "$group" "skopeo copy (to containers-storage:)" 0 \
         "unmount_below '$WORK/import/storage'; rm -rf '$WORK/import/storage'" \
         skopeo copy --quiet "oci-archive:$DEBIAN_ARCHIVE" \
         "containers-storage:[overlay@$WORK/import/storage/root+$WORK/import/storage/run]localhost/debian:bench"

@@ -35,7 +35,7 @@ run_50_list() {
             localhost/bench-busybox:latest /bin/true >/dev/null
         made=$count
         measure_self "$group" "ours: Get-Container (warm pwsh)" 0 "Get-Container | Out-String" \
-            pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$RUNS" -Warmup "$WARMUP" \
+            warm_pwsh \
             -Setup "\$ContainerToolsRoot = '$LIST_STORE'; \$ContainerToolsRunRoot = '$LIST_STORE-run'
                     if (@(Get-Container).Count -ne $count) { throw 'the store does not hold $count containers' }" \
             -Command "Get-Container | Out-String | Out-Null"

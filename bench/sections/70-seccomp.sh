@@ -31,11 +31,9 @@ run_70_seccomp() {
     measure "$group" "crun run (Docker's profile)" 1 crun --root "$WORK/crun-state" run --bundle "$SECCOMP_BUNDLE" bench-crun-seccomp
     measure "$group" "crun run (unconfined)" 0 crun --root "$WORK/crun-state" run --bundle "$BUNDLE" bench-crun-seccomp
 
-    local line
-    line=$(CONTAINERTOOLS_MODULE=$MODULE pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP")
-    record "$group" "ours: default filter (warm pwsh)" "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true (bench/warm-start.ps1)" \
-        ${line% *} ${line#* } ms 0
-    line=$(CONTAINERTOOLS_MODULE=$MODULE pwsh -NoProfile -NonInteractive -File "$BENCH/warm-start.ps1" busybox "$RUNS" "$WARMUP" -SecurityOption seccomp=unconfined)
-    record "$group" "ours: seccomp=unconfined (warm pwsh)" "Invoke-ContainerImage busybox -Remove -Network none -SecurityOption seccomp=unconfined -- /bin/true" \
-        ${line% *} ${line#* } ms 0
+    measure_self "$group" "ours: default filter (warm pwsh)" 0 "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true" \
+        warm_start
+    measure_self "$group" "ours: seccomp=unconfined (warm pwsh)" 0 \
+        "Invoke-ContainerImage busybox -Remove -Network none -SecurityOption seccomp=unconfined -- /bin/true" \
+        warm_start -SecurityOption seccomp=unconfined
 }

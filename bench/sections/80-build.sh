@@ -26,15 +26,14 @@ DOCKERFILE
 
 run_80_build() {
     prepare_build
-    local runs; runs=$([ -n "$QUICK" ] && echo 1 || echo 5)
     local build_ours="Build-ContainerImage -Path '$BUILD_CONTEXT' -Tag bench-build:latest"
     local buildah=("${BUILDAH[@]}" bud --quiet --layers --build-arg BASE=localhost/bench-busybox:latest -t bench-build:latest)
     local group="build a multi-stage Dockerfile, cold (no cache)"
-    measure_self "$group" "ours: Build-ContainerImage -NoCache (warm pwsh)" 0 "$build_ours -NoCache" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$runs" -Warmup 1 -Command "$build_ours -NoCache | Out-Null"
-    RUNS=$runs WARMUP=1 measure "$group" "buildah bud --no-cache" 1 "${buildah[@]}" --no-cache "$BUILD_CONTEXT"
+    RUNS=$SLOW_RUNS WARMUP=$SLOW_WARMUP measure_self "$group" "ours: Build-ContainerImage -NoCache (warm pwsh)" 0 \
+        "$build_ours -NoCache" warm_pwsh -Command "$build_ours -NoCache | Out-Null"
+    RUNS=$SLOW_RUNS WARMUP=$SLOW_WARMUP measure "$group" "buildah bud --no-cache" 1 "${buildah[@]}" --no-cache "$BUILD_CONTEXT"
     group="rebuild the same Dockerfile, no change (every step cached)"
-    measure_self "$group" "ours: Build-ContainerImage (warm pwsh)" 0 "$build_ours" \
-        pwsh -NoProfile -NonInteractive -File "$BENCH/warm.ps1" -Runs "$runs" -Warmup 1 -Command "$build_ours | Out-Null"
-    RUNS=$runs WARMUP=1 measure "$group" "buildah bud" 1 "${buildah[@]}" "$BUILD_CONTEXT"
+    RUNS=$SLOW_RUNS WARMUP=$SLOW_WARMUP measure_self "$group" "ours: Build-ContainerImage (warm pwsh)" 0 \
+        "$build_ours" warm_pwsh -Command "$build_ours | Out-Null"
+    RUNS=$SLOW_RUNS WARMUP=$SLOW_WARMUP measure "$group" "buildah bud" 1 "${buildah[@]}" "$BUILD_CONTEXT"
 }

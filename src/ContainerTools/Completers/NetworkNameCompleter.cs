@@ -1,20 +1,6 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
+using ContainerTools.Core.Networking;
 
 namespace ContainerTools.Completers;
 
-/// <summary>Tab completion of network names from the session's store.</summary>
-public sealed class NetworkNameCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        // Get-ContainerNetwork in the current runspace: it finds the store exactly as the command being completed will.
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        ps.AddCommand("ContainerTools\\Get-ContainerNetwork").AddParameter("Name", wordToComplete.Trim('\'', '"') + "*")
-            .AddParameter("ErrorAction", ActionPreference.Ignore);
-        var names = ps.Invoke().Select(n => n.Properties["Name"]?.Value as string).OfType<string>().ToList();
-        return names.Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
-    }
-}
+/// <summary>Tab completion of network names (the default network included).</summary>
+public sealed class NetworkNameCompleter() : StoreNameCompleter(store => new NetworkStore(store).List().Select(n => n.Name));

@@ -103,6 +103,19 @@ public sealed class VolumeCmdletTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void VolumeNamesCompleteOnTabByPrefixOrWildcard()
+    {
+        Ps.Run("New-ContainerVolume web-a, web-b, db");
+
+        string[] Complete(string line) =>
+            Ps.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText")
+                .Select(m => (string)m.BaseObject).ToArray();
+        Assert.Equal(["web-a", "web-b"], Complete("Remove-ContainerVolume we"));
+        Assert.Equal(["web-b"], Complete("Get-ContainerVolume *-b"));
+        Assert.Empty(Complete("Remove-ContainerVolume x"));
+    }
+
+    [Fact]
     public void RemoveRefusesAVolumeInUseUntilTheContainerIsGoneOrForced()
     {
         Ps.Run("New-Container busybox -Name holder -Network none -Volume kept:/data true");
