@@ -86,6 +86,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
                     $"container {container.Name} is running: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
+        AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
         new ContainerNetworking(Store.Location).Detach(container.Id);
@@ -111,6 +112,29 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         if (monitor is not null && !monitor.WaitForExit(MonitorGrace))
             throw new TimeoutException($"the monitor of container {container.Name} did not record its end within {MonitorGrace.TotalSeconds} s");
         return Store.Read(id) ?? throw NotFound(id);
+    }
+
+    /// <summary>
+    /// Waits out a monitor still at work on a container that is not running: one starting it whose starter
+    /// was killed (once it records Running, the container is stopped like any other) or one recording its end.
+    /// </summary>
+    private void AwaitMonitor(string id)
+    {
+        var deadline = DateTime.UtcNow + MonitorGrace;
+        while (Directory.Exists(Store.Paths(id).Directory))
+        {
+            using (var idle = FileLock.OnDirectory(Store.Paths(id).Directory, wait: false))
+            {
+                if (idle is not null)
+                    return;
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the monitor of container {id} did not finish within {MonitorGrace.TotalSeconds} s");
+            if (Store.Read(id) is { IsRunning: true })
+                StopLocked(id, TimeSpan.Zero, Signals.SIGKILL);
+            else
+                Thread.Sleep(10);
+        }
     }
 
     private static EngineException NotFound(string nameOrId) =>

@@ -7,6 +7,8 @@ using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Networking;
 
+using ContainerTools.Core.Store;
+
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
@@ -26,6 +28,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         // Signal handling must exist before the namespaced thread starts the init; SIGHUP must not end us.
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
+        // Held while this monitor lives: a Remove waits on it for a monitor still starting (its starter was
+        // killed) or still recording the end, so nothing it makes appears after the Remove.
+        using var alive = FileLock.OnDirectory(_paths.Directory, wait: true);
+        if (alive is null)
+        {
+            report($"container {id} was removed");
+            return 1;
+        }
         var self = ProcessIdentity.Of(Environment.ProcessId);
         var startedAt = DateTime.UtcNow;
         IInitProcess init;

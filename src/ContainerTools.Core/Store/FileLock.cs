@@ -18,34 +18,42 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(StoreLocation store, string name, bool shared = false) =>
         Acquire(System.IO.Path.Combine(store.LocksDirectory, name + ".lock"), shared);
 
-    public static unsafe FileLock Acquire(string path, bool shared = false)
+    public static FileLock Acquire(string path, bool shared = false)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        int fd;
-        fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(path + "\0"))
-            fd = Errno.Check(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180 /* 0600 */), "open", path);
-        try
-        {
-            int operation = shared ? Linux.LOCK_SH : Linux.LOCK_EX;
-            Errno.Retry(() => Linux.flock(fd, operation), "flock", path);
-        }
-        catch
-        {
-            LibC.close(fd);
-            throw;
-        }
-        return new FileLock(fd);
+        return Lock(path, LibC.O_RDWR | LibC.O_CREAT, shared ? Linux.LOCK_SH : Linux.LOCK_EX)!;
     }
 
     /// <summary>Takes the lock only if no one holds it (LOCK_NB); null when someone does.</summary>
-    public static unsafe FileLock? TryAcquire(StoreLocation store, string name)
+    public static FileLock? TryAcquire(StoreLocation store, string name)
     {
-        string path = System.IO.Path.Combine(store.LocksDirectory, name + ".lock");
         Directory.CreateDirectory(store.LocksDirectory);
+        return Lock(System.IO.Path.Combine(store.LocksDirectory, name + ".lock"), LibC.O_RDWR | LibC.O_CREAT, Linux.LOCK_EX | Linux.LOCK_NB);
+    }
+
+    /// <summary>
+    /// Locks a directory itself, so no lock file outlives what it guards: null when the directory does not
+    /// exist or, with <paramref name="wait"/> false, when someone holds it.
+    /// </summary>
+    public static FileLock? OnDirectory(string path, bool wait)
+    {
+        try
+        {
+            return Lock(path, LibC.O_RDONLY | LibC.O_DIRECTORY, wait ? Linux.LOCK_EX : Linux.LOCK_EX | Linux.LOCK_NB);
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.ENOENT)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> close-on-exec and flocks it; null when LOCK_NB finds it held.</summary>
+    private static unsafe FileLock? Lock(string path, int flags, int operation)
+    {
         int fd;
         fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(path + "\0"))
-            fd = Errno.Check(LibC.open(p, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 0x180 /* 0600 */), "open", path);
-        while (Linux.flock(fd, Linux.LOCK_EX | Linux.LOCK_NB) == -1)
+            fd = Errno.Check(LibC.open(p, flags | LibC.O_CLOEXEC, 0x180 /* 0600 */), "open", path);
+        while (Linux.flock(fd, operation) == -1)
         {
             if (Errno.Last == Errno.EINTR)
                 continue;
