@@ -144,7 +144,7 @@ public sealed class ImagePuller
             try
             {
                 await using var body = await client.OpenBlobAsync(reference.Repository, blob.Digest, failed.Token);
-                using var counted = new ProgressStream(body, read =>
+                using var counted = new ProgressStream(new StallGuardStream(body, _options.StallTimeout), read =>
                     progress?.Report(new TransferProgress(slot, blobs.Count, blob.Digest, read, blob.Size, TransferState.Downloading)));
                 try
                 {
@@ -153,7 +153,7 @@ public sealed class ImagePuller
                     else
                         await Task.Run(() => _store.Blobs.Put(counted, blob.Digest, blob.Size), failed.Token);
                 }
-                catch (HttpIOException e)
+                catch (Exception e) when (e is HttpIOException or TimeoutException)
                 {
                     throw new EngineException("DownloadInterrupted", ErrorKind.ConnectionError, blob.Digest,
                         $"The download of {blob.Digest} from {reference.Registry} broke off: {e.Message} Run the pull again to fetch what is missing.", e);

@@ -21,6 +21,9 @@ public sealed record RegistryOptions
     /// <summary>The wait before the second attempt; it doubles for each one after.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a download may receive nothing before it is given up (the pull can be run again).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Blobs downloaded or uploaded at once.</summary>
     public int Parallelism { get; init; } = 4;
 }

@@ -147,6 +147,47 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public async Task ARegistryThatStallsMidBlobIsGivenUpAndLeavesNoPartialBlob()
+    {
+        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
+        string diffId;
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
+            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (manifest, layerDigest) = ServeImage(layer, diffId);
+        using var released = new ManualResetEventSlim();
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            response.ContentLength64 = layer.Length;
+            response.OutputStream.Write(layer, 0, layer.Length / 2);
+            response.OutputStream.Flush();
+            released.Wait(TimeSpan.FromSeconds(60)); // the connection stays open and silent
+        });
+        var options = new Core.Registry.RegistryOptions
+        {
+            AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
+            StallTimeout = TimeSpan.FromSeconds(1),
+        };
+        var reference = ImageReference.Parse($"{_server.Address}/{Repository}:1");
+        try
+        {
+            var stalled = await Assert.ThrowsAsync<Core.EngineException>(() =>
+                new Core.Registry.ImagePuller(new ImageStore(_store.Location), options)
+                    .PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken));
+            Assert.Equal("DownloadInterrupted", stalled.ErrorId);
+            Assert.Contains("sent nothing for 1 s", stalled.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            released.Set();
+        }
+        var blobs = new ImageStore(_store.Location).Blobs;
+        Assert.False(blobs.Has(layerDigest));
+        Assert.DoesNotContain(Directory.EnumerateFiles(blobs.Directory), f => new FileInfo(f).Length == layer.Length / 2);
+        Assert.Null(new ImageStore(_store.Location).TryResolve(reference.ToString()));
+    }
+
+    [Fact]
     public void ALayerFoundNotToMatchItsDigestAfterItsUnpackingStartedLeavesNoBlobAndNoLayer()
     {
         byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
