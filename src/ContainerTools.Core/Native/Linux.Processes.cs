@@ -25,6 +25,13 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
 
+    /// <summary>Sets the calling thread's file system uid (glibc does not spread it to other threads); returns the previous one.</summary>
+    [LibraryImport("libc")]
+    public static partial int setfsuid(int uid);
+
+    [LibraryImport("libc")]
+    public static partial int setfsgid(int gid);
+
     [LibraryImport("libc")]
     public static partial int getppid();
 

@@ -6,7 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// `docker cp` between the host and a container (running or stopped, see <see cref="ContainerFileSystem"/>), files and directory trees, modes and times kept.
+/// `docker cp` between the host and a container (running or stopped, see <see cref="ContainerFileSystem"/>), files and directory trees, modes and times kept;
+/// what is copied in belongs to the container's root, as with docker cp (the mapped root with a user namespace).
 /// The container side is walked by descriptors only: the first path is resolved inside the root
 /// (RESOLVE_IN_ROOT), every entry below it is one name opened relative to its parent with O_NOFOLLOW, so a
 /// symlink planted or swapped while the copy runs fails the copy instead of leading it out of the root.
@@ -29,12 +30,13 @@ public sealed class ContainerCopy(ContainerStore store)
         else
         {
             using var container = ContainerFileSystem.Open(store, to.Container!, writable: true);
-            CopyIn(container.Root, from.Path, to.Path);
+            CopyIn(container, from.Path, to.Path);
         }
     }
 
-    private static void CopyIn(RootedPath root, string hostSource, string containerDestination)
+    private static void CopyIn(ContainerFileSystem container, string hostSource, string containerDestination)
     {
+        var root = container.Root;
         string full = Path.GetFullPath(hostSource);
         var source = new FileInfo(full);
         if (!source.Exists && !Directory.Exists(full) && source.LinkTarget is null)
@@ -44,13 +46,13 @@ public sealed class ContainerCopy(ContainerStore store)
         using var existing = TryOpen(root, containerDestination, Linux.O_RDONLY | Linux.O_DIRECTORY);
         if (existing is not null)
         {
-            Write((int)existing.DangerousGetHandle(), name, full);
+            Write((int)existing.DangerousGetHandle(), name, full, container);
             return;
         }
         string parent = Path.GetDirectoryName(containerDestination.TrimEnd('/')) ?? "/";
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");
-        Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full);
+        Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full, container);
     }
 
     private static void CopyOut(RootedPath root, string containerSource, string hostDestination)
@@ -79,29 +81,36 @@ public sealed class ContainerCopy(ContainerStore store)
     }
 
     /// <summary>Writes the host entry <paramref name="hostPath"/> as <paramref name="name"/> in the container directory <paramref name="directory"/>.</summary>
-    private static void Write(int directory, string name, string hostPath)
+    private static void Write(int directory, string name, string hostPath, ContainerFileSystem container)
     {
         var info = new FileInfo(hostPath);
         if (info.LinkTarget is { } link)
         {
             // Replaces a file of that name; a directory there stays and the copy fails (as `cp` does).
-            if (Linux.symlinkat(link, directory, name) < 0 && Errno.Last == Errno.EEXIST)
+            using (container.Creating())
             {
-                Errno.Check(Linux.unlinkat(directory, name, 0), "unlinkat", hostPath);
-                Errno.Check(Linux.symlinkat(link, directory, name), "symlinkat", name);
+                if (Linux.symlinkat(link, directory, name) < 0 && Errno.Last == Errno.EEXIST)
+                {
+                    Errno.Check(Linux.unlinkat(directory, name, 0), "unlinkat", hostPath);
+                    Errno.Check(Linux.symlinkat(link, directory, name), "symlinkat", name);
+                }
             }
+            Errno.Check(Linux.fchownat(directory, name, container.RootOwner.Uid, container.RootOwner.Gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
             return;
         }
         int fd;
         if (info.Attributes.HasFlag(FileAttributes.Directory))
         {
-            if (Linux.mkdirat(directory, name, 0x1C0 /* 0700 until its own mode is set */) < 0 && Errno.Last != Errno.EEXIST)
-                throw new NativeCallException("mkdirat", name, Errno.Last);
+            using (container.Creating())
+            {
+                if (Linux.mkdirat(directory, name, 0x1C0 /* 0700 until its own mode is set */) < 0 && Errno.Last != Errno.EEXIST)
+                    throw new NativeCallException("mkdirat", name, Errno.Last);
+            }
             fd = Errno.Check(Linux.openat(directory, name, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", name);
             try
             {
                 foreach (var child in Directory.EnumerateFileSystemEntries(hostPath))
-                    Write(fd, Path.GetFileName(child), child);
+                    Write(fd, Path.GetFileName(child), child, container);
             }
             catch
             {
@@ -111,7 +120,8 @@ public sealed class ContainerCopy(ContainerStore store)
         }
         else
         {
-            fd = Errno.Check(Linux.openat(directory, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_TRUNC | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
+            using (container.Creating())
+                fd = Errno.Check(Linux.openat(directory, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_TRUNC | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
             using var output = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write);
             using (var input = File.OpenRead(hostPath))
                 input.CopyTo(output);
@@ -119,6 +129,7 @@ public sealed class ContainerCopy(ContainerStore store)
         }
         try
         {
+            Errno.Check(Linux.fchown(fd, container.RootOwner.Uid, container.RootOwner.Gid), "fchown", name);
             Errno.Check(Linux.fchmod(fd, (uint)File.GetUnixFileMode(hostPath)), "fchmod", name);
             Linux.SetTimes(fd, Timespec(info.LastAccessTimeUtc), Timespec(info.LastWriteTimeUtc), name);
         }

@@ -16,15 +16,29 @@ namespace ContainerTools.Core.Runtime;
 public sealed class ContainerFileSystem : IDisposable
 {
     private readonly FileLock? _lock;
+    private readonly bool _mountedInUserNamespace;
 
-    private ContainerFileSystem(RootedPath root, FileLock? held)
+    private ContainerFileSystem(RootedPath root, ContainerSnapshot container, FileLock? held)
     {
         Root = root;
+        RootOwner = container.Record.UserNamespace is { } ids ? ((int)ids.Uids.Start, (int)ids.Gids.Start) : (0, 0);
+        _mountedInUserNamespace = container.IsRunning && container.Record.UserNamespace is not null;
         _lock = held;
     }
 
     /// <summary>The container's "/", every path below it resolved inside it.</summary>
     public RootedPath Root { get; }
+
+    /// <summary>Its root user and group as host ids (the start of its slice with a user namespace of its own).</summary>
+    public (int Uid, int Gid) RootOwner { get; }
+
+    /// <summary>
+    /// Scopes this thread's creation of entries: a running container's root is mounted in its own user
+    /// namespace, which creates files only for ids mapped there, so they are made as its root; a stopped one's
+    /// overlay is mounted by the host (its new entries are chowned after).
+    /// </summary>
+    public ThreadFileSystemIds Creating() =>
+        _mountedInUserNamespace ? ThreadFileSystemIds.Become(RootOwner.Uid, RootOwner.Gid) : default;
 
     /// <param name="writable">Whether files will be written (copy in); a stopped container's overlay is read-only otherwise.</param>
     public static ContainerFileSystem Open(ContainerStore store, string nameOrId, bool writable)
@@ -38,11 +52,11 @@ public sealed class ContainerFileSystem : IDisposable
             if (container.IsRunning)
             {
                 // Its root is held by its init, not by us: a Stop need not wait for the copy.
-                var running = new ContainerFileSystem(ContainerRoot.Open(container), held: null);
+                var running = new ContainerFileSystem(ContainerRoot.Open(container), container, held: null);
                 held.Dispose();
                 return running;
             }
-            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container.Name, writable), held);
+            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container.Name, writable), container, held);
         }
         catch
         {

@@ -44,6 +44,20 @@ public sealed class UserNamespaceTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void FilesCopiedInBelongToRootInsideWhetherTheContainerRunsOrNot()
+    {
+        string file = Path.Combine(Store.Scratch("copy"), "note.txt");
+        File.WriteAllText(file, "hi");
+        Ps.Run("New-Container busybox -Name up -UserNamespace Auto -Start -- sleep 100; New-Container busybox -Name later -UserNamespace Auto -- stat -c %u:%g /note.txt");
+
+        Ps.Run($"Copy-ContainerItem {file} up:/tmp/; Copy-ContainerItem {file} later:/");
+
+        Assert.Equal(["0:0"], Lines("Invoke-ContainerCommand up -Command stat,-c,'%u:%g',/tmp/note.txt"));
+        Assert.Equal(["0:0"], Lines("Start-Container later | Out-Null; Wait-Container later | Out-Null; Get-ContainerLog later"));
+        Ps.Run("Remove-Container up, later -Force");
+    }
+
+    [Fact]
     public void ContainersGetDisjointSlicesAndARemovedOnesSliceIsFreeAgain()
     {
         Ps.Run("New-Container busybox -Name a -UserNamespace Auto -- true; New-Container busybox -Name b -UserNamespace Auto -- true; New-Container busybox -Name plain -- true");
