@@ -54,7 +54,7 @@ public static class OciDeviceRules
             ControlFile.Write(Path.Combine(tree.Directory, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Removes the group's devices cgroup (its processes must be gone) and parents left empty.</summary>
+    /// <summary>Removes the group's devices cgroup (its processes must be gone); its parents stay.</summary>
     public static void Remove(string relativePath)
     {
         if (Tree(relativePath) is { Exists: true } tree)

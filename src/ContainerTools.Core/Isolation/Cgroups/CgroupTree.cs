@@ -3,8 +3,9 @@ using ContainerTools.Core.Native;
 namespace ContainerTools.Core.Isolation.Cgroups;
 
 /// <summary>
-/// A group's directories in one hierarchy: made level by level (so a driver can prepare each parent) and
-/// removed leaf first, then the parents nobody else uses any more.
+/// A group's directories in one hierarchy: made level by level (so a driver can prepare each parent); removing
+/// it removes only the leaf. Parents (the shared "containertools" level) stay: deleting them when the last
+/// container went made every next start pay a mkdir and a cpuset copy per controller again.
 /// </summary>
 internal sealed class CgroupTree(string root, string relativePath)
 {
@@ -40,7 +41,7 @@ internal sealed class CgroupTree(string root, string relativePath)
             }
             catch (NativeCallException e) when (e.Errno == Errno.ENOENT && attempt < 3)
             {
-                // Another container's Delete removed the shared parent between our mkdirs: make it again.
+                // Someone else (an administrator, a test's cleanup) removed a parent between our mkdirs: make it again.
                 RemoveCreated(created);
             }
             catch
@@ -51,24 +52,14 @@ internal sealed class CgroupTree(string root, string relativePath)
         }
     }
 
-    /// <summary>Removes the group, then each parent left empty; a parent still in use (EBUSY) stays.</summary>
-    public void Remove()
-    {
-        RemoveLeaf();
-        for (int i = _levels.Count - 2; i >= 0; i--)
-        {
-            if (ControlFile.RemoveDirectory(_levels[i]) != 0)
-                return;
-        }
-    }
-
     public static void RemoveCreated(List<string> created)
     {
         for (int i = created.Count - 1; i >= 0; i--)
             ControlFile.RemoveDirectory(created[i]);
     }
 
-    private void RemoveLeaf()
+    /// <summary>Removes the group's own directory; its parents stay for the next group.</summary>
+    public void Remove()
     {
         // The last exiting task can leave the group a moment after cgroup.procs reads empty.
         for (int attempt = 0; ; attempt++)

@@ -28,7 +28,7 @@ public interface ICgroup
     /// <summary>SIGKILLs every process of the group, frozen or not, without letting one fork away.</summary>
     void KillAll();
 
-    /// <summary>Kills what is left, waits for the group to be empty, removes it on every hierarchy and removes
-    /// parents left empty (the shared "containertools" level). Deleting a group that is gone does nothing.</summary>
+    /// <summary>Kills what is left, waits for the group to be empty and removes it on every hierarchy; its parents
+    /// (the shared "containertools" level) stay for the next container. Deleting a group that is gone does nothing.</summary>
     void Delete();
 }
