@@ -18,10 +18,7 @@ public sealed class InteractiveRunTests : BusyboxSessionTest
         terminal.WaitFor(@"^/ #\s*$");
         terminal.TypeLine("tty; stty size; echo pid=$$");
         terminal.WaitFor(@"^/dev/pts/\d+\n30 100\npid=1$");
-        terminal.Resize(120, 40);
-        // pwsh passes the new size on when its SIGWINCH handler runs, which may be after the next line is typed.
-        terminal.TypeLine("until [ \"$(stty size)\" = '40 120' ]; do sleep 0.1; done; echo resized-$(stty size | tr ' ' x)");
-        terminal.WaitFor(@"^resized-40x120$");
+        terminal.ResizeUnderShell(120, 40);
         // Ctrl+C is a byte the container's terminal turns into SIGINT for the foreground job, not for pwsh.
         terminal.TypeLine("sleep 100");
         terminal.WaitFor(@"^/ # sleep 100$");

@@ -23,9 +23,7 @@ public sealed class TerminalTests : BusyboxSessionTest
         terminal.WaitFor(@"^/ #\s*$");
         terminal.TypeLine("tty; stty size");
         terminal.WaitFor(@"^/dev/pts/\d+\n30 100$");
-        terminal.Resize(120, 40);
-        terminal.TypeLine("stty size");
-        terminal.WaitFor(@"^40 120$");
+        terminal.ResizeUnderShell(120, 40);
         // Ctrl+C is a byte the container's terminal turns into SIGINT for the foreground job, not for pwsh.
         terminal.TypeLine("sleep 100");
         terminal.WaitFor(@"^/ # sleep 100$");

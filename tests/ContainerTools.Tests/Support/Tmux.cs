@@ -30,6 +30,17 @@ public sealed class Tmux : IDisposable
 
     public void Resize(int width, int height) => Run("resize-window", "-x", width.ToString(), "-y", height.ToString());
 
+    /// <summary>
+    /// Resizes the window under a POSIX shell and waits until the shell's terminal has the new size: pwsh
+    /// passes it on when its SIGWINCH handler runs, which may be after the next line is typed.
+    /// </summary>
+    public void ResizeUnderShell(int width, int height)
+    {
+        Resize(width, height);
+        TypeLine($"until [ \"$(stty size)\" = '{height} {width}' ]; do sleep 0.1; done; echo resized-$(stty size | tr ' ' x)");
+        WaitFor($@"^resized-{height}x{width}$");
+    }
+
     public string Screen() => Run("capture-pane", "-p", "-S", "-200");
 
     /// <summary>Waits until the screen matches; the match. Fails with the screen when it never does.</summary>
