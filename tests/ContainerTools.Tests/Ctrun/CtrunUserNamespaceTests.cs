@@ -39,6 +39,19 @@ public sealed class CtrunUserNamespaceTests
         Assert.Equal(HostRoot, (long)Linux.LStat(Path.Combine(shared, "made")).Uid);
     }
 
+    [Fact]
+    public void ExecJoinsTheContainersUserNamespace()
+    {
+        using var bundle = new CtrunBundle(["sleep", "100"], config => NewUserNamespace(config, [Map(0, HostRoot, 65536)], [Map(0, HostRoot, 65536)]));
+        bundle.Must("run", "--detach", "--bundle", bundle.Directory, bundle.Id);
+        int init = JsonNode.Parse(bundle.Must("state", bundle.Id))!["pid"]!.GetValue<int>();
+
+        var exec = bundle.Ctrun("exec", bundle.Id, "sh", "-c", "id -u; readlink /proc/self/ns/user");
+
+        Assert.True(exec.ExitCode == 0, exec.Stderr);
+        Assert.Equal($"0\n{new FileInfo($"/proc/{init}/ns/user").LinkTarget}\n", exec.Stdout);
+    }
+
     [Theory]
     [InlineData(0u, "size")]
     [InlineData(1000u, "overlap")]
