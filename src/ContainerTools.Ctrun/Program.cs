@@ -2,6 +2,7 @@ using System.Globalization;
 using ContainerTools.Core;
 using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Oci;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Ctrun;
 
@@ -22,6 +23,9 @@ public static class Program
             return BundleInit.Run(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), args[6]);
         if (args.Length == 2 && args[0] == "exec-join")
             return ExecJoin.Run(args[1]);
+        // exec-join re-entered inside the container's user namespace (as ctmon; a JSON request is no container id).
+        if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
+            return ExecJoin.Run(args[1], insideUserNamespace: true);
 
         var log = new ErrorLog(null, false);
         bool debug = false;

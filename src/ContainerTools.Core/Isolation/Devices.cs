@@ -31,7 +31,7 @@ public static class Devices
                     // In a user namespace mknod is refused: the host's node is bound there instead, as Podman does.
                     if (Errno.Last == Errno.EPERM)
                     {
-                        BindHostNode(dev, name);
+                        BindHostNode(dev, name, "/dev/" + name);
                         continue;
                     }
                     if (Errno.Last != Errno.EEXIST)
@@ -54,11 +54,11 @@ public static class Devices
         }
     }
 
-    private static void BindHostNode(int dev, string name)
+    /// <summary>Binds the host's node <paramref name="host"/> on a new empty file <paramref name="name"/> in <paramref name="directory"/>.</summary>
+    public static void BindHostNode(int directory, string name, string host)
     {
-        string host = "/dev/" + name;
         using var target = new Microsoft.Win32.SafeHandles.SafeFileHandle(
-            Errno.Check(Linux.openat(dev, name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_WRONLY | Linux.O_CLOEXEC, 0x1B6), "openat", host), ownsHandle: true);
+            Errno.Check(Linux.openat(directory, name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_WRONLY | Linux.O_CLOEXEC, 0x1B6), "openat", host), ownsHandle: true);
         using var tree = new Microsoft.Win32.SafeHandles.SafeFileHandle(
             Errno.Check(Linux.open_tree(Linux.AT_FDCWD, host, Linux.OPEN_TREE_CLONE | Linux.OPEN_TREE_CLOEXEC), "open_tree", host), ownsHandle: true);
         Errno.Check(Linux.move_mount((int)tree.DangerousGetHandle(), (int)target.DangerousGetHandle()), "move_mount", host);

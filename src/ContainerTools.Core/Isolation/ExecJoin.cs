@@ -60,7 +60,9 @@ public static class ExecJoin
     /// <summary>All descriptors are opened first: once in the mount namespace, the host's /proc is gone.</summary>
     private static void Join(int initPid)
     {
-        var fds = Namespaces.Select(ns => (Fd: Errno.Check(Linux.openat(Linux.AT_FDCWD, $"/proc/{initPid}/ns/{ns.Name}", Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", $"/proc/{initPid}/ns/{ns.Name}"), ns.Type)).ToList();
+        // One we are in already is skipped: an OCI container may share the host's cgroup namespace, which a
+        // process in the container's user namespace may not setns into, though it is already there.
+        var fds = Namespaces.Where(ns => new FileInfo($"/proc/{initPid}/ns/{ns.Name}").LinkTarget != new FileInfo($"/proc/thread-self/ns/{ns.Name}").LinkTarget).Select(ns => (Fd: Errno.Check(Linux.openat(Linux.AT_FDCWD, $"/proc/{initPid}/ns/{ns.Name}", Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", $"/proc/{initPid}/ns/{ns.Name}"), ns.Type)).ToList();
         try
         {
             // setns(mnt) refuses a file system context shared with the runtime's other threads.

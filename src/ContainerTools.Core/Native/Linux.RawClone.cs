@@ -20,6 +20,7 @@ public static partial class Linux
     public const long SYS_setgroups = 116;
     public const long SYS_exit_group = 231;
     public const long SYS_setns = 308;
+    public const long SYS_unshare = 272;
     public const int SIGCHLD = 17;
 
     [LibraryImport("libc", EntryPoint = "syscall")]

@@ -36,27 +36,28 @@ public sealed class OciCreate(OciStateDirectory states)
         string directory = states.DirectoryOf(options.Id);
         Directory.CreateDirectory(directory);
         ICgroup? cgroup = null;
-        InitProcess? started = null;
-        Process? init = null;
+        (int Pid, Task<int> Exited)? init = null;
         try
         {
             Errno.Check(Linux.mkfifo(states.FifoOf(options.Id), 0x180 /* 0600 */), "mkfifo", states.FifoOf(options.Id));
             if (seccomp is not null)
                 AtomicFile.WriteAllBytes(Path.Combine(directory, SeccompFilterFile.Name), seccomp);
+            if (namespaces.NewUser)
+                OciIdMappings.GiveToRoot(spec.Linux, states.FifoOf(options.Id), Path.Combine(directory, SeccompFilterFile.Name));
             cgroup = Cgroups.Detect().Create(cgroupPath, OciResources.ToLimits(spec.Linux.Resources));
             OciDeviceRules.Apply(cgroupPath, spec.Linux.Resources?.Devices);
             var (sync, childEnd) = SyncChannel.Create();
             using (sync)
             {
-                started = StartInit(options, bundle, namespaces, childEnd);
-                init = started.Process;
-                cgroup.AddProcess(init.Id);
-                OciDeviceRules.AddProcess(cgroupPath, init.Id);
+                init = StartInit(options, bundle, namespaces, spec.Linux, childEnd);
+                int pid = init.Value.Pid;
+                cgroup.AddProcess(pid);
+                OciDeviceRules.AddProcess(cgroupPath, pid);
                 if (spec.Process.OomScoreAdj is int adj)
-                    File.WriteAllText($"/proc/{init.Id}/oom_score_adj", adj.ToString(CultureInfo.InvariantCulture));
+                    File.WriteAllText($"/proc/{pid}/oom_score_adj", adj.ToString(CultureInfo.InvariantCulture));
                 sync.Send(SyncChannel.Go);
                 sync.Expect(SyncChannel.Mounted);
-                var creating = new OciState(spec.OciVersion, options.Id, OciState.Creating, init.Id, bundle, spec.Annotations);
+                var creating = new OciState(spec.OciVersion, options.Id, OciState.Creating, pid, bundle, spec.Annotations);
                 OciHooks.Run("prestart", spec.Hooks?.Prestart, creating);
                 OciHooks.Run("createRuntime", spec.Hooks?.CreateRuntime, creating);
                 sync.Send(SyncChannel.Go);
@@ -65,19 +66,19 @@ public sealed class OciCreate(OciStateDirectory states)
             var container = new OciContainer
             {
                 Id = options.Id, Bundle = bundle, CgroupPath = cgroupPath, Created = DateTime.UtcNow, Annotations = spec.Annotations,
-                Init = ProcessIdentity.Of(init.Id) ?? throw new EngineException("ContainerInitFailed", ErrorKind.InvalidOperation, options.Id, "the container's init exited during set-up"),
+                Init = ProcessIdentity.Of(init.Value.Pid) ?? throw new EngineException("ContainerInitFailed", ErrorKind.InvalidOperation, options.Id, "the container's init exited during set-up"),
             };
             states.Write(container);
             if (options.PidFile is not null)
-                AtomicFile.WriteAllText(Path.GetFullPath(options.PidFile), init.Id.ToString(CultureInfo.InvariantCulture));
-            return (container, started.Exited);
+                AtomicFile.WriteAllText(Path.GetFullPath(options.PidFile), init.Value.Pid.ToString(CultureInfo.InvariantCulture));
+            return (container, init.Value.Exited);
         }
         catch
         {
-            if (init is not null)
+            if (init is { } started)
             {
-                init.Kill();
-                init.WaitForExit();
+                Linux.kill(started.Pid, Signals.SIGKILL);
+                started.Exited.Wait();
             }
             cgroup?.Delete();
             OciDeviceRules.Remove(cgroupPath);
@@ -102,7 +103,7 @@ public sealed class OciCreate(OciStateDirectory states)
         return cgroupsPath.StartsWith('/') ? cgroupsPath.TrimStart('/') : "ctrun/" + cgroupsPath;
     }
 
-    private InitProcess StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, int childEnd)
+    private (int Pid, Task<int> Exited) StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, SpecLinux linux, int childEnd)
     {
         var start = new ProcessStartInfo(options.InitExecutable)
         {
@@ -118,7 +119,10 @@ public sealed class OciCreate(OciStateDirectory states)
         {
             // The one descriptor the init inherits on purpose; it marks it close-on-exec itself.
             Errno.Check(Linux.fcntl(childEnd, Linux.F_SETFD, 0), "fcntl", "sync channel");
-            return InitProcess.Start(start, namespaces.Unshare, join, redirect: false);
+            if (namespaces.NewUser || namespaces.UserPath is not null)
+                return OciUserNamespaceInit.Start(start.FileName, [.. start.ArgumentList], namespaces, linux, join);
+            var init = InitProcess.Start(start, namespaces.Unshare, join, redirect: false);
+            return (init.Pid, init.Exited);
         }
         finally
         {

@@ -41,8 +41,15 @@ public static class OciDevices
         uint mode = device.FileMode ?? 0x1B6; // 0666, runc's default
         if (Linux.mknodat(dir, name, type | (mode & 0xFFF), number) < 0)
         {
-            if (Errno.Last != Errno.EEXIST)
-                throw new NativeCallException("mknodat", device.Path, Errno.Last);
+            int error = Errno.Last;
+            // In a user namespace mknod is refused: the host's node is bound instead, its mode and owner the host's (as runc).
+            if (error == Errno.EPERM && File.Exists(device.Path))
+            {
+                Devices.BindHostNode(dir, name, device.Path);
+                return;
+            }
+            if (error != Errno.EEXIST)
+                throw new NativeCallException("mknodat", device.Path, error);
             EnsureSameDevice(dir, name, device, type, number);
         }
         // mknod obeys the umask; the spec's mode and owner are exact.

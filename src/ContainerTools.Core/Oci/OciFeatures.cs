@@ -9,7 +9,7 @@ public sealed record OciFeatures(string OciVersionMin, string OciVersionMax, Lis
     public static OciFeatures Current { get; } = new("1.0.0", "1.2.0",
         ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
         ["ro", "rw", "bind", "rbind", "nosuid", "nodev", "noexec", "relatime", "noatime", "private", "rprivate"],
-        new OciLinuxFeatures(["cgroup", "ipc", "mount", "network", "pid", "uts"], Capabilities.All.ToList()));
+        new OciLinuxFeatures(["cgroup", "ipc", "mount", "network", "pid", "user", "uts"], Capabilities.All.ToList()));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, OciRuntimeJsonContext.Default.OciFeatures);
 }

@@ -16,13 +16,16 @@ public static class UserNamespaceClone
     /// <summary>Exit codes of a child that failed before execve, one per step.</summary>
     public const int NotReleased = 120, SetIdsFailed = 121, StdioFailed = 122, ExecFailed = 123, JoinFailed = 124;
 
-    /// <param name="namespaces">CLONE_NEW* flags for new namespaces (CLONE_NEWUSER is added), or 0 with <paramref name="join"/>.</param>
+    /// <param name="namespaces">CLONE_NEW* flags for new namespaces (CLONE_NEWUSER is added); with <paramref name="join"/>
+    /// they are unshared after joining, so the joined namespace owns them (CLONE_NEWPID is not allowed then).</param>
     /// <param name="join">An open user namespace to join instead of a new one, or -1.</param>
     /// <returns>The child's pid (a child of this process: wait for it with waitpid).</returns>
     public static unsafe int Start(string executable, IReadOnlyList<string> arguments, int namespaces, ReadOnlySpan<int> stdio, int release, int join = -1)
     {
         if (stdio.Length != 3)
             throw new ArgumentException("stdin, stdout and stderr", nameof(stdio));
+        if (join >= 0 && (namespaces & Linux.CLONE_NEWPID) != 0)
+            throw new ArgumentException("a joined user namespace cannot get a new pid namespace by unshare", nameof(namespaces));
         var strings = new List<nint>();
         try
         {
@@ -50,7 +53,7 @@ public static class UserNamespaceClone
             int flags = join >= 0 ? Linux.SIGCHLD : namespaces | Linux.CLONE_NEWUSER | Linux.SIGCHLD;
             long pid = Linux.raw_syscall(Linux.SYS_clone, flags, 0, 0, 0, 0);
             if (pid == 0)
-                Child(path, argv, envp, s0, s1, s2, release, join);
+                Child(path, argv, envp, s0, s1, s2, release, join, namespaces);
             if (pid < 0)
                 throw new NativeCallException("clone", null, (int)-pid);
             return (int)pid;
@@ -63,7 +66,7 @@ public static class UserNamespaceClone
     }
 
     /// <summary>The child: raw syscalls only, no allocation; never returns.</summary>
-    private static unsafe void Child(nint path, nint* argv, nint* envp, int stdin, int stdout, int stderr, int release, int join)
+    private static unsafe void Child(nint path, nint* argv, nint* envp, int stdin, int stdout, int stderr, int release, int join, int namespaces)
     {
         byte go;
         long read;
@@ -73,6 +76,8 @@ public static class UserNamespaceClone
         if (read != 1)
             Linux.raw_syscall(Linux.SYS_exit_group, NotReleased, 0, 0, 0, 0);
         if (join >= 0 && Linux.raw_syscall(Linux.SYS_setns, join, Linux.CLONE_NEWUSER, 0, 0, 0) != 0)
+            Linux.raw_syscall(Linux.SYS_exit_group, JoinFailed, 0, 0, 0, 0);
+        if (join >= 0 && namespaces != 0 && Linux.raw_syscall(Linux.SYS_unshare, namespaces, 0, 0, 0, 0) != 0)
             Linux.raw_syscall(Linux.SYS_exit_group, JoinFailed, 0, 0, 0, 0);
         if (Linux.raw_syscall(Linux.SYS_setresgid, 0, 0, 0, 0, 0) != 0
             || Linux.raw_syscall(Linux.SYS_setgroups, 0, 0, 0, 0, 0) != 0

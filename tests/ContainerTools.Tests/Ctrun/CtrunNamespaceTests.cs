@@ -87,7 +87,7 @@ public sealed class CtrunNamespaceTests
     }
 
     /// <summary>A process in new namespaces of every kind (its own mount namespace, private), whose files the container joins.</summary>
-    private sealed class NamespaceHolder : IDisposable
+    internal sealed class NamespaceHolder : IDisposable
     {
         private readonly Process _unshare;
 
@@ -101,10 +101,11 @@ public sealed class CtrunNamespaceTests
         public int Pid { get; }
 
         /// <param name="tag">Named on its command line, so the test store's cleanup finds it even if Dispose never runs.</param>
-        public static NamespaceHolder Start(string tag)
+        /// <param name="user">Also a user namespace of its own (owning the others), without maps: the caller writes them.</param>
+        public static NamespaceHolder Start(string tag, bool user = false)
         {
-            var start = new ProcessStartInfo("unshare", ["--mount", "--uts", "--ipc", "--net", "--pid", "--fork", "--cgroup", "--propagation", "private",
-                Busybox.Binary, "sh", "-c", "sleep 1000; : " + tag]) { RedirectStandardError = true };
+            var start = new ProcessStartInfo("unshare", [.. user ? new[] { "--user" } : [],
+                "--mount", "--uts", "--ipc", "--net", "--pid", "--fork", "--cgroup", "--propagation", "private", Busybox.Binary, "sh", "-c", "sleep 1000; : " + tag]) { RedirectStandardError = true };
             var unshare = Process.Start(start)!;
             int child = 0;
             bool found = SpinWait.SpinUntil(() =>
