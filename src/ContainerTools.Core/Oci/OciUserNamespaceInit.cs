@@ -5,45 +5,19 @@ using ContainerTools.Core.Runtime;
 namespace ContainerTools.Core.Oci;
 
 /// <summary>
-/// Starts `ctrun init` in a user namespace (ctrun is multithreaded: see <see cref="UserNamespaceClone"/>). A
-/// dedicated thread joins the namespaces given by path (as host root, before the user namespace), clones the
-/// init into a new user namespace with the other new namespaces, or into the joined one (it unshares them
-/// after joining, so they are that namespace's), writes the config's maps from outside, releases it, and then
-/// waits for it. The init inherits our stdio. The bundle's rootfs is used as given, never chowned.
+/// Starts `ctrun init` in a user namespace (ctrun is multithreaded: see <see cref="UserNamespaceClone"/>). Its
+/// own thread (<see cref="InitThread"/>) joins the namespaces given by path (as host root, before the user
+/// namespace), clones the init into a new user namespace with the other new namespaces, or into the joined
+/// one (it unshares them after joining, so they are that namespace's), writes the config's maps from outside,
+/// releases it, and then waits for it. The init inherits our stdio. The bundle's rootfs is used as given,
+/// never chowned.
 /// </summary>
 public static class OciUserNamespaceInit
 {
     /// <returns>The init's pid and its exit code once it ends.</returns>
     public static (int Pid, Task<int> Exited) Start(string executable, IReadOnlyList<string> arguments, OciNamespaces namespaces, SpecLinux linux,
-        IReadOnlyList<(int Fd, int Type)> join)
-    {
-        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(executable, arguments, namespaces, linux, join, started, exited)) { IsBackground = true, Name = "container init" };
-        thread.Start();
-        return (started.Task.GetAwaiter().GetResult(), exited.Task);
-    }
-
-    private static unsafe void Run(string executable, IReadOnlyList<string> arguments, OciNamespaces namespaces, SpecLinux linux,
-        IReadOnlyList<(int Fd, int Type)> join, TaskCompletionSource<int> started, TaskCompletionSource<int> exited)
-    {
-        int pid;
-        try
-        {
-            pid = Clone(executable, arguments, namespaces, linux, join);
-        }
-        catch (Exception e)
-        {
-            started.SetException(e);
-            return;
-        }
-        started.SetResult(pid);
-        int status;
-        while (Linux.waitpid(pid, &status, 0) < 0 && Errno.Last == Errno.EINTR)
-        {
-        }
-        exited.SetResult(Linux.ExitCodeOf(status));
-    }
+        IReadOnlyList<(int Fd, int Type)> join) =>
+        InitThread.Start(() => Clone(executable, arguments, namespaces, linux, join), pid => pid);
 
     private static unsafe int Clone(string executable, IReadOnlyList<string> arguments, OciNamespaces namespaces, SpecLinux linux, IReadOnlyList<(int Fd, int Type)> join)
     {

@@ -7,13 +7,12 @@ namespace ContainerTools.Core.Runtime;
 
 /// <summary>
 /// The init of a container with a user namespace of its own (started by the monitor, NativeAOT only: see
-/// <see cref="UserNamespaceClone"/>). A dedicated thread clones it into the new namespaces, writes its id maps,
-/// lets it exec `ctmon init`, hands it each image layer as an id-mapped mount (made here: only host root may)
-/// and then waits for it, as the thread that made it must outlive it (its parent-death signal is tied to it).
+/// <see cref="UserNamespaceClone"/>). Its own thread (<see cref="InitThread"/>) clones it into the new
+/// namespaces, writes its id maps, lets it exec `ctmon init`, hands it each image layer as an id-mapped mount
+/// (made here: only host root may) and then waits for it.
 /// </summary>
 public sealed class UserNamespaceInit : IInitProcess
 {
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FileStream _release;
 
     private UserNamespaceInit(int pid, int release, int output, int error)
@@ -27,16 +26,15 @@ public sealed class UserNamespaceInit : IInitProcess
     public int Pid { get; }
     public Stream Output { get; }
     public Stream Error { get; }
-    public Task<int> Exited => _exited.Task;
+    public Task<int> Exited { get; private set; } = null!; // set by Start as soon as the init exists
 
     /// <param name="arguments">`init BUNDLE STATUSFD`: the descriptor of the id-mapped layers is added.</param>
     /// <param name="lowerDirectories">The layers to hand over, in the order the init attaches them.</param>
     public static UserNamespaceInit Start(string executable, IReadOnlyList<string> arguments, int namespaces, RuntimeSpec spec, IReadOnlyList<string> lowerDirectories)
     {
-        var started = new TaskCompletionSource<UserNamespaceInit>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(executable, arguments, namespaces, spec, lowerDirectories, started)) { IsBackground = true, Name = "container init" };
-        thread.Start();
-        return started.Task.GetAwaiter().GetResult();
+        var (init, exited) = InitThread.Start(() => Clone(executable, arguments, namespaces, spec, lowerDirectories), init => init.Pid);
+        init.Exited = exited;
+        return init;
     }
 
     public void Release()
@@ -53,27 +51,6 @@ public sealed class UserNamespaceInit : IInitProcess
     }
 
     public void Kill() => Linux.kill(Pid, Signals.SIGKILL);
-
-    private static unsafe void Run(string executable, IReadOnlyList<string> arguments, int namespaces, RuntimeSpec spec, IReadOnlyList<string> lowerDirectories,
-        TaskCompletionSource<UserNamespaceInit> started)
-    {
-        UserNamespaceInit init;
-        try
-        {
-            init = Clone(executable, arguments, namespaces, spec, lowerDirectories);
-        }
-        catch (Exception e)
-        {
-            started.SetException(e);
-            return;
-        }
-        started.SetResult(init);
-        int status;
-        while (Linux.waitpid(init.Pid, &status, 0) < 0 && Errno.Last == Errno.EINTR)
-        {
-        }
-        init._exited.SetResult(Linux.ExitCodeOf(status));
-    }
 
     private static unsafe UserNamespaceInit Clone(string executable, IReadOnlyList<string> arguments, int namespaces, RuntimeSpec spec, IReadOnlyList<string> lowerDirectories)
     {
