@@ -54,6 +54,7 @@ build() {
     cp formats/*.ps1xml "$OUT/formats/" 2>/dev/null || true
     cp en-US/* "$OUT/en-US/"
     make_default_image "$OUT/images/busybox.tar.gz"
+    touch "$BUILT_STAMP"
 }
 
 # The embedded default image: a busybox-static root file system as a tarball that Import-ContainerImage
@@ -137,18 +138,18 @@ help() {
     "$pwsh" -NoProfile -NonInteractive -File src/ContainerTools/Help/Build-Help.ps1 -ModulePath "$OUT" -OutputPath "$REPO/en-US"
 }
 
-# The bench builds only when a source changed since the module it last built (a no-change build of the three
+# The bench builds only when a source changed since the module was last built (a no-change build of the three
 # projects costs more than a quick bench section). Any edit, checkout or merge makes a file newer than the stamp.
-BENCH_STAMP=$OUT/.bench-built
+BUILT_STAMP=$OUT/.built
 module_changed() {
-    [ -f "$BENCH_STAMP" ] || return 0
+    [ -f "$BUILT_STAMP" ] || return 0
     [ -n "$(find src ContainerTools.psd1 formats en-US Directory.Build.props tests/fixtures/busybox-rootfs.sh \
-        \( -name bin -o -name obj \) -prune -o -newer "$BENCH_STAMP" -print -quit)" ]
+        \( -name bin -o -name obj \) -prune -o -newer "$BUILT_STAMP" -print -quit)" ]
 }
 
 bench() {
     apt_install "${APT_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
-    if module_changed; then build && touch "$BENCH_STAMP"; else log "module up to date: $OUT"; fi
+    if module_changed; then build; else log "module up to date: $OUT"; fi
     bash bench/run.sh "$@"
 }
 
