@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ContainerTools.Core.Images;
 
 /// <summary>A read-only pass-through that hashes and counts what is read, so content is verified while it streams.</summary>
-public sealed class DigestingStream : Stream
+public sealed class DigestingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -29,8 +29,6 @@ public sealed class DigestingStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int n = _inner.Read(buffer);
@@ -39,15 +37,7 @@ public sealed class DigestingStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Position { get => BytesRead; }
 
     protected override void Dispose(bool disposing)
     {

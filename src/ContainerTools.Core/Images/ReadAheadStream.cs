@@ -8,7 +8,7 @@ namespace ContainerTools.Core.Images;
 /// decompression run on one core while its files are written on another. The source's failure is rethrown,
 /// as it was, to the reader. Dispose stops the reading thread and waits for it before disposing the source.
 /// </summary>
-public sealed class ReadAheadStream : Stream
+public sealed class ReadAheadStream : ReadOnlyStream
 {
     private const int ChunkSize = 1 << 16; // under the large object heap's threshold
     private const int ChunksAhead = 16;
@@ -56,8 +56,6 @@ public sealed class ReadAheadStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (buffer.IsEmpty)
@@ -80,16 +78,6 @@ public sealed class ReadAheadStream : Stream
         _offset += n;
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,7 +1,9 @@
+using ContainerTools.Core.Images;
+
 namespace ContainerTools.Core.Registry;
 
 /// <summary>A read-only pass-through that reports how many bytes went by, at most every <see cref="ReportEvery"/> bytes.</summary>
-internal sealed class ProgressStream : Stream
+internal sealed class ProgressStream : ReadOnlyStream
 {
     private const long ReportEvery = 1 << 20;
 
@@ -15,8 +17,6 @@ internal sealed class ProgressStream : Stream
         _inner = inner;
         _report = report;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -42,15 +42,8 @@ internal sealed class ProgressStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _inner.Length;
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Position { get => _read; }
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using ContainerTools.Core.Images;
+
 namespace ContainerTools.Core.Registry;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace ContainerTools.Core.Registry;
 /// stops mid-blob without closing would otherwise hold a pull forever. It closes the source, which ends the
 /// blocked read, and reports a <see cref="TimeoutException"/> instead of what the closed source threw.
 /// </summary>
-internal sealed class StallGuardStream : Stream
+internal sealed class StallGuardStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _limit;
@@ -22,8 +24,6 @@ internal sealed class StallGuardStream : Stream
             _inner.Dispose();
         });
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -65,15 +65,7 @@ internal sealed class StallGuardStream : Stream
     private TimeoutException Stalled(Exception e) =>
         new($"the registry sent nothing for {_limit.TotalSeconds:0.###} s.", e);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _inner.Length;
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
