@@ -34,6 +34,12 @@ function Remove-TestStore([string] $Path) {
     Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
         Where-Object { $_ -like "$Path*" } | Sort-Object Length -Descending | ForEach-Object { umount -l $_ 2>$null }
     Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction Ignore
+    # The parent groups the engine keeps between containers (as runc does), once empty (rmdir refuses otherwise).
+    Get-ChildItem /sys/fs/cgroup -Directory -ErrorAction Ignore | ForEach-Object {
+        foreach ($parent in 'containertools', 'ctrun') {
+            try { [IO.Directory]::Delete((Join-Path $_.FullName $parent)) } catch { }
+        }
+    }
 }
 
 Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, Remove-TestStore

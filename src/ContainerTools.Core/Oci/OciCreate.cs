@@ -87,6 +87,9 @@ public sealed class OciCreate(OciStateDirectory states)
         }
     }
 
+    /// <summary>The shared level below which relative cgroupsPaths and containers without one are placed.</summary>
+    public const string CgroupParent = "ctrun";
+
     /// <summary>
     /// OCI cgroupsPath: absolute is below the hierarchy roots, relative is below ours ("ctrun"); none is
     /// ctrun/ID. systemd's "slice:prefix:name" form needs --systemd-cgroup, which this runtime refuses.
@@ -94,13 +97,13 @@ public sealed class OciCreate(OciStateDirectory states)
     public static string CgroupPathOf(string id, string? cgroupsPath)
     {
         if (string.IsNullOrEmpty(cgroupsPath))
-            return "ctrun/" + id;
+            return CgroupParent + "/" + id;
         if (cgroupsPath.Contains(':', StringComparison.Ordinal))
             throw new EngineException("SystemdCgroupUnsupported", ErrorKind.NotImplemented, cgroupsPath,
                 $"cgroupsPath \"{cgroupsPath}\" is a systemd slice: this runtime manages cgroupfs paths only");
         if (cgroupsPath.Split('/').Any(part => part == ".."))
             throw new EngineException("InvalidCgroupsPath", ErrorKind.InvalidArgument, cgroupsPath, $"cgroupsPath \"{cgroupsPath}\" must not contain \"..\"");
-        return cgroupsPath.StartsWith('/') ? cgroupsPath.TrimStart('/') : "ctrun/" + cgroupsPath;
+        return cgroupsPath.StartsWith('/') ? cgroupsPath.TrimStart('/') : CgroupParent + "/" + cgroupsPath;
     }
 
     private (int Pid, Task<int> Exited) StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, SpecLinux linux, int childEnd)

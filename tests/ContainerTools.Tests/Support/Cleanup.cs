@@ -33,6 +33,24 @@ public static partial class Cleanup
             .ToList();
     }
 
+    /// <summary>
+    /// Removes the shared parent groups the engine and ctrun keep between containers ("containertools",
+    /// "ctrun") from every hierarchy, once they are empty: rmdir refuses one that still has a group below it.
+    /// </summary>
+    public static void RemoveEmptySharedCgroupParents()
+    {
+        if (!Directory.Exists("/sys/fs/cgroup"))
+            return;
+        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+        {
+            foreach (string parent in new[] { Core.Isolation.Cgroups.Cgroups.ContainersParent, Core.Oci.OciCreate.CgroupParent })
+            {
+                try { Directory.Delete(Path.Combine(hierarchy, parent)); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+    }
+
     /// <summary>Removes cgroup directories (any hierarchy, deepest first) whose path contains <paramref name="fragment"/>.</summary>
     public static void RemoveCgroupsNaming(string fragment)
     {
