@@ -93,23 +93,25 @@ prepare_debian() {
     rm -rf "$CACHE/debian" && mv "$new" "$CACHE/debian"
 }
 
-# podman (netavark, cgroupfs) leaves host-wide traces that no --root moves: its IPAM state under
-# /run/containers/networks, NETAVARK iptables chains and libpod_parent cgroups (its conmon group). Whatever
-# was not there before the run is removed after it.
-PODMAN_HOST_TRACES=$WORK/podman-host-traces
+# The engines leave host-wide traces that no --root moves: podman (netavark, cgroupfs) its IPAM state under
+# /run/containers/networks, NETAVARK iptables chains and libpod_parent cgroups (its conmon group); ours and
+# ctrun the shared cgroup parents they keep between containers (containertools, ctrun). Whatever was not
+# there before the run is removed after it.
+HOST_TRACES=$WORK/host-traces
+SHARED_CGROUPS=(libpod_parent containertools ctrun)
 netavark_chains() {
     local table
     for table in filter nat; do iptables-save -t "$table" | sed -n "s/^:\(NETAVARK[^ ]*\).*/$table \1/p"; done
 }
-save_podman_host_traces() {
+save_host_traces() {
     { [ -e /run/containers ] && echo /run/containers; [ -e /run/containers/networks ] && echo /run/containers/networks
-      ls -d /sys/fs/cgroup/*/libpod_parent 2>/dev/null
-      netavark_chains; } >"$PODMAN_HOST_TRACES" || true
+      local name; for name in "${SHARED_CGROUPS[@]}"; do ls -d /sys/fs/cgroup/*/"$name" 2>/dev/null; done
+      netavark_chains; } >"$HOST_TRACES" || true
 }
-remove_podman_host_traces() {
-    [ -f "$PODMAN_HOST_TRACES" ] || return 0
+remove_host_traces() {
+    [ -f "$HOST_TRACES" ] || return 0
     local new table chain rule
-    new=$(netavark_chains | grep -vxF -f "$PODMAN_HOST_TRACES" || true)
+    new=$(netavark_chains | grep -vxF -f "$HOST_TRACES" || true)
     # The rules that jump to a new chain (from any chain), then the new chains themselves.
     while read -r table chain; do
         [ -n "$chain" ] || continue
@@ -119,13 +121,15 @@ remove_podman_host_traces() {
     while read -r table chain; do
         [ -n "$chain" ] && { iptables -w -t "$table" -F "$chain"; iptables -w -t "$table" -X "$chain"; }
     done <<<"$new"
-    local group
-    for group in /sys/fs/cgroup/*/libpod_parent; do
-        [ -d "$group" ] && ! grep -qx "$group" "$PODMAN_HOST_TRACES" && find "$group" -depth -type d -exec rmdir {} + 2>/dev/null
+    local name group
+    for name in "${SHARED_CGROUPS[@]}"; do
+        for group in /sys/fs/cgroup/*/"$name"; do
+            [ -d "$group" ] && ! grep -qx "$group" "$HOST_TRACES" && find "$group" -depth -type d -exec rmdir {} + 2>/dev/null
+        done
     done
-    grep -qx /run/containers/networks "$PODMAN_HOST_TRACES" || rm -rf /run/containers/networks
-    grep -qx /run/containers "$PODMAN_HOST_TRACES" || rmdir /run/containers 2>/dev/null || true
-    rm -f "$PODMAN_HOST_TRACES"
+    grep -qx /run/containers/networks "$HOST_TRACES" || rm -rf /run/containers/networks
+    grep -qx /run/containers "$HOST_TRACES" || rmdir /run/containers 2>/dev/null || true
+    rm -f "$HOST_TRACES"
 }
 
 versions() {

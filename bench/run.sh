@@ -32,7 +32,7 @@ cleanup() {
     done
     remove_stores "$WORK"
     unmount_below "$WORK"
-    remove_podman_host_traces
+    remove_host_traces
 }
 trap 'cleanup; echo "bench: $(( $(date +%s) - RUN_START )) s in all" >&2' EXIT
 
@@ -40,7 +40,7 @@ unmount_below "$WORK"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 : >"$ROWS_FILE"; : >"$NOTES_FILE"
-save_podman_host_traces
+save_host_traces
 prepare_fixtures
 VERSIONS=$(versions)
 echo "== fixtures ready after $(( $(date +%s) - RUN_START )) s" >&2

@@ -35,7 +35,8 @@ public static partial class Cleanup
 
     /// <summary>
     /// Removes the shared parent groups the engine and ctrun keep between containers ("containertools",
-    /// "ctrun") from every hierarchy, once they are empty: rmdir refuses one that still has a group below it.
+    /// "ctrun"), and podman's for its conmon ("libpod_parent/conmon", made when the tests drive podman), from
+    /// every hierarchy once they are empty: rmdir refuses one that still has a group or process in it.
     /// </summary>
     public static void RemoveEmptySharedCgroupParents()
     {
@@ -43,7 +44,7 @@ public static partial class Cleanup
             return;
         foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
         {
-            foreach (string parent in new[] { Core.Isolation.Cgroups.Cgroups.ContainersParent, Core.Oci.OciCreate.CgroupParent })
+            foreach (string parent in new[] { Core.Isolation.Cgroups.Cgroups.ContainersParent, Core.Oci.OciCreate.CgroupParent, "libpod_parent/conmon", "libpod_parent" })
             {
                 try { Directory.Delete(Path.Combine(hierarchy, parent)); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
