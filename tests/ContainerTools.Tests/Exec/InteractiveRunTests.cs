@@ -6,13 +6,10 @@ namespace ContainerTools.Tests.Exec;
 /// <summary>Invoke-ContainerImage -Interactive (docker run -it): the container's PID 1 on a terminal tmux gives a real pwsh.</summary>
 public sealed class InteractiveRunTests : BusyboxSessionTest
 {
-    private Tmux PwshOnATerminal() =>
-        new($"{Pwsh.Executable} -NoProfile -NoExit -File {Pwsh.ScriptFile(Store, "$ErrorActionPreference = 'Continue'")}", 100, 30);
-
     [Fact]
     public void PidOneGetsATerminalThatFollowsTheWindowAndPassesCtrlCAndItsExitCodeComesBack()
     {
-        using var terminal = PwshOnATerminal();
+        using var terminal = Tmux.PwshOn(Store);
         terminal.WaitFor(@"^PS .*>\s*$");
         terminal.TypeLine("Invoke-ContainerImage busybox -Interactive -Remove -Name shell -- sh");
         terminal.WaitFor(@"^/ #\s*$");
@@ -35,7 +32,7 @@ public sealed class InteractiveRunTests : BusyboxSessionTest
     [Fact]
     public void AContainerKeptAfterItsRunStartsAgainWithoutATerminalAndLogsItsOutput()
     {
-        using (var terminal = PwshOnATerminal())
+        using (var terminal = Tmux.PwshOn(Store))
         {
             terminal.WaitFor(@"^PS .*>\s*$");
             terminal.TypeLine("Invoke-ContainerImage busybox -Interactive -Name once -- sh -c 'tty; exit 5'; \"code=$LASTEXITCODE\"");

@@ -11,13 +11,10 @@ public sealed class TerminalTests : BusyboxSessionTest
         Ps.Run("New-Container busybox -Name web -Start -- sleep 300 | Out-Null");
     }
 
-    private Tmux PwshOnATerminal() =>
-        new($"{Pwsh.Executable} -NoProfile -NoExit -File {Pwsh.ScriptFile(Store, "$ErrorActionPreference = 'Continue'")}", 100, 30);
-
     [Fact]
     public void AShellGetsATerminalOfTheContainerThatFollowsTheWindowAndPassesCtrlC()
     {
-        using var terminal = PwshOnATerminal();
+        using var terminal = Tmux.PwshOn(Store);
         terminal.WaitFor(@"^PS .*>\s*$");
         terminal.TypeLine("Enter-Container web");
         terminal.WaitFor(@"^/ #\s*$");
@@ -40,7 +37,7 @@ public sealed class TerminalTests : BusyboxSessionTest
     [Fact]
     public void InvokeContainerCommandInteractiveRunsOnTheContainersTerminalAndReturnsItsExitCode()
     {
-        using var terminal = PwshOnATerminal();
+        using var terminal = Tmux.PwshOn(Store);
         terminal.WaitFor(@"^PS .*>\s*$");
         terminal.TypeLine("Invoke-ContainerCommand web -Interactive -User 1000 sh,-c,'tty; id -u; exit 4'; \"code=$LASTEXITCODE\"");
         terminal.WaitFor(@"^/dev/pts/\d+\s*\n1000\s*\n(.*\n)*code=4$");
@@ -53,7 +50,7 @@ public sealed class TerminalTests : BusyboxSessionTest
     public void FollowingALogStreamsLiveUntilCtrlCAndLeavesTheContainerRunning()
     {
         Ps.Run("New-Container busybox -Name ticker -Start -- sh -c 'i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.2; done' | Out-Null");
-        using var terminal = PwshOnATerminal();
+        using var terminal = Tmux.PwshOn(Store);
         terminal.WaitFor(@"^PS .*>\s*$");
         terminal.TypeLine("Get-ContainerLog ticker -Follow; 'followed'");
         // Lines written after the cmdlet started arrive while it runs.

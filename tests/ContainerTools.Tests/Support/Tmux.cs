@@ -12,6 +12,10 @@ public sealed class Tmux : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _socket = "ctt-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>A real pwsh on a 100x30 terminal, with the module imported on <paramref name="store"/>, as a user has it.</summary>
+    public static Tmux PwshOn(TestStore store) =>
+        new($"{Pwsh.Executable} -NoProfile -NoExit -File {Pwsh.ScriptFile(store, "$ErrorActionPreference = 'Continue'")}", 100, 30);
+
     public Tmux(string command, int width, int height)
     {
         Assert.SkipWhen(!File.Exists("/usr/bin/tmux"), "tmux is not installed: this test needs a terminal it can drive");
