@@ -16,14 +16,7 @@ public sealed class InteractiveRunTests : BusyboxSessionTest
         terminal.TypeLine("tty; stty size; echo pid=$$");
         terminal.WaitFor(@"^/dev/pts/\d+\n30 100\npid=1$");
         terminal.ResizeUnderShell(120, 40);
-        // Ctrl+C is a byte the container's terminal turns into SIGINT for the foreground job, not for pwsh.
-        terminal.TypeLine("sleep 100");
-        terminal.WaitFor(@"^/ # sleep 100$");
-        terminal.Press("C-c");
-        terminal.TypeLine("echo alive-$((40+2))");
-        terminal.WaitFor(@"^alive-42$");
-        terminal.TypeLine("exit 3");
-        terminal.WaitFor(@"exit 3\s*\nPS .*>\s*$");
+        terminal.InterruptAJobThenExitTheShell(3);
         terminal.TypeLine("\"code=$LASTEXITCODE containers=$(@(Get-Container).Count)\"");
         terminal.WaitFor(@"^code=3 containers=0$");
         Assert.Empty(Directory.EnumerateFileSystemEntries(Store.Location.RunRoot, "console-*"));

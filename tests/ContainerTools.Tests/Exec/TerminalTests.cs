@@ -21,15 +21,7 @@ public sealed class TerminalTests : BusyboxSessionTest
         terminal.TypeLine("tty; stty size");
         terminal.WaitFor(@"^/dev/pts/\d+\n30 100$");
         terminal.ResizeUnderShell(120, 40);
-        // Ctrl+C is a byte the container's terminal turns into SIGINT for the foreground job, not for pwsh.
-        terminal.TypeLine("sleep 100");
-        terminal.WaitFor(@"^/ # sleep 100$");
-        terminal.Press("C-c");
-        terminal.TypeLine("echo alive-$((40+2))");
-        terminal.WaitFor(@"^alive-42$");
-        terminal.TypeLine("exit 3");
-        // Keys typed before pwsh is back would still go to the container's terminal, as with `docker exec -it`.
-        terminal.WaitFor(@"exit 3\s*\nPS .*>\s*$");
+        terminal.InterruptAJobThenExitTheShell(3);
         terminal.TypeLine("\"code=$LASTEXITCODE\"");
         terminal.WaitFor(@"^code=3$");
     }

@@ -45,6 +45,23 @@ public sealed class Tmux : IDisposable
         WaitFor($@"^resized-{height}x{width}$");
     }
 
+    /// <summary>
+    /// Under a busybox shell: Ctrl+C stops its foreground job (a byte the container's terminal turns into SIGINT
+    /// for that job, not for pwsh) and the shell lives on; then it exits with <paramref name="code"/> and pwsh's
+    /// prompt is back. Keys typed before pwsh is back would still go to the container's terminal, as with
+    /// `docker exec -it`.
+    /// </summary>
+    public void InterruptAJobThenExitTheShell(int code)
+    {
+        TypeLine("sleep 100");
+        WaitFor(@"^/ # sleep 100$");
+        Press("C-c");
+        TypeLine("echo alive-$((40+2))");
+        WaitFor(@"^alive-42$");
+        TypeLine($"exit {code}");
+        WaitFor($@"exit {code}\s*\nPS .*>\s*$");
+    }
+
     public string Screen() => Run("capture-pane", "-p", "-S", "-200");
 
     /// <summary>Waits until the screen matches; the match. Fails with the screen when it never does.</summary>
