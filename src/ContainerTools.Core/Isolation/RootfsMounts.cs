@@ -52,6 +52,28 @@ public static class RootfsMounts
     }
 
     /// <summary>
+    /// The spec's bind mounts (volumes, host paths) on a root made outside the container, so a copy into or
+    /// out of a stopped container sees what it sees when it runs, as `docker cp` does. A target the container
+    /// never made is made only when writing; the image's content is not copied into an empty volume (that
+    /// happens when the container starts).
+    /// </summary>
+    public static void AttachBinds(RootedPath root, IEnumerable<SpecMount> mounts, bool makeTargets)
+    {
+        foreach (var mount in mounts)
+        {
+            var options = MountOptions.Parse(mount.Options);
+            if (!(options.Bind || mount.Type == "bind") || mount.Source is null || !Path.Exists(mount.Source))
+                continue;
+            bool file = File.Exists(mount.Source);
+            using var target = makeTargets
+                ? (file ? RootPath.OpenFile(root, mount.Destination) : RootPath.OpenDirectory(root, mount.Destination))
+                : root.TryOpen(mount.Destination, Linux.O_PATH | (file ? 0 : Linux.O_DIRECTORY));
+            if (target is not null)
+                Bind(mount.Source, target, options with { Copy = false }, mount.Destination);
+        }
+    }
+
+    /// <summary>
     /// Clones the source, makes the clone read-only (and nosuid, ...) while it is still detached, and attaches
     /// it on the target descriptor: the mount is never writable inside, and no path is resolved a second time.
     /// </summary>

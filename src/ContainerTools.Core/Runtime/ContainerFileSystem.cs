@@ -9,8 +9,9 @@ namespace ContainerTools.Core.Runtime;
 /// <summary>
 /// A container's root file system for copying and exporting, whether it runs or not, as `docker cp` and
 /// `docker export` allow. A running one is reached through its init (<see cref="ContainerRoot"/>). A stopped
-/// one gets its overlay (its image's layers and its own upper directory) made as a detached mount: it has no
-/// mount point, so nothing else sees it, and it vanishes when its descriptor is closed, even by a kill -9.
+/// one gets its overlay (its image's layers and its own upper directory, with its volumes and bind mounts) made
+/// as a detached mount: it has no mount point, so nothing else sees it, and it vanishes when its descriptor is
+/// closed, even by a kill -9.
 /// The container's lock is held while such a mount lives, so a Start cannot mount the same upper directory.
 /// </summary>
 public sealed class ContainerFileSystem : IDisposable
@@ -87,7 +88,18 @@ public sealed class ContainerFileSystem : IDisposable
         }
         Errno.Check(Linux.fsconfig_create(fd), "fsconfig create", paths.Directory);
         int mount = Errno.Check(Linux.fsmount(fd, writable ? 0 : Linux.MOUNT_ATTR_RDONLY), "fsmount", paths.Directory);
-        return RootedPath.Adopt($"{name}:/", new SafeFileHandle(mount, ownsHandle: true));
+        var root = RootedPath.Adopt($"{name}:/", new SafeFileHandle(mount, ownsHandle: true));
+        try
+        {
+            // Volumes and bind mounts join the detached tree and go with it.
+            RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable);
+            return root;
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

@@ -123,6 +123,26 @@ public sealed class CopyTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void AStoppedContainersVolumesAndBindMountsAreCopiedAsItsRunSeesThem()
+    {
+        string bound = Path.Combine(_host, "bound");
+        Directory.CreateDirectory(bound);
+        File.WriteAllText(Path.Combine(_host, "in"), "given while created\n");
+        Ps.Run($"New-Container busybox -Name vols -Volume data:/data,'{bound}:/srv/bound' -- sh -c 'cat /srv/bound/in; echo from the run > /data/out' | Out-Null");
+
+        // Never started: the mount point is made by the copy, as the start would make it, and the file lands in the bound directory.
+        Ps.Run($"Copy-ContainerItem '{_host}/in' vols:/srv/bound/in");
+        Assert.Equal("given while created\n", File.ReadAllText(Path.Combine(bound, "in")));
+
+        Ps.Run("Start-Container vols | Out-Null; Wait-Container vols | Out-Null");
+        Assert.Equal("given while created", string.Join("\n", Ps.Run("Get-ContainerLog vols").Select(o => o.ToString())));
+        string back = Store.Scratch("back");
+        Ps.Run($"Copy-ContainerItem vols:/data/out '{back}/out'; Copy-ContainerItem vols:/srv/bound '{back}/bound'");
+        Assert.Equal("from the run\n", File.ReadAllText(Path.Combine(back, "out")));
+        Assert.Equal("given while created\n", File.ReadAllText(Path.Combine(back, "bound", "in")));
+    }
+
+    [Fact]
     public void AStoppedContainersSymlinksStayInsideItEvenWhenSwappedUnderTheCopy()
     {
         Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
