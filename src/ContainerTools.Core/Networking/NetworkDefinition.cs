@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Networking;
 
@@ -14,12 +12,17 @@ namespace ContainerTools.Core.Networking;
 public sealed record NetworkDefinition(string Name, IPNetwork Subnet, IPAddress Gateway, bool Internal, string Bridge)
 {
     /// <summary>
-    /// The bridge of a store's network: derived from both, so two stores on one host (every throwaway test
-    /// store, for one) never share a bridge.
+    /// A bridge name no interface on the host has, chosen when the network is defined and kept in its file:
+    /// random rather than derived from the store, so two stores never share a bridge, nor does a store made
+    /// again at the path of one deleted by hand (whose bridges may still be up).
     /// </summary>
-    public static string BridgeName(StoreLocation store, string network)
+    public static string NewBridgeName()
     {
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(store.Root + "\n" + network));
-        return "ct-" + Convert.ToHexStringLower(hash)[..10];
+        while (true)
+        {
+            string name = "ct-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+            if (!Directory.Exists("/sys/class/net/" + name))
+                return name;
+        }
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class NetworkStore(StoreLocation store)
                     $"Subnet {subnet} overlaps {clash.Subnet} of network '{clash.Name}'.");
         }
         var gateway = gatewayText is null ? FirstHost(subnet) : ParseGateway(gatewayText, subnet);
-        return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.BridgeName(store, name));
+        return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.NewBridgeName());
     }
 
     /// <summary>The store's subnets and the host's routed ones: a new subnet must avoid both.</summary>

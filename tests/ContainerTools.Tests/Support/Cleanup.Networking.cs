@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ContainerTools.Core;
 using ContainerTools.Core.Networking;
 using ContainerTools.Core.Store;
 
@@ -15,8 +16,12 @@ public static partial class Cleanup
             try { new ContainerNetworking(store).Detach(Path.GetFileNameWithoutExtension(record)); }
             catch (Exception) { /* best effort: the mounts and processes go next anyway */ }
         }
+        var networks = new NetworkStore(store);
         foreach (var config in Directory.Exists(store.NetworksDirectory) ? Directory.GetFiles(store.NetworksDirectory, "*.conflist") : [])
-            RemoveBridge(NetworkDefinition.BridgeName(store, Path.GetFileNameWithoutExtension(config)));
+        {
+            try { RemoveBridge(networks.Definition(Path.GetFileNameWithoutExtension(config)).Bridge); }
+            catch (Exception e) when (e is IOException or EngineException or System.Text.Json.JsonException) { /* a half-written file names no bridge yet */ }
+        }
         RemoveRulesOfGoneBridges();
     }
 

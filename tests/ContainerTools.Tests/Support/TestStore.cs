@@ -5,7 +5,7 @@ namespace ContainerTools.Tests.Support;
 
 /// <summary>
 /// A throwaway store for one test under /tmp/ctt/. Dispose undoes what the test made even when it failed:
-/// processes whose command line names the store, mounts below it, then the files.
+/// processes that name the store, mounts below it, then the files.
 /// </summary>
 public sealed class TestStore : IDisposable
 {
@@ -54,22 +54,58 @@ public sealed class TestStore : IDisposable
             ? Directory.EnumerateDirectories(Location.ContainersDirectory).Select(d => System.IO.Path.GetFileName(d).Replace(".removing-", "")).ToList()
             : [];
 
+    /// <summary>
+    /// Kills processes whose command line or environment names the store (monitors, and the CNI plugins they
+    /// run, whose CNI_NETNS is a pin in the store), then waits for them to be gone: a plugin killed inside a
+    /// netlink call may still finish it, and a bridge it made after the network clean-up would be left behind.
+    /// </summary>
     private static void KillProcessesNaming(string path)
     {
+        var killed = new List<Process>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(System.IO.Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId)
                 continue;
             try
             {
-                string cmdline = File.ReadAllText(System.IO.Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(path, StringComparison.Ordinal))
-                    Process.GetProcessById(pid).Kill(entireProcessTree: true);
+                if (Names(dir, "cmdline", path) || Names(dir, "environ", path))
+                {
+                    var process = Process.GetProcessById(pid);
+                    process.Kill(entireProcessTree: true);
+                    killed.Add(process);
+                }
             }
             catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
                 // gone already
             }
+        }
+        foreach (var process in killed)
+        {
+            using (process)
+                WaitUntilGone(process.Id);
+        }
+    }
+
+    private static bool Names(string processDirectory, string file, string path) =>
+        File.ReadAllText(System.IO.Path.Combine(processDirectory, file)).Contains(path, StringComparison.Ordinal);
+
+    /// <summary>Until the process is reaped or a zombie (whoever its parent is), at most 5 s.</summary>
+    private static void WaitUntilGone(int pid)
+    {
+        for (int i = 0; i < 500; i++)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+                    return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            Thread.Sleep(10);
         }
     }
 }
