@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
 using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
@@ -24,20 +26,20 @@ public sealed class InitProcess : IInitProcess
     public Task<int> Exited => _exited.Task;
 
     public int Pid => Process.Id;
-    public Stream Output => Process.StandardOutput.BaseStream;
-    public Stream Error => Process.StandardError.BaseStream;
+    public SafeHandle Output => ((PipeStream)Process.StandardOutput.BaseStream).SafePipeHandle;
+    public SafeHandle Error => ((PipeStream)Process.StandardError.BaseStream).SafePipeHandle;
 
-    public void Release()
+    public unsafe void Release()
     {
-        try
+        // write(2) on the descriptor: the pipe stream's own Write would start .NET's socket engine, a thread
+        // the monitor would then keep for the container's whole life. EPIPE: the init died before it was
+        // released; its exit code tells the rest.
+        var stdin = ((PipeStream)Process.StandardInput.BaseStream).SafePipeHandle;
+        byte go = (byte)'1';
+        while (Linux.write((int)stdin.DangerousGetHandle(), &go, 1) < 0 && Errno.Last == Errno.EINTR)
         {
-            Process.StandardInput.Write('1');
-            Process.StandardInput.Close();
         }
-        catch (IOException)
-        {
-            // The init died before it was released; its exit code tells the rest.
-        }
+        Process.StandardInput.Close();
     }
 
     public void Kill() => Process.Kill();
