@@ -21,22 +21,33 @@ public sealed class ContainerLog : IDisposable
     /// Copies the container's stdout and stderr pipes into the log line by line until both end (every writer
     /// in the container closed them), on the calling thread alone: one poll(2) over both, so a monitor needs
     /// no thread per stream. Lines of the two streams are appended in the order they arrive.
+    /// <paramref name="settled"/> runs once when the pump has run for <paramref name="settleAfter"/>: work for a
+    /// container that lives on, which one that ends sooner never waits for.
     /// </summary>
-    public unsafe void Pump(SafeHandle stdout, SafeHandle stderr)
+    public unsafe void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan settleAfter, Action settled)
     {
         LogLineSplitter[] streams = [new(stdout, LogEntry.Stdout), new(stderr, LogEntry.Stderr)];
         var buffer = new byte[16384];
         Linux.PollFd* polls = stackalloc Linux.PollFd[streams.Length];
+        long settleAt = Environment.TickCount64 + (long)settleAfter.TotalMilliseconds;
         while (streams[0].Open || streams[1].Open)
         {
             for (int i = 0; i < streams.Length; i++)
                 // poll(2) skips a negative descriptor: an ended stream is not watched.
                 polls[i] = new Linux.PollFd { Fd = streams[i].Open ? streams[i].Fd : -1, Events = Linux.POLLIN };
-            if (Linux.poll(polls, (nuint)streams.Length, -1) < 0)
+            int timeout = settleAt < 0 ? -1 : (int)Math.Max(0, settleAt - Environment.TickCount64);
+            int ready = Linux.poll(polls, (nuint)streams.Length, timeout);
+            if (ready < 0)
             {
                 if (Errno.Last == Errno.EINTR)
                     continue;
                 throw new NativeCallException("poll", "container output", Errno.Last);
+            }
+            if (ready == 0 && settleAt >= 0)
+            {
+                settleAt = -1;
+                settled();
+                continue;
             }
             for (int i = 0; i < streams.Length; i++)
             {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Pipes;
 using System.Runtime.InteropServices;
 using ContainerTools.Core.Native;
 
@@ -26,21 +25,11 @@ public sealed class InitProcess : IInitProcess
     public Task<int> Exited => _exited.Task;
 
     public int Pid => Process.Id;
-    public SafeHandle Output => ((PipeStream)Process.StandardOutput.BaseStream).SafePipeHandle;
-    public SafeHandle Error => ((PipeStream)Process.StandardError.BaseStream).SafePipeHandle;
+    public SafeHandle Output => ChildStdio.Handle(Process.StandardOutput.BaseStream);
+    public SafeHandle Error => ChildStdio.Handle(Process.StandardError.BaseStream);
 
-    public unsafe void Release()
-    {
-        // write(2) on the descriptor: the pipe stream's own Write would start .NET's socket engine, a thread
-        // the monitor would then keep for the container's whole life. EPIPE: the init died before it was
-        // released; its exit code tells the rest.
-        var stdin = ((PipeStream)Process.StandardInput.BaseStream).SafePipeHandle;
-        byte go = (byte)'1';
-        while (Linux.write((int)stdin.DangerousGetHandle(), &go, 1) < 0 && Errno.Last == Errno.EINTR)
-        {
-        }
-        Process.StandardInput.Close();
-    }
+    /// <remarks>An init that died before it was released is no error here: its exit code tells the rest.</remarks>
+    public void Release() => ChildStdio.WriteAndClose(Process, "1");
 
     public void Kill() => Process.Kill();
 
