@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Core.Networking;
 
@@ -49,22 +50,12 @@ public sealed class CniPlugin
             : SystemPath;
 
         using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            // Disposing flushes: a broken pipe can surface there as well as in Write.
-            using var stdin = process.StandardInput;
-            stdin.Write(config.ToJsonString());
-        }
-        catch (IOException)
-        {
-            // A plugin may exit without reading its config (broken pipe); its exit code and stdout say why.
-        }
-        string stdout = process.StandardOutput.ReadToEnd();
+        ChildStdio.WriteAndClose(process, config.ToJsonString());
+        var (stdout, stderr) = ChildStdio.ReadToEnd(process);
         process.WaitForExit();
 
         if (process.ExitCode != 0)
-            throw Failure(type, command, target, stdout, stderr.Result, process.ExitCode);
+            throw Failure(type, command, target, stdout, stderr, process.ExitCode);
         return string.IsNullOrWhiteSpace(stdout) ? null : JsonNode.Parse(stdout)?.AsObject();
     }
 

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -11,45 +13,58 @@ namespace ContainerTools.Core.Runtime;
 public sealed class ContainerLog : IDisposable
 {
     private readonly FileStream _file;
-    private readonly Lock _lock = new();
 
     public ContainerLog(string path) =>
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
 
-    /// <summary>Copies a stream into the log line by line until it ends (the writers in the container closed it).</summary>
-    public void Pump(Stream source, string stream)
+    /// <summary>
+    /// Copies the container's stdout and stderr pipes into the log line by line until both end (every writer
+    /// in the container closed them), on the calling thread alone: one poll(2) over both, so a monitor needs
+    /// no thread per stream. Lines of the two streams are appended in the order they arrive.
+    /// <paramref name="settled"/> runs once when the pump has run for <paramref name="settleAfter"/>: work for a
+    /// container that lives on, which one that ends sooner never waits for.
+    /// </summary>
+    public unsafe void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan settleAfter, Action settled)
     {
-        var pending = new MemoryStream();
+        LogLineSplitter[] streams = [new(stdout, LogEntry.Stdout), new(stderr, LogEntry.Stderr)];
         var buffer = new byte[16384];
-        int read;
-        while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+        Linux.PollFd* polls = stackalloc Linux.PollFd[streams.Length];
+        long settleAt = Environment.TickCount64 + (long)settleAfter.TotalMilliseconds;
+        while (streams[0].Open || streams[1].Open)
         {
-            int start = 0;
-            for (int i = 0; i < read; i++)
+            for (int i = 0; i < streams.Length; i++)
+                // poll(2) skips a negative descriptor: an ended stream is not watched.
+                polls[i] = new Linux.PollFd { Fd = streams[i].Open ? streams[i].Fd : -1, Events = Linux.POLLIN };
+            int timeout = settleAt < 0 ? -1 : (int)Math.Max(0, settleAt - Environment.TickCount64);
+            int ready = Linux.poll(polls, (nuint)streams.Length, timeout);
+            if (ready < 0)
             {
-                if (buffer[i] != (byte)'\n')
+                if (Errno.Last == Errno.EINTR)
                     continue;
-                pending.Write(buffer, start, i - start);
-                Append(stream, pending);
-                start = i + 1;
+                throw new NativeCallException("poll", "container output", Errno.Last);
             }
-            pending.Write(buffer, start, read - start);
+            if (ready == 0 && settleAt >= 0)
+            {
+                settleAt = -1;
+                settled();
+                continue;
+            }
+            for (int i = 0; i < streams.Length; i++)
+            {
+                // A hang-up can come with data still buffered: read until read(2) says the end.
+                if (polls[i].Fd >= 0 && polls[i].Revents != 0)
+                    streams[i].ReadOnce(buffer, Append);
+            }
         }
-        if (pending.Length > 0)
-            Append(stream, pending);
     }
 
-    private void Append(string stream, MemoryStream line)
+    private void Append(string stream, ReadOnlySpan<byte> line)
     {
-        var entry = new LogEntry(DateTime.UtcNow, stream, Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
-        line.SetLength(0);
+        var entry = new LogEntry(DateTime.UtcNow, stream, Encoding.UTF8.GetString(line));
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(entry, LogJson.Default.LogEntry);
-        lock (_lock)
-        {
-            _file.Write(json);
-            _file.WriteByte((byte)'\n');
-            _file.Flush();
-        }
+        _file.Write(json);
+        _file.WriteByte((byte)'\n');
+        _file.Flush();
     }
 
     /// <summary>Reads the entries from <paramref name="offset"/>; returns the offset after the last complete line.</summary>

@@ -69,11 +69,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             return 1;
         }
 
-        var stdout = new Thread(() => log.Pump(init.Output, LogEntry.Stdout)) { Name = "stdout" };
-        var stderr = new Thread(() => log.Pump(init.Error, LogEntry.Stderr)) { Name = "stderr" };
-        stdout.Start();
-        stderr.Start();
-
         // While the init waits: its cgroup (limits apply before the command runs), then networks
         // (the seam for CNI ADD on /proc/<pid>/ns/net goes here).
         ICgroup? cgroup = null;
@@ -112,10 +107,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         }
         if (error is null)
             report(null);
-
+        // The output ends once everything in the container has exited (its PID namespace dies with the init).
+        log.Pump(init.Output, init.Error, SettleAfter, ReturnSetupMemory);
         int exitCode = init.Exited.GetAwaiter().GetResult();
-        stdout.Join();
-        stderr.Join();
         DetachNetworks(networking);
         bool oomKilled = cgroup?.OomKilled ?? false;
         cgroup?.Delete();
@@ -134,6 +128,16 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Finish(ended, report, error);
         return 0;
     }
+
+    /// <summary>How long a container runs before its monitor returns what it used to start it (not for one that ends sooner).</summary>
+    private static readonly TimeSpan SettleAfter = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// What setup allocated (the record, the spec, JSON) is garbage by now, but the GC keeps its region committed
+    /// for the container's whole life: an aggressive collection hands it back (0.7 MB less per monitor, bench/).
+    /// </summary>
+    private static void ReturnSetupMemory() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>Writes the container's state; false when the container's folder is gone (it was removed).</summary>
     private bool TryWriteState(ContainerState state)

@@ -1,11 +1,14 @@
+using System.Runtime.InteropServices;
+
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>A container's init as its monitor drives it: held until released, its output read, its end awaited.</summary>
 public interface IInitProcess
 {
     int Pid { get; }
-    Stream Output { get; }
-    Stream Error { get; }
+    /// <summary>The read ends of its stdout and stderr pipes.</summary>
+    SafeHandle Output { get; }
+    SafeHandle Error { get; }
     /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
     Task<int> Exited { get; }
     /// <summary>One byte on the init's stdin lets it go on; it then takes /dev/null as stdin.</summary>

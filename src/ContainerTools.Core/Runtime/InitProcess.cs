@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
@@ -24,21 +25,11 @@ public sealed class InitProcess : IInitProcess
     public Task<int> Exited => _exited.Task;
 
     public int Pid => Process.Id;
-    public Stream Output => Process.StandardOutput.BaseStream;
-    public Stream Error => Process.StandardError.BaseStream;
+    public SafeHandle Output => ChildStdio.Handle(Process.StandardOutput.BaseStream);
+    public SafeHandle Error => ChildStdio.Handle(Process.StandardError.BaseStream);
 
-    public void Release()
-    {
-        try
-        {
-            Process.StandardInput.Write('1');
-            Process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The init died before it was released; its exit code tells the rest.
-        }
-    }
+    /// <remarks>An init that died before it was released is no error here: its exit code tells the rest.</remarks>
+    public void Release() => ChildStdio.WriteAndClose(Process, "1");
 
     public void Kill() => Process.Kill();
 

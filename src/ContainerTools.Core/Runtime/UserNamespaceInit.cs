@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using Microsoft.Win32.SafeHandles;
@@ -19,13 +20,13 @@ public sealed class UserNamespaceInit : IInitProcess
     {
         Pid = pid;
         _release = new FileStream(new SafeFileHandle(release, ownsHandle: true), FileAccess.Write, 1);
-        Output = new FileStream(new SafeFileHandle(output, ownsHandle: true), FileAccess.Read, 1);
-        Error = new FileStream(new SafeFileHandle(error, ownsHandle: true), FileAccess.Read, 1);
+        Output = new SafeFileHandle(output, ownsHandle: true);
+        Error = new SafeFileHandle(error, ownsHandle: true);
     }
 
     public int Pid { get; }
-    public Stream Output { get; }
-    public Stream Error { get; }
+    public SafeHandle Output { get; }
+    public SafeHandle Error { get; }
     public Task<int> Exited { get; private set; } = null!; // set by Start as soon as the init exists
 
     /// <param name="arguments">`init BUNDLE STATUSFD`: the descriptor of the id-mapped layers is added.</param>
