@@ -6,7 +6,8 @@ namespace ContainerTools.Core.Images;
 /// <summary>
 /// Reads its source on a thread of its own, a few chunks ahead of the reader: a layer's download and
 /// decompression run on one core while its files are written on another. The source's failure is rethrown,
-/// as it was, to the reader. Dispose stops the reading thread and waits for it before disposing the source.
+/// as it was, to the reader. Dispose stops the reading thread and waits for it before disposing the source
+/// (unless left open).
 /// </summary>
 public sealed class ReadAheadStream : ReadOnlyStream
 {
@@ -14,6 +15,7 @@ public sealed class ReadAheadStream : ReadOnlyStream
     private const int ChunksAhead = 16;
 
     private readonly Stream _source;
+    private readonly bool _leaveOpen;
     private readonly BlockingCollection<(byte[] Chunk, int Count)> _ready = new(ChunksAhead);
     private readonly ConcurrentBag<byte[]> _free = [];
     private readonly CancellationTokenSource _stop = new();
@@ -22,10 +24,12 @@ public sealed class ReadAheadStream : ReadOnlyStream
     private byte[]? _current;
     private int _offset;
     private int _count;
+    private bool _disposed;
 
-    public ReadAheadStream(Stream source)
+    public ReadAheadStream(Stream source, bool leaveOpen = false)
     {
         _source = source;
+        _leaveOpen = leaveOpen;
         _reading = Task.Factory.StartNew(ReadAhead, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -81,11 +85,13 @@ public sealed class ReadAheadStream : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true; // a stream over this one disposes it too
             _stop.Cancel();
             _reading.Wait();
-            _source.Dispose();
+            if (!_leaveOpen)
+                _source.Dispose();
             _ready.Dispose();
             _stop.Dispose();
         }
