@@ -7,7 +7,8 @@ namespace ContainerTools.Core.Images;
 /// Reads its source on a thread of its own, a few chunks ahead of the reader: a layer's download and
 /// decompression run on one core while its files are written on another. The source's failure is rethrown,
 /// as it was, to the reader. Dispose stops the reading thread and waits for it before disposing the source
-/// (unless left open).
+/// (unless left open). The two sides wait on a monitor, which sleeps at once: a spinning wait (as
+/// BlockingCollection's) burns the core the other stages of a pull need.
 /// </summary>
 public sealed class ReadAheadStream : ReadOnlyStream
 {
@@ -16,10 +17,12 @@ public sealed class ReadAheadStream : ReadOnlyStream
 
     private readonly Stream _source;
     private readonly bool _leaveOpen;
-    private readonly BlockingCollection<(byte[] Chunk, int Count)> _ready = new(ChunksAhead);
+    private readonly Queue<(byte[] Chunk, int Count)> _ready = new(ChunksAhead);
+    private readonly object _gate = new();
     private readonly ConcurrentBag<byte[]> _free = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
+    private bool _ended; // the reading thread has stopped (end, failure or Dispose); guarded by _gate
+    private bool _stopping; // Dispose asked the reading thread to stop; guarded by _gate
     private Exception? _failure;
     private byte[]? _current;
     private int _offset;
@@ -43,12 +46,17 @@ public sealed class ReadAheadStream : ReadOnlyStream
                 int n = _source.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
                 if (n == 0)
                     break;
-                _ready.Add((chunk, n), _stop.Token);
+                lock (_gate)
+                {
+                    while (_ready.Count == ChunksAhead && !_stopping)
+                        Monitor.Wait(_gate);
+                    if (_stopping)
+                        break; // the reader is gone
+                    _ready.Enqueue((chunk, n));
+                    if (_ready.Count == 1)
+                        Monitor.PulseAll(_gate); // the reader may wait for it
+                }
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // the reader is gone
         }
         catch (Exception e)
         {
@@ -56,7 +64,11 @@ public sealed class ReadAheadStream : ReadOnlyStream
         }
         finally
         {
-            _ready.CompleteAdding();
+            lock (_gate)
+            {
+                _ended = true;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
@@ -69,11 +81,19 @@ public sealed class ReadAheadStream : ReadOnlyStream
             if (_current is not null)
                 _free.Add(_current);
             _current = null;
-            if (!_ready.TryTake(out var next, Timeout.Infinite))
+            (byte[] Chunk, int Count) next;
+            lock (_gate)
             {
-                if (_failure is not null)
-                    ExceptionDispatchInfo.Throw(_failure);
-                return 0;
+                while (_ready.Count == 0 && !_ended)
+                    Monitor.Wait(_gate);
+                if (!_ready.TryDequeue(out next))
+                {
+                    if (_failure is not null)
+                        ExceptionDispatchInfo.Throw(_failure);
+                    return 0;
+                }
+                if (_ready.Count == ChunksAhead - 1)
+                    Monitor.PulseAll(_gate); // the reading thread may wait for room
             }
             (_current, _count, _offset) = (next.Chunk, next.Count, 0);
         }
@@ -88,12 +108,14 @@ public sealed class ReadAheadStream : ReadOnlyStream
         if (disposing && !_disposed)
         {
             _disposed = true; // a stream over this one disposes it too
-            _stop.Cancel();
+            lock (_gate)
+            {
+                _stopping = true;
+                Monitor.PulseAll(_gate);
+            }
             _reading.Wait();
             if (!_leaveOpen)
                 _source.Dispose();
-            _ready.Dispose();
-            _stop.Dispose();
         }
         base.Dispose(disposing);
     }
