@@ -28,9 +28,9 @@ public sealed class LayerUnpacker : IDisposable
     // Who owns what this thread creates: the owner a new file gets unless its parent directory is set-gid.
     private readonly int _creatorUid = Linux.setfsuid(-1);
     private readonly int _creatorGid = Linux.setfsgid(-1);
+    private readonly int _rootNewFileGid;
     private string? _cachedParent;
     private SafeFileHandle? _cachedParentHandle;
-    private readonly int _rootNewFileGid;
     private int _cachedParentNewFileGid;
     private int _newFileGid; // the group a node created in the parent of the current entry gets
 
