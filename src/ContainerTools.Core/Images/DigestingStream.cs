@@ -20,15 +20,6 @@ public sealed class DigestingStream : ReadOnlyStream
     /// <summary>The digest of everything read so far.</summary>
     public string Digest => Images.Digest.FromHash(_hash.GetCurrentHash());
 
-    /// <summary>Reads what is left (a tar reader stops at the end marker; the digest covers the whole stream).</summary>
-    public void Drain()
-    {
-        byte[] buffer = new byte[81920];
-        while (Read(buffer, 0, buffer.Length) > 0)
-        {
-        }
-    }
-
     public override int Read(Span<byte> buffer)
     {
         int n = _inner.Read(buffer);

@@ -39,12 +39,16 @@ public sealed class LayerStore
         System.IO.Directory.CreateDirectory(diff);
         try
         {
-            using var tar = new DigestingStream(new ReadAheadStream(LayerCompressions.Decompress(blob, out var compression)));
+            // Three threads: reading the blob (a download, hashed and stored on its way), decompressing and hashing
+            // the tar, and writing its files; two cores stay busy while no stage waits on another's whole work.
+            using var compressed = new ReadAheadStream(blob, leaveOpen: true);
+            using var uncompressed = new DigestingStream(LayerCompressions.Decompress(compressed, out var compression));
+            using var tar = new ReadAheadStream(uncompressed, leaveOpen: true);
             long size = LayerUnpacker.Unpack(tar, diff, layerName);
-            tar.Drain();
-            blob.CopyTo(Stream.Null); // bytes after the compressed stream's end are part of the blob
+            tar.CopyTo(Stream.Null); // the tar reader stops at the end marker; the diff ID covers the whole stream
+            compressed.CopyTo(Stream.Null); // bytes after the compressed stream's end are part of the blob
             File.WriteAllText(Path.Combine(temp, SizeFile), size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return new StagedLayer(temp, tar.Digest, size, compression);
+            return new StagedLayer(temp, uncompressed.Digest, size, compression);
         }
         catch
         {

@@ -18,17 +18,27 @@ public sealed class LayerUnpacker : IDisposable
     private const string WhiteoutPrefix = ".wh.";
     private const string OpaqueMarker = ".wh..wh..opq";
     private const int O_DIR_PATH = Linux.O_PATH | Linux.O_DIRECTORY;
+    private const uint SetIdBits = 0xe00; // set-uid, set-gid, sticky: chown clears the first two, so they are set after it
 
     private readonly RootedPath _root;
     private readonly string _layer;
     private readonly List<(string Parent, string Name, DateTimeOffset Time)> _directoryTimes = [];
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private readonly uint _umask = ProcessUmask();
+    // Who owns what this thread creates: the owner a new file gets unless its parent directory is set-gid.
+    private readonly int _creatorUid = Linux.setfsuid(-1);
+    private readonly int _creatorGid = Linux.setfsgid(-1);
+    private readonly int _rootNewFileGid;
     private string? _cachedParent;
     private SafeFileHandle? _cachedParentHandle;
+    private int _cachedParentNewFileGid;
+    private int _newFileGid; // the group a node created in the parent of the current entry gets
 
     private LayerUnpacker(string directory, string layer)
     {
         _root = RootedPath.Open(directory);
         _layer = layer;
+        _rootNewFileGid = NewFileGid(_root.Descriptor, directory);
     }
 
     /// <summary>The sum of the regular files' sizes written.</summary>
@@ -88,21 +98,18 @@ public sealed class LayerUnpacker : IDisposable
                 _directoryTimes.Add((parentPath, name, entry.ModificationTime));
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                Replace(parent, path, name);
-                WriteFile(parent, name, entry);
-                SetTime(parent, name, entry.ModificationTime);
+                WriteFile(parent, path, name, entry);
                 break;
             case TarEntryType.SymbolicLink:
-                Replace(parent, path, name);
-                Errno.Check(Linux.symlinkat(entry.LinkName, parent, name), "symlinkat", path);
-                SetOwner(parent, name, entry);
+                CreateReplacing(parent, path, name, () => Linux.symlinkat(entry.LinkName, parent, name), "symlinkat");
+                if (!OwnedAsCreated(entry))
+                    SetOwner(parent, name, entry);
                 SetTime(parent, name, entry.ModificationTime);
                 break;
             case TarEntryType.HardLink:
                 Link(parent, path, name, entry);
                 break;
             case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                Replace(parent, path, name);
                 uint type = entry.EntryType switch
                 {
                     TarEntryType.CharacterDevice => Linux.S_IFCHR,
@@ -110,7 +117,7 @@ public sealed class LayerUnpacker : IDisposable
                     _ => Linux.S_IFIFO,
                 };
                 ulong device = type == Linux.S_IFIFO ? 0 : Linux.MakeDevice((uint)((PosixTarEntry)entry).DeviceMajor, (uint)((PosixTarEntry)entry).DeviceMinor);
-                Errno.Check(Linux.mknodat(parent, name, type | Mode(entry), device), "mknodat", path);
+                CreateReplacing(parent, path, name, () => Linux.mknodat(parent, name, type | Mode(entry), device), "mknodat");
                 SetOwner(parent, name, entry);
                 Errno.Check(Linux.fchmodat(parent, name, Mode(entry), 0), "fchmodat", path);
                 SetNodeXattrs(parent, name, entry);
@@ -137,12 +144,13 @@ public sealed class LayerUnpacker : IDisposable
         if (hidden is "" or "." or ".." || hidden.Contains('/'))
             throw Escape(entry.Name, "a whiteout of '" + hidden + "'");
         string path = parentPath.Length == 0 ? hidden : parentPath + "/" + hidden;
-        Replace(parent, path, hidden);
-        Errno.Check(Linux.mknodat(parent, hidden, Linux.S_IFCHR, 0), "mknodat", path);
+        CreateReplacing(parent, path, hidden, () => Linux.mknodat(parent, hidden, Linux.S_IFCHR, 0), "mknodat");
     }
 
     private void MakeDirectory(int parent, string path, string name, TarEntry entry)
     {
+        if (_cachedParent == path)
+            ForgetCachedParent(); // its mode (set-gid: the group of new files) may change now
         if (Linux.mkdirat(parent, name, 0x1ed) == -1)
         {
             if (Errno.Last != Errno.EEXIST)
@@ -165,17 +173,62 @@ public sealed class LayerUnpacker : IDisposable
         SetXattrs(fd, path, entry);
     }
 
-    private void WriteFile(int parent, string name, TarEntry entry)
+    /// <summary>
+    /// A regular file in as few calls as the entry allows: created with its mode, data written straight from one
+    /// buffer (one write for a small file), chown and chmod only when creation could not give the owner or mode,
+    /// times set through the open descriptor.
+    /// </summary>
+    private void WriteFile(int parent, string path, string name, TarEntry entry)
     {
-        var handle = Checked(Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
-        using var file = new FileStream(handle, FileAccess.Write, 0); // owns the handle from here
-        entry.DataStream?.CopyTo(file, 1 << 16);
-        file.Flush();
-        int fd = Fd(handle);
-        Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", name);
-        Errno.Check(Linux.fchmod(fd, Mode(entry)), "fchmod", name); // after chown, which clears set-id bits
-        SetXattrs(fd, name, entry);
+        uint mode = Mode(entry);
+        using var file = new SafeFileHandle(CreateReplacing(parent, path, name,
+            () => Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, mode & 0x1ff), "openat"), ownsHandle: true);
+        int fd = Fd(file);
+        if (entry.DataStream is { } data)
+            WriteData(fd, data, path);
+        if (!OwnedAsCreated(entry))
+            Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
+        if ((mode & (SetIdBits | _umask)) != 0)
+            Errno.Check(Linux.fchmod(fd, mode), "fchmod", path); // after chown, which clears set-id bits
+        SetXattrs(fd, path, entry);
+        var time = Timespec(entry.ModificationTime);
+        Linux.SetTimes(fd, time, time, path);
         Size += entry.Length;
+    }
+
+    private unsafe void WriteData(int fd, Stream data, string path)
+    {
+        int n;
+        while ((n = data.Read(_buffer)) > 0)
+        {
+            fixed (byte* p = _buffer)
+            {
+                for (int written = 0; written < n;)
+                {
+                    nint count = Linux.write(fd, p + written, (nuint)(n - written));
+                    Errno.Check((int)Math.Min(count, 0), "write", path);
+                    written += (int)count;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a node this thread creates in the current parent already has the entry's owner.</summary>
+    private bool OwnedAsCreated(TarEntry entry) => entry.Uid == _creatorUid && entry.Gid == _newFileGid;
+
+    /// <summary>
+    /// Creates a node by <paramref name="create"/>; only when the name is taken (an earlier entry of the layer) is
+    /// that removed and the creation tried again: no unlink per entry. Returns the call's result (a descriptor).
+    /// </summary>
+    private int CreateReplacing(int parent, string path, string name, Func<int> create, string call)
+    {
+        int result = create();
+        if (result == -1 && Errno.Last == Errno.EEXIST)
+        {
+            Replace(parent, path, name);
+            result = create();
+        }
+        return Errno.Check(result, call, path);
     }
 
     private void Link(int parent, string path, string name, TarEntry entry)
@@ -185,8 +238,14 @@ public sealed class LayerUnpacker : IDisposable
         string targetParent = slash < 0 ? "" : target[..slash];
         using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
         int targetFd = targetDirectory is null ? _root.Descriptor : Fd(targetDirectory);
-        Replace(parent, path, name);
-        if (Linux.linkat(targetFd, target[(slash + 1)..], parent, name, 0) == -1)
+        string targetName = target[(slash + 1)..];
+        int linked = Linux.linkat(targetFd, targetName, parent, name, 0);
+        if (linked == -1 && Errno.Last == Errno.EEXIST)
+        {
+            Replace(parent, path, name);
+            linked = Linux.linkat(targetFd, targetName, parent, name, 0);
+        }
+        if (linked == -1)
         {
             if (Errno.Last == Errno.ENOENT)
                 throw new EngineException("InvalidHardLink", ErrorKind.InvalidData, _layer,
@@ -213,14 +272,27 @@ public sealed class LayerUnpacker : IDisposable
     private int Parent(string parentPath, TarEntry entry)
     {
         if (parentPath.Length == 0)
+        {
+            _newFileGid = _rootNewFileGid;
             return _root.Descriptor;
-        if (_cachedParent == parentPath)
-            return Fd(_cachedParentHandle!);
-        ForgetCachedParent();
-        var handle = TryParent(parentPath, entry) ?? CreateParents(parentPath, entry);
-        _cachedParent = parentPath;
-        _cachedParentHandle = handle;
-        return Fd(handle);
+        }
+        if (_cachedParent != parentPath)
+        {
+            ForgetCachedParent();
+            var handle = TryParent(parentPath, entry) ?? CreateParents(parentPath, entry);
+            _cachedParent = parentPath;
+            _cachedParentHandle = handle;
+            _cachedParentNewFileGid = NewFileGid(Fd(handle), parentPath);
+        }
+        _newFileGid = _cachedParentNewFileGid;
+        return Fd(_cachedParentHandle!);
+    }
+
+    /// <summary>The group a file created in directory <paramref name="fd"/> gets: the directory's when it is set-gid.</summary>
+    private int NewFileGid(int fd, string path)
+    {
+        var status = Linux.Status(fd, path);
+        return (status.Mode & Linux.S_ISGID) != 0 ? (int)status.Gid : _creatorGid;
     }
 
     private SafeFileHandle? TryParent(string parentPath, TarEntry entry)
@@ -300,7 +372,7 @@ public sealed class LayerUnpacker : IDisposable
     private static void SetOwner(int parent, string name, TarEntry entry) =>
         Errno.Check(Linux.fchownat(parent, name, entry.Uid, entry.Gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
 
-    private static unsafe void SetTime(int parent, string name, DateTimeOffset time)
+    private static Linux.Timespec Timespec(DateTimeOffset time)
     {
         long ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         var spec = new Linux.Timespec { Seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out long rest), Nanoseconds = rest * 100 };
@@ -309,6 +381,12 @@ public sealed class LayerUnpacker : IDisposable
             spec.Seconds -= 1;
             spec.Nanoseconds += 1_000_000_000;
         }
+        return spec;
+    }
+
+    private static unsafe void SetTime(int parent, string name, DateTimeOffset time)
+    {
+        var spec = Timespec(time);
         Linux.Timespec* times = stackalloc Linux.Timespec[2];
         times[0] = spec;
         times[1] = spec;
@@ -351,6 +429,17 @@ public sealed class LayerUnpacker : IDisposable
     {
         fixed (byte* p = value)
             Errno.Check(Linux.lsetxattr(path, name, p, (nuint)value.Length, 0), "lsetxattr " + name, path);
+    }
+
+    /// <summary>The process's umask, which takes bits from the mode a file is created with (read, not set: umask() would change it for every thread).</summary>
+    private static uint ProcessUmask()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                return Convert.ToUInt32(line["Umask:".Length..].Trim(), 8);
+        }
+        return 0x1ff; // unknown: every mode is set explicitly
     }
 
     private static uint Mode(TarEntry entry) => (uint)entry.Mode & 0xfff;

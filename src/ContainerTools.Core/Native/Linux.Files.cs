@@ -35,6 +35,7 @@ public static partial class Linux
     public const uint S_IFBLK = 0x6000;
     public const uint S_IFREG = 0x8000;
     public const uint S_IFLNK = 0xA000;
+    public const uint S_ISGID = 0x400;
 
     public const long UTIME_OMIT = (1L << 30) - 2;
 

@@ -106,6 +106,44 @@ public sealed partial class LayerUnpackTests : IDisposable
         Assert.False(File.Exists(Path.Combine(merged, "gone")));
     }
 
+    /// <summary>
+    /// The unpacker leaves out chown and chmod when creation already gives owner and mode: a set-gid directory
+    /// (whose new files take its group), a mode the umask would cut, and a name written twice must still come out exact.
+    /// </summary>
+    [Fact]
+    public void OwnersAndModesAreExactWhereCreationAloneWouldGetThemWrong()
+    {
+        string scratch = _store.Scratch("owners");
+        string tar = ImageFixtures.Tar(Path.Combine(scratch, "layer.tar"), w =>
+        {
+            w.AddFile("late/before", "listed before its set-gid directory");
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "late") { Mode = (UnixFileMode)0x5fd, Gid = 50 }); // 02775
+            w.AddFile("late/after", "after");
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "shared") { Mode = (UnixFileMode)0x5fd, Gid = 50 });
+            w.AddFile("shared/root", "root's");
+            w.AddFile("shared/staff", "staff's", gid: 50);
+            w.AddLink(TarEntryType.SymbolicLink, "shared/link", "root");
+            w.AddFile("wide", "group and others may write", mode: 0x1b6); // 0666: a umask of 022 would cut it
+            w.AddLink(TarEntryType.SymbolicLink, "twice", "wide");
+            w.AddFile("twice", "a file replaces the link", uid: 1000, gid: 1001);
+        });
+        string layout = ImageFixtures.OciLayout(Path.Combine(scratch, "layout"), [tar]);
+
+        var image = ImageImporter.Import(_store.Location, layout, null).Single().Image;
+
+        string diff = new ImageStore(_store.Location).LayerDirectory(image.Layers[0].ChainId);
+        string Owner(string path) => Tool.Run("stat", "-c", "%a|%u|%g", Path.Combine(diff, path)).Trim();
+        Assert.Equal("2775|0|50", Owner("late"));
+        Assert.Equal("644|0|0", Owner("late/before"));
+        Assert.Equal("644|0|0", Owner("late/after"));
+        Assert.Equal("644|0|0", Owner("shared/root"));
+        Assert.Equal("644|0|50", Owner("shared/staff"));
+        Assert.Equal("777|0|0", Owner("shared/link"));
+        Assert.Equal("666|0|0", Owner("wide"));
+        Assert.Equal("644|1000|1001", Owner("twice"));
+        Assert.Equal("a file replaces the link", File.ReadAllText(Path.Combine(diff, "twice")));
+    }
+
     private static void Layer(string layout, string bundle, Action<string> change)
     {
         if (Directory.Exists(bundle))
