@@ -43,9 +43,21 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         ContainerRecord record;
         var networking = new ContainerNetworking(store.Location);
         using var log = new ContainerLog(_paths.Log);
+        // Its cgroup comes first, so the init can be born in it (limits apply before the command runs).
+        ICgroup? cgroup = null;
+        string? error = null;
         try
         {
             record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
+            try
+            {
+                // The record's limits: those given at creation as changed since by Set-ContainerLimit.
+                cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits);
+            }
+            catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+            {
+                error = "cannot place the container in its cgroup: " + e.Message;
+            }
             var spec = RuntimeSpec.Load(_paths.Config);
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
@@ -56,7 +68,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
                 int namespaces = record.Network.SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
                 init = ContainerUserNamespace.Wanted(spec)
                     ? UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec))
-                    : InitProcess.Start(start, namespaces);
+                    : InitProcess.Start(start, namespaces, cgroup);
             }
             finally
             {
@@ -65,6 +77,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         }
         catch (Exception e) when (e is IOException or EngineException)
         {
+            cgroup?.Delete();
             Finish(new ContainerState { Status = ContainerStatus.Exited, StartedAt = startedAt, FinishedAt = DateTime.UtcNow, ExitCode = 127, Error = e.Message }, report, e.Message);
             return 1;
         }
@@ -74,16 +87,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         stdout.Start();
         stderr.Start();
 
-        // While the init waits: its cgroup (limits apply before the command runs), then networks
-        // (the seam for CNI ADD on /proc/<pid>/ns/net goes here).
-        ICgroup? cgroup = null;
-        string? error = null;
+        // While the init waits: its cgroup if it was not born there, then networks.
         try
         {
-            // The record's limits: those given at creation as changed since by Set-ContainerLimit.
-            var limits = store.Read(id)?.Record.Limits ?? ResourceLimits.None;
-            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), limits);
-            cgroup.AddProcess(init.Pid);
+            if (cgroup is not null && !init.BornInCgroup)
+                cgroup.AddProcess(init.Pid);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {

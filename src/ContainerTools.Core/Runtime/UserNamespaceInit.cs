@@ -24,6 +24,10 @@ public sealed class UserNamespaceInit : IInitProcess
     }
 
     public int Pid { get; }
+
+    /// <summary>Started by a clone in a new user namespace, outside its cgroup: the monitor moves it.</summary>
+    public bool BornInCgroup => false;
+
     public Stream Output { get; }
     public Stream Error { get; }
     public Task<int> Exited { get; private set; } = null!; // set by Start as soon as the init exists
