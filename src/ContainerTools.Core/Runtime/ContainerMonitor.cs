@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
-using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Networking;
 
@@ -48,7 +47,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         string? error = null;
         try
         {
-            record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
+            record = store.ReadRecord(id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             try
             {
                 // The record's limits: those given at creation as changed since by Set-ContainerLimit.
@@ -58,7 +57,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             {
                 error = "cannot place the container in its cgroup: " + e.Message;
             }
-            var spec = RuntimeSpec.Load(_paths.Config);
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
             (statusRead, int statusWrite) = StatusPipe();
@@ -66,9 +64,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             try
             {
                 int namespaces = record.Network.SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
-                init = ContainerUserNamespace.Wanted(spec)
-                    ? UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec))
-                    : InitProcess.Start(start, namespaces, cgroup);
+                if (record.UserNamespace is null)
+                    init = InitProcess.Start(start, namespaces, cgroup);
+                else
+                {
+                    // Only a user namespace needs the spec here (its maps, its layers): the init reads it itself.
+                    var spec = RuntimeSpec.Load(_paths.Config);
+                    init = UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec));
+                }
             }
             finally
             {
