@@ -35,10 +35,11 @@ internal sealed class ThreadVisit : IDisposable
                 ControlFile.Write(Path.Combine(tree.Directory, "tasks"), ThisThread);
             }
         }
-        catch
+        catch (Exception e) when (e is IOException or KeyNotFoundException)
         {
             Dispose();
-            throw;
+            throw new EngineException("CgroupPlacementFailed", ErrorKind.ResourceUnavailable, trees.First().Tree.Directory,
+                $"cannot place the container in its cgroup: {e.Message}", e);
         }
     }
 
