@@ -127,10 +127,12 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
 
     public ContainerSnapshot? Read(string id)
     {
-        var paths = Paths(id);
-        var record = ReadJson(paths.Record, ContainersJsonContext.Default.ContainerRecord);
+        var record = ReadRecord(id);
         return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id), new Networking.ContainerNetworking(Location).Get(id));
     }
+
+    /// <summary>The record alone, without state and networks: what a monitor needs to start the container.</summary>
+    public ContainerRecord? ReadRecord(string id) => ReadJson(Paths(id).Record, ContainersJsonContext.Default.ContainerRecord);
 
     public ContainerState? ReadState(string id) => ReadJson(Paths(id).State, ContainersJsonContext.Default.ContainerState);
 

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
-using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Networking;
 
@@ -43,10 +42,21 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         ContainerRecord record;
         var networking = new ContainerNetworking(store.Location);
         using var log = new ContainerLog(_paths.Log);
+        // Its cgroup comes first, so the init can be born in it (limits apply before the command runs).
+        ICgroup? cgroup = null;
+        string? error = null;
         try
         {
-            record = store.Read(id)?.Record ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
-            var spec = RuntimeSpec.Load(_paths.Config);
+            record = store.ReadRecord(id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
+            try
+            {
+                // The record's limits: those given at creation as changed since by Set-ContainerLimit.
+                cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits);
+            }
+            catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+            {
+                error = CgroupError + e.Message;
+            }
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
             (statusRead, int statusWrite) = StatusPipe();
@@ -54,9 +64,14 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             try
             {
                 int namespaces = record.Network.SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
-                init = ContainerUserNamespace.Wanted(spec)
-                    ? UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec))
-                    : InitProcess.Start(start, namespaces);
+                if (record.UserNamespace is null)
+                    init = InitProcess.Start(start, namespaces, cgroup);
+                else
+                {
+                    // Only a user namespace needs the spec here (its maps, its layers): the init reads it itself.
+                    var spec = RuntimeSpec.Load(_paths.Config);
+                    init = UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec));
+                }
             }
             finally
             {
@@ -65,24 +80,20 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         }
         catch (Exception e) when (e is IOException or EngineException)
         {
+            cgroup?.Delete();
             Finish(new ContainerState { Status = ContainerStatus.Exited, StartedAt = startedAt, FinishedAt = DateTime.UtcNow, ExitCode = 127, Error = e.Message }, report, e.Message);
             return 1;
         }
 
-        // While the init waits: its cgroup (limits apply before the command runs), then networks
-        // (the seam for CNI ADD on /proc/<pid>/ns/net goes here).
-        ICgroup? cgroup = null;
-        string? error = null;
+        // While the init waits: its cgroup if it was not born there, then networks.
         try
         {
-            // The record's limits: those given at creation as changed since by Set-ContainerLimit.
-            var limits = store.Read(id)?.Record.Limits ?? ResourceLimits.None;
-            cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), limits);
-            cgroup.AddProcess(init.Pid);
+            if (cgroup is not null && !init.BornInCgroup)
+                cgroup.AddProcess(init.Pid);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {
-            error = "cannot place the container in its cgroup: " + e.Message;
+            error = CgroupError + e.Message;
         }
         try
         {
@@ -128,6 +139,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Finish(ended, report, error);
         return 0;
     }
+
+    private const string CgroupError = "cannot place the container in its cgroup: ";
 
     /// <summary>How long a container runs before its monitor returns what it used to start it (not for one that ends sooner).</summary>
     private static readonly TimeSpan SettleAfter = TimeSpan.FromMilliseconds(250);

@@ -11,6 +11,8 @@ public interface IInitProcess
     SafeHandle Error { get; }
     /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
     Task<int> Exited { get; }
+    /// <summary>True when it was started inside its cgroup; else the monitor still has to move it there.</summary>
+    bool BornInCgroup { get; }
     /// <summary>One byte on the init's stdin lets it go on; it then takes /dev/null as stdin.</summary>
     void Release();
     void Kill();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
@@ -24,6 +25,8 @@ public sealed class InitProcess : IInitProcess
     /// <summary>Completes with the exit code: 0-255, or 128+signal when a signal ended it.</summary>
     public Task<int> Exited => _exited.Task;
 
+    public bool BornInCgroup { get; private set; }
+
     public int Pid => Process.Id;
     public SafeHandle Output => ChildStdio.Handle(Process.StandardOutput.BaseStream);
     public SafeHandle Error => ChildStdio.Handle(Process.StandardError.BaseStream);
@@ -33,38 +36,40 @@ public sealed class InitProcess : IInitProcess
 
     public void Kill() => Process.Kill();
 
-    public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces) =>
-        Start(start, namespaces, join: [], redirect: true);
+    /// <summary>Starts the init redirected; inside <paramref name="cgroup"/> from birth when the driver can do that.</summary>
+    public static InitProcess Start(ProcessStartInfo start, int namespaces = Namespaces, ICgroup? cgroup = null) =>
+        Start(start, namespaces, join: [], redirect: true, cgroup);
 
     /// <summary>
     /// Starts the init after joining the namespaces in <paramref name="join"/> (open namespace files and their
     /// CLONE_NEW* types: pid, net, ipc, uts) and unsharing <paramref name="namespaces"/>. Without
     /// <paramref name="redirect"/> the init inherits this process's stdio (what an OCI runtime's caller expects).
     /// </summary>
-    public static InitProcess Start(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, bool redirect)
+    public static InitProcess Start(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, bool redirect, ICgroup? cgroup = null)
     {
         start.RedirectStandardInput = redirect;
         start.RedirectStandardOutput = redirect;
         start.RedirectStandardError = redirect;
         start.UseShellExecute = false;
         var started = new TaskCompletionSource<InitProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(start, namespaces, join, started)) { IsBackground = true, Name = "container init" };
+        var thread = new Thread(() => Run(start, namespaces, join, cgroup, started)) { IsBackground = true, Name = "container init" };
         thread.Start();
         return started.Task.GetAwaiter().GetResult();
     }
 
-    private static unsafe void Run(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, TaskCompletionSource<InitProcess> started)
+    private static unsafe void Run(ProcessStartInfo start, int namespaces, IReadOnlyList<(int Fd, int Type)> join, ICgroup? cgroup, TaskCompletionSource<InitProcess> started)
     {
         InitProcess init;
         try
         {
+            using var visit = cgroup?.EnterThisThread();
             int ownPidNamespace = Errno.Check(Linux.openat(-100, "/proc/thread-self/ns/pid", Linux.O_CLOEXEC, 0), "open", "/proc/thread-self/ns/pid");
             try
             {
                 foreach (var (fd, type) in join)
                     Errno.Check(Linux.setns(fd, type), "setns", type.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Errno.Check(Linux.unshare(namespaces), "unshare");
-                init = new InitProcess(Process.Start(start)!);
+                init = new InitProcess(Process.Start(start)!) { BornInCgroup = visit is not null };
             }
             finally
             {

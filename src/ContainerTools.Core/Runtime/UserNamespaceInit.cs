@@ -25,6 +25,10 @@ public sealed class UserNamespaceInit : IInitProcess
     }
 
     public int Pid { get; }
+
+    /// <summary>Started by a clone in a new user namespace, outside its cgroup: the monitor moves it.</summary>
+    public bool BornInCgroup => false;
+
     public SafeHandle Output { get; }
     public SafeHandle Error { get; }
     public Task<int> Exited { get; private set; } = null!; // set by Start as soon as the init exists

@@ -28,6 +28,8 @@ internal sealed class CgroupV1 : ICgroup
             ControlFile.Write(Path.Combine(tree.Directory, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
     }
 
+    public IDisposable EnterThisThread() => new ThreadVisit(_trees.DistinctBy(t => t.Value.Root).Select(t => (t.Key, t.Value)));
+
     public void Update(ResourceLimits limits)
     {
         ResourceLimitsValidator.Validate(limits);

@@ -10,6 +10,9 @@ internal sealed class CgroupV2(string relativePath, CgroupTree tree) : ICgroup
     public void AddProcess(int pid) =>
         ControlFile.Write(File("cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>v2 moves single threads only inside threaded groups, which a container's is not.</summary>
+    public IDisposable? EnterThisThread() => null;
+
     public void Update(ResourceLimits limits)
     {
         ResourceLimitsValidator.Validate(limits);
