@@ -42,6 +42,8 @@ public static class ExecJoin
                 AttachTerminal(slave);
             else if (request.Spec.Process.Terminal)
                 ControllingTerminal.Take();
+            if (request.HoldUntilClosed is int hold)
+                AwaitClose(hold);
             ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
             return 127;
         }
@@ -55,6 +57,17 @@ public static class ExecJoin
             Report(report, e.Message);
             return 125;
         }
+    }
+
+    /// <summary>Reads the pipe until its writer is gone, then closes it: the command does not inherit it.</summary>
+    private static unsafe void AwaitClose(int fd)
+    {
+        byte ignored;
+        nint read;
+        do
+            read = Linux.read(fd, &ignored, 1);
+        while (read > 0 || (read < 0 && Errno.Last == Errno.EINTR));
+        Linux.close(fd);
     }
 
     /// <summary>All descriptors are opened first: once in the mount namespace, the host's /proc is gone.</summary>

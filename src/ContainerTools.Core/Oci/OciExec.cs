@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Store;
 
@@ -8,8 +9,8 @@ namespace ContainerTools.Core.Oci;
 /// <summary>
 /// `exec`: runs a process (process.json or args) in a running container through the engine's exec helper
 /// (ExecJoin), which inherits our stdio, or a pty of the container's whose master went to the console
-/// socket. Detached, we return once it runs and the caller (conmon, a subreaper) reaps it; otherwise we
-/// wait and return its exit code.
+/// socket. Detached, we return once it is started and the caller (conmon, a subreaper) reaps it; otherwise
+/// we wait and return its exit code.
 /// </summary>
 public sealed class OciExec(OciStateDirectory states, string helperExecutable)
 {
@@ -19,7 +20,9 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
         var spec = OciBundle.Load(container.Bundle) with { Process = process };
         if (process.Terminal && consoleSocket is null)
             throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, id, "--tty needs --console-socket");
-        var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id) };
+        // Detached, the helper waits for our exit before it execs (the write end goes with us).
+        (int Read, int Write)? hold = detach ? InheritedPipe.Create(childReads: true, "exec hold pipe") : null;
+        var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id), HoldUntilClosed = hold?.Read };
         var start = new ProcessStartInfo(helperExecutable) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
         // The helper is born in this process's devices cgroup: the container's, so its device rules hold for it too.
         OciDeviceRules.AddProcess(container.CgroupPath, Environment.ProcessId);
@@ -33,6 +36,8 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
             helper = PidNamespaceStart.Start(container.Init, start)
                 ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, id, "container not running");
         }
+        if (hold is { } pipe)
+            Linux.close(pipe.Read);
         if (pidFile is not null)
             AtomicFile.WriteAllText(Path.GetFullPath(pidFile), helper.Id.ToString(CultureInfo.InvariantCulture));
         if (detach)

@@ -57,7 +57,7 @@ public sealed class ContainerFileSystem : IDisposable
                 held.Dispose();
                 return running;
             }
-            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container.Name, writable), container, held);
+            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container, writable), container, held);
         }
         catch
         {
@@ -70,8 +70,9 @@ public sealed class ContainerFileSystem : IDisposable
     /// Read-only, the upper directory is just the top lower one (overlayfs reads its whiteouts there too), so
     /// nothing is written to it; read-write, it is the upper directory, as when the container runs.
     /// </summary>
-    private static RootedPath MountOverlay(ContainerPaths paths, string name, bool writable)
+    private static RootedPath MountOverlay(ContainerPaths paths, ContainerSnapshot container, bool writable)
     {
+        string name = container.Name;
         var spec = RuntimeSpec.Load(paths.Config);
         if (!spec.Annotations.TryGetValue(SpecAnnotations.OverlayLower, out var lower))
             throw new InvalidDataException($"the runtime configuration of container {name} names no image layers");
@@ -91,8 +92,10 @@ public sealed class ContainerFileSystem : IDisposable
         var root = RootedPath.Adopt($"{name}:/", new SafeFileHandle(mount, ownsHandle: true));
         try
         {
-            // Volumes and bind mounts join the detached tree and go with it.
-            RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable);
+            // Volumes and bind mounts join the detached tree and go with it. Mount points the container never
+            // made are made here as its start would, by host root: not for a container with a user namespace of
+            // its own, whose root could then not use them.
+            RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable && container.Record.UserNamespace is null);
             return root;
         }
         catch

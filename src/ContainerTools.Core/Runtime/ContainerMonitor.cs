@@ -59,7 +59,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             }
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
-            (statusRead, int statusWrite) = StatusPipe();
+            // The init marks its end close-on-exec: EOF with no bytes means its execve succeeded; bytes are the start error.
+            (statusRead, int statusWrite) = InheritedPipe.Create(childReads: false, "status pipe");
             var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
@@ -183,18 +184,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         TryWriteState(state);
         report(error);
-    }
-
-    /// <summary>
-    /// A pipe whose write end the init inherits (it is the one descriptor not close-on-exec) and marks
-    /// close-on-exec itself: EOF with no bytes means its execve succeeded; bytes are the start error.
-    /// </summary>
-    private static unsafe (int Read, int Write) StatusPipe()
-    {
-        int* fds = stackalloc int[2];
-        Errno.Check(Linux.pipe2(fds, Linux.O_CLOEXEC), "pipe2");
-        Errno.Check(Linux.fcntl(fds[1], Linux.F_SETFD, 0), "fcntl", "status pipe");
-        return (fds[0], fds[1]);
     }
 
     private static unsafe string? ReadStatus(int fd)

@@ -18,6 +18,12 @@ public sealed record ExecRequest
     public bool Detach { get; init; }
     /// <summary>N of the container's /dev/pts/N the command gets as its controlling terminal and stdio.</summary>
     public int? Terminal { get; init; }
+    /// <summary>
+    /// The read end of a pipe the helper waits on, until its end, before it execs: `ctrun exec --detach` holds
+    /// the write end until it exits, so the command cannot end while ctrun is still its parent (its .NET
+    /// Process would reap it, and the caller, conmon as subreaper, would never learn its exit code).
+    /// </summary>
+    public int? HoldUntilClosed { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ExecJsonContext.Default.ExecRequest);
 

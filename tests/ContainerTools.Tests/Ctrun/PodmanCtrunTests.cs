@@ -24,6 +24,8 @@ public sealed class PodmanCtrunTests
         Assert.Equal("running", podman.Must("inspect", "--format", "{{.State.Status}}", name).Trim());
         // The exec'd process sees the container's PID 1.
         Assert.Equal("sleep\n", podman.Must("exec", name, "cat", "/proc/1/comm"));
+        // ctrun exec --detach returns before the command may end: conmon, not ctrun, reaps it and learns its code.
+        Assert.Equal(3, podman.Podman("exec", name, "sh", "-c", "exit 3").ExitCode);
         // busybox sleep as PID 1 ignores SIGTERM: podman's timeout, then SIGKILL (137).
         podman.Must("stop", "--time", "1", name);
         Assert.Equal("exited 137", podman.Must("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name).Trim());
