@@ -18,7 +18,7 @@ public static class ContainerExport
         string target = Path.GetFullPath(tarPath);
         if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
-        using var container = ContainerFileSystem.Open(store, nameOrId, writable: false);
+        using var container = ContainerFileSystem.Open(store, nameOrId, writable: false, withMounts: false);
         var root = container.Root;
         // Written beside the target and renamed into place: an interrupted export leaves no half archive.
         string temp = target + ".tmp-" + Environment.ProcessId;

@@ -42,7 +42,8 @@ public sealed class ContainerFileSystem : IDisposable
         _mountedInUserNamespace ? ThreadFileSystemIds.Become(RootOwner.Uid, RootOwner.Gid) : default;
 
     /// <param name="writable">Whether files will be written (copy in); a stopped container's overlay is read-only otherwise.</param>
-    public static ContainerFileSystem Open(ContainerStore store, string nameOrId, bool writable)
+    /// <param name="withMounts">Whether a stopped container's volumes and bind mounts join its overlay (a copy sees them; an export does not).</param>
+    public static ContainerFileSystem Open(ContainerStore store, string nameOrId, bool writable, bool withMounts = true)
     {
         var container = store.Find(nameOrId);
         var held = FileLock.Acquire(store.Location, store.Paths(container.Id).LockName);
@@ -57,7 +58,7 @@ public sealed class ContainerFileSystem : IDisposable
                 held.Dispose();
                 return running;
             }
-            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container, writable), container, held);
+            return new ContainerFileSystem(MountOverlay(store.Paths(container.Id), container, writable, withMounts), container, held);
         }
         catch
         {
@@ -70,7 +71,7 @@ public sealed class ContainerFileSystem : IDisposable
     /// Read-only, the upper directory is just the top lower one (overlayfs reads its whiteouts there too), so
     /// nothing is written to it; read-write, it is the upper directory, as when the container runs.
     /// </summary>
-    private static RootedPath MountOverlay(ContainerPaths paths, ContainerSnapshot container, bool writable)
+    private static RootedPath MountOverlay(ContainerPaths paths, ContainerSnapshot container, bool writable, bool withMounts)
     {
         string name = container.Name;
         var spec = RuntimeSpec.Load(paths.Config);
@@ -95,7 +96,8 @@ public sealed class ContainerFileSystem : IDisposable
             // Volumes and bind mounts join the detached tree and go with it. Mount points the container never
             // made are made here as its start would, by host root: not for a container with a user namespace of
             // its own, whose root could then not use them.
-            RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable && container.Record.UserNamespace is null);
+            if (withMounts)
+                RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable && container.Record.UserNamespace is null);
             return root;
         }
         catch
