@@ -196,31 +196,25 @@ public sealed class LayerUnpacker : IDisposable
         Size += entry.Length;
     }
 
-    private unsafe void WriteData(int fd, Stream data, string path)
+    private void WriteData(int fd, Stream data, string path)
     {
         int n;
         while ((n = data.Read(_buffer)) > 0)
-        {
-            fixed (byte* p = _buffer)
-            {
-                for (int written = 0; written < n;)
-                {
-                    nint count = Linux.write(fd, p + written, (nuint)(n - written));
-                    Errno.Check((int)Math.Min(count, 0), "write", path);
-                    written += (int)count;
-                }
-            }
-        }
+            Linux.WriteAll(fd, _buffer.AsSpan(0, n), path);
     }
 
     /// <summary>Whether a node this thread creates in the current parent already has the entry's owner.</summary>
     private bool OwnedAsCreated(TarEntry entry) => entry.Uid == _creatorUid && entry.Gid == _newFileGid;
 
+    /// <summary>Creates a node by <paramref name="create"/> (see <see cref="TryCreateReplacing"/>); returns the call's result (a descriptor).</summary>
+    private int CreateReplacing(int parent, string path, string name, Func<int> create, string call) =>
+        Errno.Check(TryCreateReplacing(parent, path, name, create), call, path);
+
     /// <summary>
     /// Creates a node by <paramref name="create"/>; only when the name is taken (an earlier entry of the layer) is
-    /// that removed and the creation tried again: no unlink per entry. Returns the call's result (a descriptor).
+    /// that removed and the creation tried again: no unlink per entry. Returns the call's result, -1 with errno set.
     /// </summary>
-    private int CreateReplacing(int parent, string path, string name, Func<int> create, string call)
+    private int TryCreateReplacing(int parent, string path, string name, Func<int> create)
     {
         int result = create();
         if (result == -1 && Errno.Last == Errno.EEXIST)
@@ -228,7 +222,7 @@ public sealed class LayerUnpacker : IDisposable
             Replace(parent, path, name);
             result = create();
         }
-        return Errno.Check(result, call, path);
+        return result;
     }
 
     private void Link(int parent, string path, string name, TarEntry entry)
@@ -239,13 +233,7 @@ public sealed class LayerUnpacker : IDisposable
         using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
         int targetFd = targetDirectory is null ? _root.Descriptor : Fd(targetDirectory);
         string targetName = target[(slash + 1)..];
-        int linked = Linux.linkat(targetFd, targetName, parent, name, 0);
-        if (linked == -1 && Errno.Last == Errno.EEXIST)
-        {
-            Replace(parent, path, name);
-            linked = Linux.linkat(targetFd, targetName, parent, name, 0);
-        }
-        if (linked == -1)
+        if (TryCreateReplacing(parent, path, name, () => Linux.linkat(targetFd, targetName, parent, name, 0)) == -1)
         {
             if (Errno.Last == Errno.ENOENT)
                 throw new EngineException("InvalidHardLink", ErrorKind.InvalidData, _layer,

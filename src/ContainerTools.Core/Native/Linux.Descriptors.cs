@@ -41,6 +41,23 @@ public static partial class Linux
         return System.Text.Encoding.UTF8.GetString(buffer, (int)length);
     }
 
+    /// <summary>Writes all of <paramref name="data"/>, however many write(2) calls that takes (a pipe or terminal may take part).</summary>
+    public static unsafe void WriteAll(int fd, ReadOnlySpan<byte> data, string path)
+    {
+        fixed (byte* start = data)
+        {
+            for (int written = 0; written < data.Length;)
+            {
+                nint count = write(fd, start + written, (nuint)(data.Length - written));
+                if (count < 0 && Errno.Last == Errno.EINTR)
+                    continue;
+                if (count < 0)
+                    throw new NativeCallException("write", path, Errno.Last);
+                written += (int)count;
+            }
+        }
+    }
+
     /// <summary>Sets access and modification times of an open descriptor.</summary>
     public static unsafe void SetTimes(int fd, Timespec accessed, Timespec modified, string path)
     {

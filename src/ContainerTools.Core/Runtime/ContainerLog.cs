@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Runtime.InteropServices;
 using ContainerTools.Core.Containers;
-using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -24,38 +23,10 @@ public sealed class ContainerLog : IDisposable
     /// <paramref name="settled"/> runs once when the pump has run for <paramref name="settleAfter"/>: work for a
     /// container that lives on, which one that ends sooner never waits for.
     /// </summary>
-    public unsafe void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan settleAfter, Action settled)
+    public void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan settleAfter, Action settled)
     {
-        LogLineSplitter[] streams = [new(stdout, LogEntry.Stdout), new(stderr, LogEntry.Stderr)];
-        var buffer = new byte[16384];
-        Linux.PollFd* polls = stackalloc Linux.PollFd[streams.Length];
-        long settleAt = Environment.TickCount64 + (long)settleAfter.TotalMilliseconds;
-        while (streams[0].Open || streams[1].Open)
-        {
-            for (int i = 0; i < streams.Length; i++)
-                // poll(2) skips a negative descriptor: an ended stream is not watched.
-                polls[i] = new Linux.PollFd { Fd = streams[i].Open ? streams[i].Fd : -1, Events = Linux.POLLIN };
-            int timeout = settleAt < 0 ? -1 : (int)Math.Max(0, settleAt - Environment.TickCount64);
-            int ready = Linux.poll(polls, (nuint)streams.Length, timeout);
-            if (ready < 0)
-            {
-                if (Errno.Last == Errno.EINTR)
-                    continue;
-                throw new NativeCallException("poll", "container output", Errno.Last);
-            }
-            if (ready == 0 && settleAt >= 0)
-            {
-                settleAt = -1;
-                settled();
-                continue;
-            }
-            for (int i = 0; i < streams.Length; i++)
-            {
-                // A hang-up can come with data still buffered: read until read(2) says the end.
-                if (polls[i].Fd >= 0 && polls[i].Revents != 0)
-                    streams[i].ReadOnce(buffer, Append);
-            }
-        }
+        LogLineSplitter[] streams = [new(LogEntry.Stdout, Append), new(LogEntry.Stderr, Append)];
+        PipeDrain.Run([stdout, stderr], (data, i) => streams[i].Take(data), "container output", settleAfter, settled);
     }
 
     private void Append(string stream, ReadOnlySpan<byte> line)

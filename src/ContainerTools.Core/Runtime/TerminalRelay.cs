@@ -67,13 +67,7 @@ internal static class TerminalRelay
         nint count = Linux.read(from, buffer, BufferSize);
         if (count < 0)
             return Errno.Last == Errno.EINTR || Errno.Last == Errno.EAGAIN ? -1 : 0;
-        for (nint written = 0; written < count;)
-        {
-            nint n = Linux.write(to, buffer + written, (nuint)(count - written));
-            if (n < 0 && Errno.Last != Errno.EINTR)
-                throw new NativeCallException("write", to == HostTerminal.Output ? "stdout" : "terminal", Errno.Last);
-            written += Math.Max(n, 0);
-        }
+        Linux.WriteAll(to, new ReadOnlySpan<byte>(buffer, (int)count), to == HostTerminal.Output ? "stdout" : "terminal");
         return count;
     }
 }

@@ -18,7 +18,6 @@ internal sealed class ThreadVisit : IDisposable
     public ThreadVisit(IEnumerable<(string Controller, CgroupTree Tree)> trees)
     {
         var own = OwnGroups();
-        var entered = new List<CgroupTree>();
         try
         {
             foreach (var (controller, tree) in trees)

@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using ContainerTools.Core.Native;
+
+namespace ContainerTools.Core.Runtime;
+
+/// <summary>
+/// Reads a child's pipes on the calling thread alone, one poll(2) over all of them, until every one has ended:
+/// neither can fill up and stall the child, and no thread or .NET stream machinery is needed per pipe.
+/// </summary>
+internal static class PipeDrain
+{
+    /// <param name="received">A pipe's index and what one read(2) gave; empty once that pipe has ended.</param>
+    /// <param name="what">Names the pipes in a failure.</param>
+    /// <param name="idle">Runs once when <paramref name="idleAfter"/> has passed with pipes still open (never without it).</param>
+    public static unsafe void Run(IReadOnlyList<SafeHandle> pipes, ReadOnlySpanAction<byte, int> received, string what,
+        TimeSpan? idleAfter = null, Action? idle = null)
+    {
+        var open = Enumerable.Repeat(true, pipes.Count).ToArray();
+        var buffer = new byte[16384];
+        Linux.PollFd* polls = stackalloc Linux.PollFd[pipes.Count];
+        long idleAt = idleAfter is { } after ? Environment.TickCount64 + (long)after.TotalMilliseconds : -1;
+        while (open.Contains(true))
+        {
+            for (int i = 0; i < pipes.Count; i++)
+                // poll(2) skips a negative descriptor: an ended pipe is not watched.
+                polls[i] = new Linux.PollFd { Fd = open[i] ? (int)pipes[i].DangerousGetHandle() : -1, Events = Linux.POLLIN };
+            int timeout = idleAt < 0 ? -1 : (int)Math.Max(0, idleAt - Environment.TickCount64);
+            int ready = Linux.poll(polls, (nuint)pipes.Count, timeout);
+            if (ready < 0)
+            {
+                if (Errno.Last == Errno.EINTR)
+                    continue;
+                throw new NativeCallException("poll", what, Errno.Last);
+            }
+            if (ready == 0 && idleAt >= 0)
+            {
+                idleAt = -1;
+                idle?.Invoke();
+                continue;
+            }
+            for (int i = 0; i < pipes.Count; i++)
+            {
+                // A hang-up can come with data still buffered: read until read(2) says the end.
+                if (polls[i].Fd < 0 || polls[i].Revents == 0)
+                    continue;
+                nint count;
+                fixed (byte* into = buffer)
+                    count = Linux.read(polls[i].Fd, into, (nuint)buffer.Length);
+                if (count < 0 && Errno.Last is Errno.EINTR or Errno.EAGAIN)
+                    continue;
+                if (count < 0)
+                    throw new NativeCallException("read", what, Errno.Last);
+                open[i] = count > 0;
+                received(buffer.AsSpan(0, (int)count), i);
+            }
+        }
+    }
+}
