@@ -53,8 +53,10 @@ public sealed class Tmux : IDisposable
     /// </summary>
     public void InterruptAJobThenExitTheShell(int code)
     {
-        TypeLine("sleep 100");
-        WaitFor(@"^/ # sleep 100$");
+        // The job says it runs once it does, as the foreground job: the echo of the typed line comes before
+        // the shell has made it one, and a Ctrl+C then would reach the shell instead.
+        TypeLine("sh -c 'echo job-started; exec sleep 100'");
+        WaitFor(@"^job-started$");
         Press("C-c");
         TypeLine("echo alive-$((40+2))");
         WaitFor(@"^alive-42$");
