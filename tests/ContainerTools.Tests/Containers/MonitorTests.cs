@@ -18,6 +18,9 @@ public sealed class MonitorTests : IDisposable
     public void RunningMonitorHasNoThreadPerStreamNorSocketEngine()
     {
         var container = _run.Start("sh", "-c", "echo started; echo warned >&2; sleep 300");
+        string log = _run.Containers.Paths(container.Id).Log;
+        // Both lines logged means the shell ran and the monitor's pump is in its steady state.
+        Assert.True(SpinWait.SpinUntil(() => Logged(log).Count == 2, TimeSpan.FromSeconds(30)), "logged: " + string.Join(", ", Logged(log)));
         int monitor = container.State.Monitor!.Pid;
         var threads = Directory.GetDirectories($"/proc/{monitor}/task").Select(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n')).ToList();
         // Main (the pump), the runtime's finalizer and signal threads, and the thread that started the init.
@@ -26,12 +29,17 @@ public sealed class MonitorTests : IDisposable
         Assert.DoesNotContain("stdout", threads);
         _run.Lifecycle.Stop(container.Id, TimeSpan.Zero);
         _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        var entries = new List<LogEntry>();
-        ContainerLog.Read(_run.Containers.Paths(container.Id).Log, 0, entries);
-        var logged = entries.Select(e => (e.Stream, e.Log)).ToList();
+        var logged = Logged(log);
         Assert.Equal(2, logged.Count);
         Assert.Contains((LogEntry.Stdout, "started"), logged);
         Assert.Contains((LogEntry.Stderr, "warned"), logged);
+    }
+
+    private static List<(string Stream, string Log)> Logged(string log)
+    {
+        var entries = new List<LogEntry>();
+        ContainerLog.Read(log, 0, entries);
+        return entries.Select(e => (e.Stream, e.Log)).ToList();
     }
 
     [Fact]
