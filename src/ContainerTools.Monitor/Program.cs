@@ -10,7 +10,8 @@ namespace ContainerTools.Monitor;
 /// <summary>
 /// ctmon: `ctmon monitor ROOT RUNROOT ID` watches one container for its whole life;
 /// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand);
-/// `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
+/// `ctmon watch ROOT RUNROOT ID ...` is the monitor again once the container has settled, execve'd by itself
+/// (<see cref="MonitorHandOver"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
 public static class Program
 {
@@ -18,6 +19,8 @@ public static class Program
     {
         if (args.Length is 4 or 5 && args[0] == "monitor")
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
+        if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
+            return Watch(new StoreLocation(args[1], args[2]), args[3], MonitorHandOver.Parse(args[4..]));
         if (args.Length is 3 or 4 && args[0] == "init")
             return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : -1);
@@ -25,7 +28,7 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
@@ -46,6 +49,14 @@ public static class Program
             Report(e.Message, devNull);
             return 1;
         }
+    }
+
+    private static int Watch(StoreLocation store, string id, MonitorHandOver handOver)
+    {
+        MonitorHandOver.NameThisProcess();
+        // What was handed over is ours alone: no CNI plugin run at the end inherits it.
+        Linux.close_range(3, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC);
+        return new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!).Watch(handOver);
     }
 
     /// <summary>The one line the launching cmdlet waits for; then stdout and stderr let go of its pipes.</summary>

@@ -54,8 +54,8 @@ public static class ProcessExec
         }
     }
 
-    /// <summary>A NULL-terminated array of C strings; never freed, as execve replaces the process or we exit.</summary>
-    private static unsafe nint Strings(IReadOnlyList<string> values)
+    /// <summary>A NULL-terminated array of C strings for execve; never freed (execve replaces the process, or it failed once).</summary>
+    internal static unsafe nint Strings(IReadOnlyList<string> values)
     {
         var array = (nint*)NativeMemory.Alloc((nuint)(values.Count + 1), (nuint)sizeof(nint));
         for (int i = 0; i < values.Count; i++)

@@ -6,6 +6,7 @@ namespace ContainerTools.Core.Native;
 public static partial class Linux
 {
     public const int PR_SET_PDEATHSIG = 1;
+    public const int PR_SET_NAME = 15;
     public const int PR_SET_KEEPCAPS = 8;
     public const int PR_CAPBSET_DROP = 24;
     public const int PR_SET_NO_NEW_PRIVS = 38;
@@ -64,6 +65,13 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint signal(int signal, nint handler);
+
+    /// <summary>glibc's struct sigaction on x86-64, handled as opaque bytes: saved and put back verbatim.</summary>
+    public const int SigactionSize = 152;
+
+    /// <param name="action">A struct sigaction (<see cref="SigactionSize"/> bytes); all zero is SIG_DFL.</param>
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int sigaction(int signal, byte* action, byte* oldAction);
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

@@ -12,22 +12,26 @@ namespace ContainerTools.Core.Runtime;
 public sealed class ContainerLog : IDisposable
 {
     private readonly FileStream _file;
+    private readonly LogLineSplitter[] _streams;
 
-    public ContainerLog(string path) =>
+    public ContainerLog(string path)
+    {
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        _streams = [new(LogEntry.Stdout, Append), new(LogEntry.Stderr, Append)];
+    }
+
+    /// <summary>True while a stream's last bytes wait for their newline: only this process could still write that line.</summary>
+    public bool HasPartialLine => _streams.Any(stream => stream.HasPending);
 
     /// <summary>
     /// Copies the container's stdout and stderr pipes into the log line by line until both end (every writer
     /// in the container closed them), on the calling thread alone: one poll(2) over both, so a monitor needs
     /// no thread per stream. Lines of the two streams are appended in the order they arrive.
-    /// <paramref name="settled"/> runs once when the pump has run for <paramref name="settleAfter"/>: work for a
-    /// container that lives on, which one that ends sooner never waits for.
+    /// <paramref name="settled"/> runs when the pump has run for <paramref name="settleAfter"/> (work for a
+    /// container that lives on, which one that ends sooner never waits for), again after as long while it returns false.
     /// </summary>
-    public void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan settleAfter, Action settled)
-    {
-        LogLineSplitter[] streams = [new(LogEntry.Stdout, Append), new(LogEntry.Stderr, Append)];
-        PipeDrain.Run([stdout, stderr], (data, i) => streams[i].Take(data), "container output", settleAfter, settled);
-    }
+    public void Pump(SafeHandle stdout, SafeHandle stderr, TimeSpan? settleAfter = null, Func<bool>? settled = null) =>
+        PipeDrain.Run([stdout, stderr], (data, i) => _streams[i].Take(data), "container output", settleAfter, settled);
 
     private void Append(string stream, ReadOnlySpan<byte> line)
     {

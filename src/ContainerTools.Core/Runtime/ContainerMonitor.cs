@@ -5,6 +5,7 @@ using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Networking;
+using Microsoft.Win32.SafeHandles;
 
 using ContainerTools.Core.Store;
 
@@ -120,12 +121,39 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         if (error is null)
             report(null);
         // The output ends once everything in the container has exited (its PID namespace dies with the init).
-        log.Pump(init.Output, init.Error, SettleAfter, ReturnSetupMemory);
-        int exitCode = init.Exited.GetAwaiter().GetResult();
+        log.Pump(init.Output, init.Error, SettleAfter, error is null ? () => Settled(log, init, alive, startedAt) : null);
+        var ended = End(init.Exited.GetAwaiter().GetResult(), networking, cgroup, startedAt, error);
+        if (error is null)
+            TryWriteState(ended);
+        else
+            Finish(ended, report, error);
+        return 0;
+    }
+
+    /// <summary>
+    /// `ctmon watch`: the steady state of a monitor that execve'd itself (<see cref="MonitorHandOver"/>), the same
+    /// pump and end as <see cref="Run"/> in a fresh process image.
+    /// </summary>
+    public int Watch(MonitorHandOver handOver)
+    {
+        using var alive = FileLock.Inherited(handOver.Lock);
+        using var log = new ContainerLog(_paths.Log);
+        using (var output = new SafeFileHandle(handOver.Output, ownsHandle: true))
+        using (var error = new SafeFileHandle(handOver.Error, ownsHandle: true))
+            log.Pump(output, error);
+        int exitCode = InitThread.WaitFor(handOver.InitPid);
+        var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
+        TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null));
+        return 0;
+    }
+
+    /// <summary>After the init: off its networks, its cgroup gone; returns how it ended.</summary>
+    private ContainerState End(int exitCode, ContainerNetworking networking, ICgroup? cgroup, DateTime startedAt, string? error)
+    {
         DetachNetworks(networking);
         bool oomKilled = cgroup?.OomKilled ?? false;
         cgroup?.Delete();
-        var ended = new ContainerState
+        return new ContainerState
         {
             Status = ContainerStatus.Exited,
             StartedAt = startedAt,
@@ -134,11 +162,29 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             OomKilled = oomKilled,
             Error = error,
         };
-        if (error is null)
-            TryWriteState(ended);
-        else
-            Finish(ended, report, error);
-        return 0;
+    }
+
+    /// <summary>
+    /// The container has run for <see cref="SettleAfter"/>: the monitor execve's into `ctmon watch`, once no line is
+    /// half read; when it cannot (the init has ended meanwhile), it returns what setup allocated instead.
+    /// </summary>
+    private bool Settled(ContainerLog log, IInitProcess init, FileLock alive, DateTime startedAt)
+    {
+        if (log.HasPartialLine)
+        {
+            // Only this process could still complete that line: asked again later, meanwhile smaller.
+            if (!_setupReturned)
+                ReturnSetupMemory();
+            return false;
+        }
+        var handOver = new MonitorHandOver(init.Pid, (int)init.Output.DangerousGetHandle(), (int)init.Error.DangerousGetHandle(), alive.Descriptor, startedAt);
+        var arguments = handOver.Arguments(store.Location, id);
+        var hostNamespaces = MonitorHandOver.OpenHostNamespaces();
+        init.ParentThread.Run(() => handOver.Exec(arguments, hostNamespaces));
+        foreach (var ns in hostNamespaces)
+            ns.Dispose();
+        ReturnSetupMemory();
+        return true;
     }
 
     private const string CgroupError = "cannot place the container in its cgroup: ";
@@ -150,8 +196,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     /// What setup allocated (the record, the spec, JSON) is garbage by now, but the GC keeps its region committed
     /// for the container's whole life: an aggressive collection hands it back (0.7 MB less per monitor, bench/).
     /// </summary>
-    private static void ReturnSetupMemory() =>
+    private void ReturnSetupMemory()
+    {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        _setupReturned = true;
+    }
+
+    private bool _setupReturned;
 
     /// <summary>Writes the container's state; false when the container's folder is gone (it was removed).</summary>
     private bool TryWriteState(ContainerState state)

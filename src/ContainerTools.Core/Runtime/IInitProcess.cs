@@ -13,6 +13,8 @@ public interface IInitProcess
     Task<int> Exited { get; }
     /// <summary>True when it was started inside its cgroup; else the monitor still has to move it there.</summary>
     bool BornInCgroup { get; }
+    /// <summary>Runs work on the thread that started the init, while the init runs.</summary>
+    InitThreadCalls ParentThread { get; }
     /// <summary>One byte on the init's stdin lets it go on; it then takes /dev/null as stdin.</summary>
     void Release();
     void Kill();

@@ -27,6 +27,8 @@ public sealed class InitProcess : IInitProcess
 
     public bool BornInCgroup { get; private set; }
 
+    public InitThreadCalls ParentThread { get; } = new();
+
     public int Pid => Process.Id;
     public SafeHandle Output => ChildStdio.Handle(Process.StandardOutput.BaseStream);
     public SafeHandle Error => ChildStdio.Handle(Process.StandardError.BaseStream);
@@ -84,6 +86,7 @@ public sealed class InitProcess : IInitProcess
             return;
         }
         started.SetResult(init);
+        init.ParentThread.ServeUntilExit(init.Pid);
         init.Process.WaitForExit();
         init._exited.SetResult(init.Process.ExitCode);
     }

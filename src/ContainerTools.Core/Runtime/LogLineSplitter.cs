@@ -8,6 +8,8 @@ internal sealed class LogLineSplitter(string stream, Action<string, ReadOnlySpan
 {
     private readonly MemoryStream _pending = new();
 
+    public bool HasPending => _pending.Length > 0;
+
     /// <summary>What one read gave, empty at the stream's end: every completed line goes to the log.</summary>
     public void Take(ReadOnlySpan<byte> data)
     {

@@ -12,9 +12,10 @@ internal static class PipeDrain
 {
     /// <param name="received">A pipe's index and what one read(2) gave; empty once that pipe has ended.</param>
     /// <param name="what">Names the pipes in a failure.</param>
-    /// <param name="idle">Runs once when <paramref name="idleAfter"/> has passed with pipes still open (never without it).</param>
+    /// <param name="idle">Runs when <paramref name="idleAfter"/> has passed with pipes still open (never without it);
+    /// returns false to run again after another <paramref name="idleAfter"/>.</param>
     public static unsafe void Run(IReadOnlyList<SafeHandle> pipes, ReadOnlySpanAction<byte, int> received, string what,
-        TimeSpan? idleAfter = null, Action? idle = null)
+        TimeSpan? idleAfter = null, Func<bool>? idle = null)
     {
         var open = Enumerable.Repeat(true, pipes.Count).ToArray();
         var buffer = new byte[16384];
@@ -35,8 +36,7 @@ internal static class PipeDrain
             }
             if (ready == 0 && idleAt >= 0)
             {
-                idleAt = -1;
-                idle?.Invoke();
+                idleAt = idle is null || idle() ? -1 : Environment.TickCount64 + (long)idleAfter!.Value.TotalMilliseconds;
                 continue;
             }
             for (int i = 0; i < pipes.Count; i++)

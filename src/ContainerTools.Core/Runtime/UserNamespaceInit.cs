@@ -29,6 +29,8 @@ public sealed class UserNamespaceInit : IInitProcess
     /// <summary>Started by a clone in a new user namespace, outside its cgroup: the monitor moves it.</summary>
     public bool BornInCgroup => false;
 
+    public InitThreadCalls ParentThread { get; private set; } = null!; // set by Start as soon as the init exists
+
     public SafeHandle Output { get; }
     public SafeHandle Error { get; }
     public Task<int> Exited { get; private set; } = null!; // set by Start as soon as the init exists
@@ -37,8 +39,10 @@ public sealed class UserNamespaceInit : IInitProcess
     /// <param name="lowerDirectories">The layers to hand over, in the order the init attaches them.</param>
     public static UserNamespaceInit Start(string executable, IReadOnlyList<string> arguments, int namespaces, RuntimeSpec spec, IReadOnlyList<string> lowerDirectories)
     {
-        var (init, exited) = InitThread.Start(() => Clone(executable, arguments, namespaces, spec, lowerDirectories), init => init.Pid);
+        var calls = new InitThreadCalls();
+        var (init, exited) = InitThread.Start(() => Clone(executable, arguments, namespaces, spec, lowerDirectories), init => init.Pid, calls);
         init.Exited = exited;
+        init.ParentThread = calls;
         return init;
     }
 

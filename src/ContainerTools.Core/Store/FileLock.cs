@@ -14,6 +14,12 @@ public sealed class FileLock : IDisposable
 
     private FileLock(int fd) => _fd = fd;
 
+    /// <summary>The locked descriptor, for a process that hands the lock on across execve.</summary>
+    public int Descriptor => _fd;
+
+    /// <summary>A lock this process holds already on <paramref name="fd"/> (kept across execve).</summary>
+    public static FileLock Inherited(int fd) => new(fd);
+
     /// <summary>Blocks until the lock is held. <paramref name="name"/> is a file name such as "store" or "container-&lt;id&gt;".</summary>
     public static FileLock Acquire(StoreLocation store, string name, bool shared = false) =>
         Acquire(System.IO.Path.Combine(store.LocksDirectory, name + ".lock"), shared);

@@ -1,4 +1,5 @@
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Tests.Support;
 
@@ -34,6 +35,47 @@ public sealed class MonitorTests : IDisposable
         Assert.Contains((LogEntry.Stdout, "started"), logged);
         Assert.Contains((LogEntry.Stderr, "warned"), logged);
     }
+
+    [Fact]
+    public void SettledMonitorExecsIntoWatchModeKeepingItsPidItsInitAndItsLog()
+    {
+        // The line still half written when the container settles holds the hand-over back until it is whole.
+        var container = _run.Start("sh", "-c", "echo before; printf half; sleep 1; echo ' line'; sleep 300");
+        var monitor = container.State.Monitor!;
+        Assert.True(SpinWait.SpinUntil(() => IsWatching(monitor.Pid), TimeSpan.FromSeconds(30)), "monitor: " + CommandLine(monitor.Pid));
+        // The same process (pid and start time: Stop, Wait and Get-Container still know it), one thread left beside
+        // the runtime's finalizer, the init still its child, and back in the host's namespaces.
+        Assert.True(monitor.IsAlive);
+        Assert.True(Directory.GetDirectories($"/proc/{monitor.Pid}/task").Length <= 2);
+        Assert.Equal(monitor.Pid, ParentOf(container.State.Init!.Pid));
+        foreach (string ns in new[] { "mnt", "net", "uts", "ipc", "pid" })
+            Assert.Equal(Namespace(Environment.ProcessId, ns), Namespace(monitor.Pid, ns));
+        // SIGHUP is still ignored: the monitor lives on to record how the container ends.
+        Assert.Equal(0, Linux.kill(monitor.Pid, 1));
+        _run.Lifecycle.Stop(container.Id, TimeSpan.Zero);
+        var ended = _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.Equal(137, ended.State.ExitCode);
+        Assert.Equal(new List<(string, string)> { (LogEntry.Stdout, "before"), (LogEntry.Stdout, "half line") }, Logged(_run.Containers.Paths(container.Id).Log));
+    }
+
+    [Fact]
+    public void ContainerThatEndsBeforeItSettlesKeepsItsMonitorUntilTheEnd()
+    {
+        var (code, stdout, _) = _run.Run(new ContainerOptions { Command = ["sh", "-c", "echo quick; exit 3"] });
+        Assert.Equal(3, code);
+        Assert.Equal("quick", stdout);
+    }
+
+    /// <summary>Execve'd into watch mode, and named ctmon again (at first it is "exe", after /proc/self/exe).</summary>
+    internal static bool IsWatching(int pid) =>
+        CommandLine(pid).StartsWith($"ctmon\0{MonitorHandOver.Mode}\0", StringComparison.Ordinal) && File.ReadAllText($"/proc/{pid}/comm") == "ctmon\n";
+
+    private static string CommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline");
+
+    private static int ParentOf(int pid) =>
+        int.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Namespace(int pid, string name) => new FileInfo($"/proc/{pid}/ns/{name}").LinkTarget!;
 
     private static List<(string Stream, string Log)> Logged(string log)
     {

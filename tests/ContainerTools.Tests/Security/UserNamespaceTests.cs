@@ -114,6 +114,16 @@ public sealed class UserNamespaceTests : BusyboxSessionTest
     }
 
     /// <summary>Everything in the store but its lock files (taken, never state).</summary>
+    [Fact]
+    public void MonitorOfAContainerInAUserNamespaceHandsOverOnceSettledToo()
+    {
+        Ps.Run("New-Container busybox -Name settled -UserNamespace Auto -Start -- sh -c 'echo hi; sleep 300'");
+        int monitor = new ContainerStore(Store.Location).Find("settled").State.Monitor!.Pid;
+        Assert.True(SpinWait.SpinUntil(() => Containers.MonitorTests.IsWatching(monitor), TimeSpan.FromSeconds(30)));
+        Assert.Equal(["137"], Lines("Stop-Container settled -Timeout 0; (Wait-Container settled).ExitCode"));
+        Assert.Equal(["hi"], Lines("Get-ContainerLog settled"));
+    }
+
     private List<string> StoreEntries() =>
         [.. Directory.GetFileSystemEntries(Store.Location.Root, "*", SearchOption.AllDirectories).Where(e => !e.Contains("/locks/", StringComparison.Ordinal)).Order()];
 
