@@ -21,6 +21,7 @@ public static partial class Linux
     public const int O_CLOEXEC = 0x80000;
     public const int O_PATH = 0x200000;
     public const int O_NONBLOCK = 0x800;
+    public const int O_APPEND = 0x400;
 
     public const ulong RESOLVE_NO_XDEV = 0x01;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
