@@ -22,6 +22,7 @@ namespace ContainerTools.Core.Runtime;
 public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
+    private bool _setupReturned;
 
     /// <summary>Runs the container to its end. <paramref name="report"/> is called once: null when it runs, else the start error.</summary>
     public int Run(Action<string?> report)
@@ -166,7 +167,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
 
     /// <summary>
     /// The container has run for <see cref="SettleAfter"/>: the monitor execve's into `ctmon watch`, once no line is
-    /// half read; when it cannot (the init has ended meanwhile), it returns what setup allocated instead.
+    /// half read; when it does not (the init has ended meanwhile, or execve failed), it returns what setup allocated instead.
     /// </summary>
     private bool Settled(ContainerLog log, IInitProcess init, FileLock alive, DateTime startedAt)
     {
@@ -179,10 +180,17 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         }
         var handOver = new MonitorHandOver(init.Pid, (int)init.Output.DangerousGetHandle(), (int)init.Error.DangerousGetHandle(), alive.Descriptor, startedAt);
         var arguments = handOver.Arguments(store.Location, id);
-        var hostNamespaces = MonitorHandOver.OpenHostNamespaces();
-        init.ParentThread.Run(() => handOver.Exec(arguments, hostNamespaces));
-        foreach (var ns in hostNamespaces)
-            ns.Dispose();
+        try
+        {
+            var hostNamespaces = MonitorHandOver.OpenHostNamespaces();
+            init.ParentThread.Run(() => handOver.Exec(arguments, hostNamespaces));
+            foreach (var ns in hostNamespaces)
+                ns.Dispose();
+        }
+        catch (NativeCallException)
+        {
+            // No hand-over: this monitor watches on as it is.
+        }
         ReturnSetupMemory();
         return true;
     }
@@ -201,8 +209,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _setupReturned = true;
     }
-
-    private bool _setupReturned;
 
     /// <summary>Writes the container's state; false when the container's folder is gone (it was removed).</summary>
     private bool TryWriteState(ContainerState state)

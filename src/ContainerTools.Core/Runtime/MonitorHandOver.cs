@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
 using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Native;
 using Microsoft.Win32.SafeHandles;
@@ -17,8 +16,6 @@ public sealed record MonitorHandOver(int InitPid, int Output, int Error, int Loc
 {
     public const string Mode = "watch";
 
-    private const int SIGHUP = 1;
-    private const int SIGCHLD = 17;
     private const nint SIG_IGN = 1;
 
     /// <summary>`watch ROOT RUNROOT ID PID OUTPUT ERROR LOCK STARTED`, after the executable's name.</summary>
@@ -45,7 +42,7 @@ public sealed record MonitorHandOver(int InitPid, int Output, int Error, int Loc
 
     /// <summary>
     /// Execve's this process's own executable in watch mode; returns only when it did not (the init has ended, or
-    /// execve failed), with everything as it was. Must run on the init's parent thread (<see cref="InitThreadCalls"/>):
+    /// execve failed), with all the rest of the monitor uses as it was. Must run on the init's parent thread (<see cref="InitThreadCalls"/>):
     /// the thread that execs becomes the process's only thread, so the init keeps its parent thread and with it
     /// its parent-death signal. That thread first goes back to the monitor's <paramref name="hostNamespaces"/>
     /// (<see cref="OpenHostNamespaces"/>): it is still in the container's mount, UTS, IPC and network namespaces,
@@ -59,10 +56,10 @@ public sealed record MonitorHandOver(int InitPid, int Output, int Error, int Loc
         new Span<byte>(action, Linux.SigactionSize).Clear();
         // From here on .NET never hears of the init's end, so it cannot reap it and keep its exit code from the
         // watcher (System.Diagnostics.Process reaps on SIGCHLD); default SIGCHLD does not reap either.
-        Linux.sigaction(SIGCHLD, action, savedChild);
+        Linux.sigaction(Signals.SIGCHLD, action, savedChild);
         // SIGHUP stays ignored across execve, where a handler would not (the watcher installs none).
         *(nint*)action = SIG_IGN;
-        Linux.sigaction(SIGHUP, action, savedHangup);
+        Linux.sigaction(Signals.SIGHUP, action, savedHangup);
         int[] inherited = [Output, Error, Lock];
         try
         {
@@ -90,10 +87,10 @@ public sealed record MonitorHandOver(int InitPid, int Output, int Error, int Loc
         {
             foreach (int fd in inherited)
                 Linux.fcntl(fd, Linux.F_SETFD, Linux.FD_CLOEXEC);
-            Linux.sigaction(SIGHUP, savedHangup, null);
-            Linux.sigaction(SIGCHLD, savedChild, null);
+            Linux.sigaction(Signals.SIGHUP, savedHangup, null);
+            Linux.sigaction(Signals.SIGCHLD, savedChild, null);
             // A SIGCHLD that came meanwhile went unheard: .NET checks its children again.
-            Linux.kill(Environment.ProcessId, SIGCHLD);
+            Linux.kill(Environment.ProcessId, Signals.SIGCHLD);
         }
     }
 

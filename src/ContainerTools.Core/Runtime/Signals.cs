@@ -5,8 +5,10 @@ namespace ContainerTools.Core.Runtime;
 /// <summary>Signal names as images and users write them (SIGTERM, TERM, 15).</summary>
 public static class Signals
 {
+    public const int SIGHUP = 1;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
+    public const int SIGCHLD = 17;
 
     private static readonly string[] Names =
     [

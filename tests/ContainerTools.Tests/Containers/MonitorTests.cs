@@ -51,7 +51,7 @@ public sealed class MonitorTests : IDisposable
         foreach (string ns in new[] { "mnt", "net", "uts", "ipc", "pid" })
             Assert.Equal(Namespace(Environment.ProcessId, ns), Namespace(monitor.Pid, ns));
         // SIGHUP is still ignored: the monitor lives on to record how the container ends.
-        Assert.Equal(0, Linux.kill(monitor.Pid, 1));
+        Assert.Equal(0, Linux.kill(monitor.Pid, Signals.SIGHUP));
         _run.Lifecycle.Stop(container.Id, TimeSpan.Zero);
         var ended = _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.Equal(137, ended.State.ExitCode);
