@@ -55,7 +55,7 @@ public sealed class FaultTests : IDisposable
     {
         // state.json is renamed into place but never synced: a power loss may leave it empty or cut short.
         var container = _run.Start("true");
-        _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(30));
+        _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         File.WriteAllText(_run.Containers.Paths(container.Id).State, leftByThePowerLoss);
         var info = _ps.Run($"Get-Container -Id {container.Id}").Single();
         Assert.Equal("Exited", info.Properties["Status"].Value);
