@@ -17,8 +17,9 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 /// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
 /// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
-/// makes its own copy.</remarks>
-public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null)
+/// makes its own copy. <paramref name="launcher"/>: the pipe on which <see cref="MonitorLauncher"/> says whether it
+/// made the container's cgroup (-1: make it here).</remarks>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null, int launcher = -1)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
 
@@ -50,8 +51,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             record = store.ReadRecord(id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
             try
             {
-                // The record's limits: those given at creation as changed since by Set-ContainerLimit.
-                cgroup = Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits);
+                cgroup = Cgroup(record);
             }
             catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
             {
@@ -142,6 +142,19 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     }
 
     private const string CgroupError = "cannot place the container in its cgroup: ";
+
+    /// <summary>
+    /// The container's group with the record's limits (those given at creation as changed since by
+    /// Set-ContainerLimit). The launcher made it while this process started, unless it says otherwise (it
+    /// failed: the error is made again and reported here; it was killed); then it is made here.
+    /// </summary>
+    private ICgroup Cgroup(ContainerRecord record)
+    {
+        var driver = Cgroups.Detect();
+        if (MonitorLauncher.ReceiveCgroupMade(launcher) && driver.Open(Cgroups.PathFor(id)) is { } made)
+            return made;
+        return driver.Create(Cgroups.PathFor(id), record.Limits);
+    }
 
     /// <summary>How long a container runs before its monitor returns what it used to start it (not for one that ends sooner).</summary>
     private static readonly TimeSpan SettleAfter = TimeSpan.FromMilliseconds(250);
