@@ -17,8 +17,7 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 /// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
 /// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
-/// makes its own copy. <paramref name="launcher"/>: the pipe on which <see cref="MonitorLauncher"/> says whether it
-/// made the container's cgroup (-1: make it here).</remarks>
+/// makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="MonitorHandoff"/> (-1: none, all is done here).</remarks>
 public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null, int launcher = -1)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
@@ -40,7 +39,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         var startedAt = DateTime.UtcNow;
         IInitProcess init;
         int statusRead;
-        ContainerRecord record;
+        ContainerRecord? record = null;
         var networking = new ContainerNetworking(store.Location);
         using var log = new ContainerLog(_paths.Log);
         // Its cgroup comes first, so the init can be born in it (limits apply before the command runs).
@@ -48,14 +47,22 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         string? error = null;
         try
         {
-            record = store.ReadRecord(id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
-            try
+            var handoff = MonitorHandoff.Receive(launcher);
+            cgroup = handoff is null ? null : Cgroups.Detect().Open(Cgroups.PathFor(id));
+            // Without the launcher's cgroup, or with a user namespace (its start needs the record), the record comes first.
+            if (cgroup is null || handoff!.UserNamespace)
             {
-                cgroup = Cgroup(record);
-            }
-            catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
-            {
-                error = CgroupError + e.Message;
+                record = ReadRecord();
+                handoff = MonitorHandoff.Of(record);
+                try
+                {
+                    // The record's limits: those given at creation as changed since by Set-ContainerLimit.
+                    cgroup ??= Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits);
+                }
+                catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
+                {
+                    error = CgroupError + e.Message;
+                }
             }
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
             using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
@@ -64,20 +71,21 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             try
             {
-                int namespaces = record.Network.SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
-                if (record.UserNamespace is null)
-                    init = InitProcess.Start(start, namespaces, cgroup);
+                if (!handoff.UserNamespace)
+                    init = InitProcess.Start(start, handoff.Namespaces, cgroup);
                 else
                 {
                     // Only a user namespace needs the spec here (its maps, its layers): the init reads it itself.
                     var spec = RuntimeSpec.Load(_paths.Config);
-                    init = UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, namespaces, spec, SpecAnnotations.LowerDirectories(spec));
+                    init = UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, handoff.Namespaces, spec, SpecAnnotations.LowerDirectories(spec));
                 }
             }
             finally
             {
                 Linux.close(statusWrite);
             }
+            // Read while the init starts (its networks need it before its release).
+            record ??= ReadRecord();
         }
         catch (Exception e) when (e is IOException or EngineException)
         {
@@ -143,18 +151,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
 
     private const string CgroupError = "cannot place the container in its cgroup: ";
 
-    /// <summary>
-    /// The container's group with the record's limits (those given at creation as changed since by
-    /// Set-ContainerLimit). The launcher made it while this process started, unless it says otherwise (it
-    /// failed: the error is made again and reported here; it was killed); then it is made here.
-    /// </summary>
-    private ICgroup Cgroup(ContainerRecord record)
-    {
-        var driver = Cgroups.Detect();
-        if (MonitorLauncher.ReceiveCgroupMade(launcher) && driver.Open(Cgroups.PathFor(id)) is { } made)
-            return made;
-        return driver.Create(Cgroups.PathFor(id), record.Limits);
-    }
+    private ContainerRecord ReadRecord() =>
+        store.ReadRecord(id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"no container with id '{id}'");
 
     /// <summary>How long a container runs before its monitor returns what it used to start it (not for one that ends sooner).</summary>
     private static readonly TimeSpan SettleAfter = TimeSpan.FromMilliseconds(250);
