@@ -38,10 +38,12 @@ public static class Program
         Linux.setsid();
         Linux.close_range(3, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC);
         int devNull = Errno.Check(Linux.openat(-100, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
+        // The launcher's pipe stays open beside stdin: it says there whether it made the container's cgroup.
+        int launcher = Errno.Check(Linux.fcntl(0, Linux.F_DUPFD_CLOEXEC, 3), "fcntl(F_DUPFD_CLOEXEC)", "stdin");
         Linux.dup2(devNull, 0);
         try
         {
-            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, parentInitCopy);
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, parentInitCopy, launcher);
             return monitor.Run(error => Report(error, devNull));
         }
         catch (Exception e)

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using ContainerTools.Core.Containers;
 
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
 /// Starts `ctmon monitor` for a container and waits for its one-line report on a pipe: "running", or
 /// "failed &lt;reason&gt;". The monitor makes itself a session leader and lets go of our pipes, so it outlives us.
+/// Meanwhile the container's cgroup is made here (see <see cref="MonitorHandoff"/>).
 /// </summary>
 public static class MonitorLauncher
 {
@@ -12,8 +14,9 @@ public static class MonitorLauncher
     public const string Failed = "failed ";
 
     /// <summary>Returns null when the container runs, else why it did not start.</summary>
-    public static string? Launch(string monitorExecutable, Store.StoreLocation store, string id)
+    public static string? Launch(string monitorExecutable, Store.StoreLocation store, ContainerRecord record)
     {
+        string id = record.Id;
         if (!File.Exists(monitorExecutable))
             throw new EngineException("MonitorMissing", ErrorKind.ResourceUnavailable, monitorExecutable,
                 $"the container monitor {monitorExecutable} is missing: the module folder is incomplete");
@@ -27,7 +30,15 @@ public static class MonitorLauncher
             UseShellExecute = false,
         };
         using var monitor = Process.Start(start)!;
-        monitor.StandardInput.Close();
+        try
+        {
+            MonitorHandoff.Send(monitor.StandardInput.BaseStream, record);
+            monitor.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The monitor is gone already: its stderr, read below, says why.
+        }
         string? line = monitor.StandardOutput.ReadLine();
         if (line == Running)
             return null;

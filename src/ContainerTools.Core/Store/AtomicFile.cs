@@ -51,23 +51,48 @@ public static class AtomicFile
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(content));
 
     /// <summary>
-    /// Writes a new file into a staging directory no reader sees yet: its content is synced, but it needs no
-    /// temp, rename or directory sync of its own, since <see cref="Publish"/> makes the whole directory visible
-    /// and durable at once. Fewer syncs on the container-create path.
+    /// Writes a new file into a staging directory no reader sees yet (directly in it, not below). It needs no
+    /// temp, rename or directory sync of its own, nor an fsync (~0.4 ms each, one per file on the
+    /// container-create path): its writeout starts here, and <see cref="Publish"/> waits for every file's
+    /// at once, then commits the journal once for all (git's core.fsyncMethod=batch, with the waits overlapped).
     /// </summary>
     public static void WriteStaged(string path, ReadOnlySpan<byte> content)
     {
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         stream.Write(content);
-        stream.Flush(flushToDisk: true);
+        stream.Flush();
+        Errno.Check(Linux.sync_file_range((int)stream.SafeFileHandle.DangerousGetHandle(), 0, 0, Linux.SYNC_FILE_RANGE_WRITE), "sync_file_range", path);
     }
 
-    /// <summary>Renames a complete staging directory to <paramref name="target"/>: its entries synced first, the rename after.</summary>
+    /// <summary>
+    /// Renames a complete staging directory written by <see cref="WriteStaged"/> to <paramref name="target"/>:
+    /// its files' data on disk and its entries synced first, the rename after. The journal commits in order,
+    /// so the syncs here also make the staged files' sizes and blocks durable before the rename is.
+    /// </summary>
     public static void Publish(string staging, string target)
     {
+        foreach (string file in Directory.EnumerateFiles(staging))
+            AwaitWriteout(file);
         SyncDirectory(staging);
         Directory.Move(staging, target);
         SyncDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target))!);
+    }
+
+    /// <summary>Waits until a file's data, whose writeout <see cref="WriteStaged"/> started, is on disk.</summary>
+    private static unsafe void AwaitWriteout(string path)
+    {
+        int fd;
+        fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(path + "\0"))
+            fd = Errno.Check(LibC.open(p, LibC.O_RDONLY | LibC.O_CLOEXEC), "open", path);
+        try
+        {
+            Errno.Check(Linux.sync_file_range(fd, 0, 0,
+                Linux.SYNC_FILE_RANGE_WAIT_BEFORE | Linux.SYNC_FILE_RANGE_WRITE | Linux.SYNC_FILE_RANGE_WAIT_AFTER), "sync_file_range", path);
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
     }
 
     /// <summary>Makes a rename or create in <paramref name="directory"/> durable.</summary>

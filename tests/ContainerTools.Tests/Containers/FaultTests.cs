@@ -49,6 +49,22 @@ public sealed class FaultTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("{\"Status\":\"Runn")]
+    public void StateLostToAPowerLossReadsExitedAndRemoveLeavesNothing(string leftByThePowerLoss)
+    {
+        // state.json is renamed into place but never synced: a power loss may leave it empty or cut short.
+        var container = _run.Start("true");
+        _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        File.WriteAllText(_run.Containers.Paths(container.Id).State, leftByThePowerLoss);
+        var info = _ps.Run($"Get-Container -Id {container.Id}").Single();
+        Assert.Equal("Exited", info.Properties["Status"].Value);
+        Assert.Null(info.Properties["ExitCode"].Value);
+        _ps.Run($"Remove-Container -Id {container.Id}");
+        AssertNothingLeft(container.Id);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(150)]
     [InlineData(400)]

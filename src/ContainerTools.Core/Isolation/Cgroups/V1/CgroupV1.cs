@@ -112,7 +112,10 @@ internal sealed class CgroupV1 : ICgroup
     {
         if (!Hierarchies.Any(t => t.Exists))
             return;
-        KillAll();
+        // The usual case, a monitor deleting the group of a container that ended: no process is left to fork,
+        // so no freeze (a write, polls of freezer.state and a thaw on every container's end).
+        if (ProcessIds().Count > 0)
+            KillAll();
         GroupProcesses.WaitUntilEmpty(this);
         foreach (var tree in Hierarchies)
             tree.Remove();
