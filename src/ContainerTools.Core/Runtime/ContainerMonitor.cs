@@ -19,7 +19,7 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 /// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
 /// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
-/// makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="MonitorHandoff"/> (-1: none, all is done here).</remarks>
+/// makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).</remarks>
 public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null, int launcher = -1)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
@@ -50,13 +50,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         string? error = null;
         try
         {
-            var handoff = MonitorHandoff.Receive(launcher);
+            var handoff = LaunchHandoff.Receive(launcher);
             cgroup = handoff is null ? null : Cgroups.Detect().Open(Cgroups.PathFor(id));
             // Without the launcher's cgroup, or with a user namespace (its start needs the record), the record comes first.
             if (cgroup is null || handoff!.UserNamespace)
             {
                 record = ReadRecord();
-                handoff = MonitorHandoff.Of(record);
+                handoff = LaunchHandoff.Of(record);
                 try
                 {
                     // The record's limits: those given at creation as changed since by Set-ContainerLimit.

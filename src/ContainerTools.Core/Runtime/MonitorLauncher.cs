@@ -6,7 +6,7 @@ namespace ContainerTools.Core.Runtime;
 /// <summary>
 /// Starts `ctmon monitor` for a container and waits for its one-line report on a pipe: "running", or
 /// "failed &lt;reason&gt;". The monitor makes itself a session leader and lets go of our pipes, so it outlives us.
-/// Meanwhile the container's cgroup is made here (see <see cref="MonitorHandoff"/>).
+/// Meanwhile the container's cgroup is made here (see <see cref="LaunchHandoff"/>).
 /// </summary>
 public static class MonitorLauncher
 {
@@ -32,7 +32,7 @@ public static class MonitorLauncher
         using var monitor = Process.Start(start)!;
         try
         {
-            MonitorHandoff.Send(monitor.StandardInput.BaseStream, record);
+            LaunchHandoff.Send(monitor.StandardInput.BaseStream, record);
             monitor.StandardInput.Close();
         }
         catch (IOException)

@@ -10,13 +10,13 @@ namespace ContainerTools.Core.Runtime;
 /// init's start needs. The monitor then starts the init at once and reads the record (~1 ms of JSON) while the
 /// init starts. EOF without the byte (the launcher failed, or died) leaves all of it to the monitor.
 /// </summary>
-public sealed record MonitorHandoff(bool SharesHostNetwork, bool UserNamespace)
+public sealed record LaunchHandoff(bool SharesHostNetwork, bool UserNamespace)
 {
     private const byte CgroupMade = 1;
     private const byte HostNetwork = 2;
     private const byte WithUserNamespace = 4;
 
-    public static MonitorHandoff Of(ContainerRecord record) => new(record.Network.SharesHostNetwork, record.UserNamespace is not null);
+    public static LaunchHandoff Of(ContainerRecord record) => new(record.Network.SharesHostNetwork, record.UserNamespace is not null);
 
     /// <summary>The namespaces the init is started in.</summary>
     public int Namespaces => SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
@@ -38,7 +38,7 @@ public sealed record MonitorHandoff(bool SharesHostNetwork, bool UserNamespace)
     }
 
     /// <summary>In the monitor: what the launcher sent on <paramref name="fd"/>, or null when it made nothing. Closes it.</summary>
-    public static unsafe MonitorHandoff? Receive(int fd)
+    public static unsafe LaunchHandoff? Receive(int fd)
     {
         if (fd < 0)
             return null;
@@ -50,6 +50,6 @@ public sealed record MonitorHandoff(bool SharesHostNetwork, bool UserNamespace)
         Linux.close(fd);
         if (read != 1 || (received & CgroupMade) == 0)
             return null;
-        return new MonitorHandoff((received & HostNetwork) != 0, (received & WithUserNamespace) != 0);
+        return new LaunchHandoff((received & HostNetwork) != 0, (received & WithUserNamespace) != 0);
     }
 }
