@@ -55,10 +55,13 @@ public sealed unsafe class IsalGzipStream : ReadOnlyStream
                     Fill();
                 Field<nint>(InflateState.NextOut) = (nint)output;
                 Field<uint>(InflateState.AvailOut) = (uint)buffer.Length;
+                uint input = Field<uint>(InflateState.AvailIn);
                 int result = Isal.isal_inflate(_state);
                 if (result < 0)
                     throw new InvalidDataException($"The gzip stream is corrupt (ISA-L inflate error {result}).");
                 int produced = buffer.Length - (int)Field<uint>(InflateState.AvailOut);
+                if (produced == 0 && input > 0 && Field<uint>(InflateState.AvailIn) == input && Field<int>(InflateState.BlockState) != Isal.ISAL_BLOCK_FINISH)
+                    throw new InvalidDataException("The gzip stream makes no progress."); // never loop forever on input ISA-L will not take
                 if (Field<int>(InflateState.BlockState) == Isal.ISAL_BLOCK_FINISH && !StartNextMember())
                 {
                     _finished = true;
