@@ -12,8 +12,8 @@ namespace ContainerTools.Core.Images;
 /// </summary>
 public sealed class ReadAheadStream : ReadOnlyStream
 {
-    private const int ChunkSize = 1 << 16; // under the large object heap's threshold
-    private const int ChunksAhead = 16;
+    private const int ChunkSize = 1 << 18; // few hand-overs between the stages; the chunks are reused, so the large object heap is no cost
+    private const int ChunksAhead = 8;
 
     private readonly Stream _source;
     private readonly bool _leaveOpen;

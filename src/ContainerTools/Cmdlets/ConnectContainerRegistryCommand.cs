@@ -19,7 +19,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
     {
         Try(() =>
         {
-            using var thread = new PipelineThread();
+            var thread = new PipelineThread();
             WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, Cancellation)));
         });
     }

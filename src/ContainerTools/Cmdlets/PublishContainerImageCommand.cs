@@ -27,7 +27,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdlet
                 return;
             var pusher = new ImagePusher(new ImageStore(Store), Options);
             string activity = $"Pushing {destination?.Familiar ?? Name}";
-            using var thread = new PipelineThread();
+            var thread = new PipelineThread();
             var result = thread.Run(pusher.PushAsync(Name, destination, thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), Cancellation));
             WriteProgress(new ProgressRecord(0, activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteObject(result);

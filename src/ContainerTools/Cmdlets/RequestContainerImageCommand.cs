@@ -31,7 +31,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
                 var puller = new ImagePuller(new ImageStore(Store), Options);
                 string activity = $"Pulling {reference.Familiar}";
                 var unpack = new ImageProgressWriter(this, 0, activity);
-                using var thread = new PipelineThread();
+                var thread = new PipelineThread();
                 var result = thread.Run(puller.PullAsync(reference, platform,
                     thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
                 unpack.Complete();

@@ -153,7 +153,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             return Image;
         string activity = $"Pulling {Image}";
         var unpack = new ImageProgressWriter(this, 0, activity);
-        using var thread = new PipelineThread();
+        var thread = new PipelineThread();
         thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
             thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
         unpack.Complete();
