@@ -50,7 +50,7 @@ public sealed class IncomingBlob : IDisposable
     private void StartWriteback()
     {
         _file.Flush();
-        if (Linux.sync_file_range(_file.SafeFileHandle, _writtenBack, _length - _writtenBack, Linux.SYNC_FILE_RANGE_WRITE) == -1)
+        if (Linux.sync_file_range((int)_file.SafeFileHandle.DangerousGetHandle(), _writtenBack, _length - _writtenBack, Linux.SYNC_FILE_RANGE_WRITE) == -1)
             _writeback = false;
         _writtenBack = _length;
     }

@@ -44,10 +44,9 @@ public static class LayerCompressions
         return Decompress(rewound, compression);
     }
 
-    /// <summary>The uncompressed tar stream over <paramref name="compressed"/> (which it owns); gzip by ISA-L when it is installed.</summary>
+    /// <summary>The uncompressed tar stream over <paramref name="compressed"/> (which it owns).</summary>
     public static Stream Decompress(Stream compressed, LayerCompression compression) => compression switch
     {
-        LayerCompression.Gzip when IsalGzipStream.IsAvailable => new IsalGzipStream(compressed),
         LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress),
         LayerCompression.Zstd => new ZstdSharp.DecompressionStream(compressed),
         _ => compressed,

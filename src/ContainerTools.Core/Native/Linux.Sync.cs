@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ContainerTools.Core.Native;
 
-/// <summary>Writeback without a journal commit or disk-cache flush: the per-file half of a batched sync.</summary>
+/// <summary>Writeback without a journal commit or disk-cache flush: started early, so a later fsync or batched sync waits for less.</summary>
 public static partial class Linux
 {
     public const uint SYNC_FILE_RANGE_WAIT_BEFORE = 1;
