@@ -8,20 +8,39 @@ namespace ContainerTools.Tests.Registry;
 /// </summary>
 public sealed class HostileRegistry : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Dictionary<string, Action<HttpListenerResponse>> _routes = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
     public HostileRegistry()
     {
-        Port = LocalRegistry.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = Listen();
         _routes["/v2/"] = response => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
         _loop = Task.Run(ServeAsync);
     }
 
     public int Port { get; }
+
+    /// <summary>A listener on a free port: another test (or an outgoing connection) may take the port between
+    /// FreePort and Start, so a taken one is given up for another.</summary>
+    private static (HttpListener, int) Listen()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = LocalRegistry.FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+            }
+        }
+    }
     public string Address => $"127.0.0.1:{Port}";
 
     /// <summary>Serves <paramref name="path"/> (GET and HEAD) with <paramref name="handler"/>.</summary>
