@@ -258,27 +258,12 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         report(error);
     }
 
-    private static unsafe string? ReadStatus(int fd)
+    /// <summary>What the init wrote on its status pipe until the pipe ended: null when nothing (its execve succeeded).</summary>
+    private static string? ReadStatus(int fd)
     {
-        var message = new List<byte>();
-        byte* buffer = stackalloc byte[512];
-        try
-        {
-            while (true)
-            {
-                nint read = Linux.read(fd, buffer, 512);
-                if (read < 0 && Errno.Last == Errno.EINTR)
-                    continue;
-                if (read <= 0)
-                    break;
-                for (int i = 0; i < read; i++)
-                    message.Add(buffer[i]);
-            }
-        }
-        finally
-        {
-            Linux.close(fd);
-        }
-        return message.Count == 0 ? null : Encoding.UTF8.GetString(message.ToArray());
+        var message = new MemoryStream();
+        using (var pipe = new SafeFileHandle(fd, ownsHandle: true))
+            PipeDrain.Run([pipe], (data, _) => message.Write(data), "status pipe");
+        return message.Length == 0 ? null : Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
     }
 }

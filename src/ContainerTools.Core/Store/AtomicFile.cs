@@ -1,5 +1,4 @@
 using ContainerTools.Core.Native;
-using Tmds.Linux;
 
 namespace ContainerTools.Core.Store;
 
@@ -79,35 +78,24 @@ public static class AtomicFile
     }
 
     /// <summary>Waits until a file's data, whose writeout <see cref="WriteStaged"/> started, is on disk.</summary>
-    private static unsafe void AwaitWriteout(string path)
-    {
-        int fd;
-        fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(path + "\0"))
-            fd = Errno.Check(LibC.open(p, LibC.O_RDONLY | LibC.O_CLOEXEC), "open", path);
-        try
-        {
-            Errno.Check(Linux.sync_file_range(fd, 0, 0,
-                Linux.SYNC_FILE_RANGE_WAIT_BEFORE | Linux.SYNC_FILE_RANGE_WRITE | Linux.SYNC_FILE_RANGE_WAIT_AFTER), "sync_file_range", path);
-        }
-        finally
-        {
-            LibC.close(fd);
-        }
-    }
+    private static void AwaitWriteout(string path) =>
+        OnDescriptor(path, 0, "sync_file_range", fd => Linux.sync_file_range(fd, 0, 0,
+            Linux.SYNC_FILE_RANGE_WAIT_BEFORE | Linux.SYNC_FILE_RANGE_WRITE | Linux.SYNC_FILE_RANGE_WAIT_AFTER));
 
     /// <summary>Makes a rename or create in <paramref name="directory"/> durable.</summary>
-    public static unsafe void SyncDirectory(string directory)
+    public static void SyncDirectory(string directory) => OnDescriptor(directory, Linux.O_DIRECTORY, "fsync", Linux.fsync);
+
+    /// <summary>Opens <paramref name="path"/> read-only (plus <paramref name="flags"/>), makes one checked call on it, closes it.</summary>
+    private static void OnDescriptor(string path, int flags, string call, Func<int, int> action)
     {
-        int fd;
-        fixed (byte* p = System.Text.Encoding.UTF8.GetBytes(directory + "\0"))
-            fd = Errno.Check(LibC.open(p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC), "open", directory);
+        int fd = Errno.Check(Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDONLY | Linux.O_CLOEXEC | flags, 0), "open", path);
         try
         {
-            Errno.Check(LibC.fsync(fd), "fsync", directory);
+            Errno.Check(action(fd), call, path);
         }
         finally
         {
-            LibC.close(fd);
+            Linux.close(fd);
         }
     }
 }
