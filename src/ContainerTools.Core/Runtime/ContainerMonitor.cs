@@ -153,7 +153,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         using var log = new ContainerLog(_paths.Log);
         using (var output = new SafeFileHandle(handOver.Output, ownsHandle: true))
         using (var error = new SafeFileHandle(handOver.Error, ownsHandle: true))
-            log.Pump(output, error);
+            log.Pump(output, error, ReleasePagesAfter, ReleaseStartupPages);
         int exitCode = InitThread.WaitFor(handOver.InitPid);
         var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
         TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null));
@@ -215,6 +215,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     /// <summary>How long a container runs before its monitor returns what it used to start it (not for one that ends sooner).</summary>
     private static readonly TimeSpan SettleAfter = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long the watcher runs before it lets go of the pages its start-up touched (see <see cref="CleanFilePages"/>).</summary>
+    private static readonly TimeSpan ReleasePagesAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// What setup allocated (the record, the spec, JSON) is garbage by now, but the GC keeps its region committed
     /// for the container's whole life: an aggressive collection hands it back (0.7 MB less per monitor, bench/).
@@ -223,6 +226,24 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _setupReturned = true;
+    }
+
+    /// <summary>
+    /// The file pages this image touched to start up, dropped once from the pump's idle wait: on the watcher's one
+    /// thread beside the runtime's idle finalizer, as <see cref="CleanFilePages.Release"/> needs.
+    /// </summary>
+    private static bool ReleaseStartupPages()
+    {
+        try
+        {
+            CleanFilePages.Release();
+        }
+        catch (NativeCallException e)
+        {
+            // Only memory is at stake: the watcher watches on with its pages.
+            Console.Error.WriteLine($"ctmon: {e.Message}");
+        }
+        return true;
     }
 
     /// <summary>Writes the container's state; false when the container's folder is gone (it was removed).</summary>

@@ -18,42 +18,49 @@ internal static class PipeDrain
         TimeSpan? idleAfter = null, Func<bool>? idle = null)
     {
         var open = Enumerable.Repeat(true, pipes.Count).ToArray();
-        var buffer = new byte[16384];
+        const int BufferSize = 16384;
+        // Native, not a managed array the GC zeroes: pages the kernel never fills (a quiet container) are never resident.
+        byte* buffer = (byte*)NativeMemory.Alloc(BufferSize);
         Linux.PollFd* polls = stackalloc Linux.PollFd[pipes.Count];
         long idleAt = idleAfter is { } after ? Environment.TickCount64 + (long)after.TotalMilliseconds : -1;
-        while (open.Contains(true))
+        try
         {
-            for (int i = 0; i < pipes.Count; i++)
-                // poll(2) skips a negative descriptor: an ended pipe is not watched.
-                polls[i] = new Linux.PollFd { Fd = open[i] ? (int)pipes[i].DangerousGetHandle() : -1, Events = Linux.POLLIN };
-            int timeout = idleAt < 0 ? -1 : (int)Math.Max(0, idleAt - Environment.TickCount64);
-            int ready = Linux.poll(polls, (nuint)pipes.Count, timeout);
-            if (ready < 0)
+            while (open.Contains(true))
             {
-                if (Errno.Last == Errno.EINTR)
+                for (int i = 0; i < pipes.Count; i++)
+                    // poll(2) skips a negative descriptor: an ended pipe is not watched.
+                    polls[i] = new Linux.PollFd { Fd = open[i] ? (int)pipes[i].DangerousGetHandle() : -1, Events = Linux.POLLIN };
+                int timeout = idleAt < 0 ? -1 : (int)Math.Max(0, idleAt - Environment.TickCount64);
+                int ready = Linux.poll(polls, (nuint)pipes.Count, timeout);
+                if (ready < 0)
+                {
+                    if (Errno.Last == Errno.EINTR)
+                        continue;
+                    throw new NativeCallException("poll", what, Errno.Last);
+                }
+                if (ready == 0 && idleAt >= 0)
+                {
+                    idleAt = idle is null || idle() ? -1 : Environment.TickCount64 + (long)idleAfter!.Value.TotalMilliseconds;
                     continue;
-                throw new NativeCallException("poll", what, Errno.Last);
+                }
+                for (int i = 0; i < pipes.Count; i++)
+                {
+                    // A hang-up can come with data still buffered: read until read(2) says the end.
+                    if (polls[i].Fd < 0 || polls[i].Revents == 0)
+                        continue;
+                    nint count = Linux.read(polls[i].Fd, buffer, BufferSize);
+                    if (count < 0 && Errno.Last is Errno.EINTR or Errno.EAGAIN)
+                        continue;
+                    if (count < 0)
+                        throw new NativeCallException("read", what, Errno.Last);
+                    open[i] = count > 0;
+                    received(new ReadOnlySpan<byte>(buffer, (int)count), i);
+                }
             }
-            if (ready == 0 && idleAt >= 0)
-            {
-                idleAt = idle is null || idle() ? -1 : Environment.TickCount64 + (long)idleAfter!.Value.TotalMilliseconds;
-                continue;
-            }
-            for (int i = 0; i < pipes.Count; i++)
-            {
-                // A hang-up can come with data still buffered: read until read(2) says the end.
-                if (polls[i].Fd < 0 || polls[i].Revents == 0)
-                    continue;
-                nint count;
-                fixed (byte* into = buffer)
-                    count = Linux.read(polls[i].Fd, into, (nuint)buffer.Length);
-                if (count < 0 && Errno.Last is Errno.EINTR or Errno.EAGAIN)
-                    continue;
-                if (count < 0)
-                    throw new NativeCallException("read", what, Errno.Last);
-                open[i] = count > 0;
-                received(buffer.AsSpan(0, (int)count), i);
-            }
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
         }
     }
 }

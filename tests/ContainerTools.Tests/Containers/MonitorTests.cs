@@ -59,6 +59,27 @@ public sealed class MonitorTests : IDisposable
     }
 
     [Fact]
+    public void WatcherLetsGoOfItsStartupPagesAndWatchesOn()
+    {
+        var container = _run.Start("sh", "-c", "until [ -e /go ]; do sleep 0.1; done; echo after; sleep 300");
+        var monitor = container.State.Monitor!;
+        // Started, ctmon maps some 4.5 MiB of its own and libc's pages; once watching it keeps the few its loop uses.
+        Assert.True(SpinWait.SpinUntil(() => IsWatching(monitor.Pid) && ResidentFileKilobytes(monitor.Pid) < 2048, TimeSpan.FromSeconds(30)),
+            $"monitor {CommandLine(monitor.Pid)}: RssFile {ResidentFileKilobytes(monitor.Pid)} kB");
+        // Its code comes back when used: a line, Stop and the end are handled as ever.
+        File.WriteAllText($"/proc/{container.State.Init!.Pid}/root/go", "");
+        string log = _run.Containers.Paths(container.Id).Log;
+        Assert.True(SpinWait.SpinUntil(() => Logged(log).Count == 1, TimeSpan.FromSeconds(30)));
+        _run.Lifecycle.Stop(container.Id, TimeSpan.Zero);
+        Assert.Equal(137, _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken).State.ExitCode);
+        Assert.Equal([(LogEntry.Stdout, "after")], Logged(log));
+    }
+
+    private static int ResidentFileKilobytes(int pid) =>
+        int.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("RssFile:", StringComparison.Ordinal))[8..].Trim().Split(' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public void ContainerThatEndsBeforeItSettlesKeepsItsMonitorUntilTheEnd()
     {
         var (code, stdout, _) = _run.Run(new ContainerOptions { Command = ["sh", "-c", "echo quick; exit 3"] });
