@@ -17,7 +17,9 @@ internal static class PipeDrain
     public static unsafe void Run(IReadOnlyList<SafeHandle> pipes, ReadOnlySpanAction<byte, int> received, string what,
         TimeSpan? idleAfter = null, Func<bool>? idle = null)
     {
-        var open = Enumerable.Repeat(true, pipes.Count).ToArray();
+        var open = new bool[pipes.Count];
+        open.AsSpan().Fill(true);
+        int openCount = pipes.Count;
         const int BufferSize = 16384;
         // Native, not a managed array the GC zeroes: pages the kernel never fills (a quiet container) are never resident.
         byte* buffer = (byte*)NativeMemory.Alloc(BufferSize);
@@ -25,7 +27,7 @@ internal static class PipeDrain
         long idleAt = idleAfter is { } after ? Environment.TickCount64 + (long)after.TotalMilliseconds : -1;
         try
         {
-            while (open.Contains(true))
+            while (openCount > 0)
             {
                 for (int i = 0; i < pipes.Count; i++)
                     // poll(2) skips a negative descriptor: an ended pipe is not watched.
@@ -53,7 +55,11 @@ internal static class PipeDrain
                         continue;
                     if (count < 0)
                         throw new NativeCallException("read", what, Errno.Last);
-                    open[i] = count > 0;
+                    if (count == 0)
+                    {
+                        open[i] = false;
+                        openCount--;
+                    }
                     received(new ReadOnlySpan<byte>(buffer, (int)count), i);
                 }
             }
