@@ -17,10 +17,9 @@ namespace ContainerTools.Core.Runtime;
 /// places it (cgroup, network), releases it, learns whether its command started, reports that once, then
 /// copies its output into ctr.log, reaps it and records how it ended. Runs detached from any terminal.
 /// </summary>
-/// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
-/// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
-/// makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).</remarks>
-public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null, int launcher = -1)
+/// <remarks><paramref name="initCopy"/>: the launcher's sealed copy of the init executable, adopted
+/// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it the monitor makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).</remarks>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, SealedExecutable? initCopy = null, int launcher = -1)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
     private bool _setupReturned;
@@ -68,7 +67,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
                 }
             }
             // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
-            using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
+            using var sealedInit = initCopy ?? SealedExecutable.Of(initExecutable);
             // The init marks its end close-on-exec: EOF with no bytes means its execve succeeded; bytes are the start error.
             (statusRead, int statusWrite) = InheritedPipe.Create(childReads: false, "status pipe");
             var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
