@@ -11,7 +11,8 @@ namespace ContainerTools.Monitor;
 /// ctmon: `ctmon monitor ROOT RUNROOT ID [SEALEDFD]` watches one container for its whole life;
 /// `ctmon monitor ROOT RUNROOT - SEALEDFD` is a spare monitor (<see cref="SpareMonitor"/>): set up ahead, it reads
 /// the container id on its stdin, then is that container's monitor (it exits at EOF without one);
-/// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand);
+/// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand), and
+/// `ctmon init - STATUSFD` a spare monitor's init started ahead (<see cref="SpareInit"/>);
 /// `ctmon watch ROOT RUNROOT ID ...` is the monitor again once the container has settled, execve'd by itself
 /// (<see cref="MonitorHandOver"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
@@ -25,6 +26,8 @@ public static class Program
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
         if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
             return Watch(new StoreLocation(args[1], args[2]), args[3], MonitorHandOver.Parse(args[4..]));
+        if (args.Length == 3 && args[0] == "init" && args[1] == SpareInit.NoBundle)
+            return ContainerInit.RunSpare(int.Parse(args[2], CultureInfo.InvariantCulture));
         if (args.Length is 3 or 4 && args[0] == "init")
             return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : -1);
@@ -32,7 +35,7 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID|- [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID|- [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
@@ -44,24 +47,30 @@ public static class Program
 
     /// <summary>
     /// The spare: all that does not depend on the container is done before its id comes, the JSON metadata of the
-    /// record and state included (~1 ms of one-time work in a fresh process). No store is touched before the id.
+    /// record and state included (~1 ms of one-time work in a fresh process), and its init is started ahead
+    /// (<see cref="SpareInit"/>). No store is touched before the id.
     /// </summary>
     private static int Spare(StoreLocation store, int parentInitCopy)
     {
         SpareMonitor.NameThisProcessIdle();
         var (launcher, devNull) = Detach();
         // The launcher is alive now (it waits for our id); later its copy could be gone with it.
-        var initCopy = SealedExecutable.AdoptFromParent(parentInitCopy);
+        var initCopy = SealedExecutable.AdoptFromParent(parentInitCopy) ?? SealedExecutable.Of(Environment.ProcessPath!);
+        using var hangup = ContainerMonitor.IgnoreHangup();
+        var spareInit = SpareInit.Start(initCopy.Path);
         ContainerStore.WarmJson();
         Console.Out.Flush();
         string? id = SpareMonitor.ReceiveId(launcher);
         if (id is null)
+        {
+            spareInit?.Discard();
             return 0;
+        }
         MonitorHandOver.NameThisProcess();
         // Said before the store is touched: a launcher that hears nothing may start a fresh monitor instead.
         Console.Out.WriteLine(SpareMonitor.Taken);
         Console.Out.Flush();
-        return Run(store, id, initCopy, launcher, devNull);
+        return Run(store, id, initCopy, launcher, devNull, spareInit);
     }
 
     /// <summary>
@@ -78,11 +87,11 @@ public static class Program
         return (launcher, devNull);
     }
 
-    private static int Run(StoreLocation store, string id, SealedExecutable? initCopy, int launcher, int devNull)
+    private static int Run(StoreLocation store, string id, SealedExecutable? initCopy, int launcher, int devNull, SpareInit? spareInit = null)
     {
         try
         {
-            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, initCopy, launcher);
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, initCopy, launcher, spareInit);
             return monitor.Run(error => Report(error, devNull));
         }
         catch (Exception e)

@@ -141,28 +141,13 @@ public sealed class SpareMonitor : IDisposable
     }
 
     /// <summary>In the spare: the container id read from <paramref name="fd"/>, or null at EOF (the launcher closed it or ended).</summary>
-    public static unsafe string? ReceiveId(int fd)
+    public static string? ReceiveId(int fd)
     {
-        byte length = 0;
-        if (!ReadFully(fd, &length, 1) || length == 0)
+        Span<byte> length = stackalloc byte[1];
+        if (!Linux.ReadExactly(fd, length) || length[0] == 0)
             return null;
-        byte* id = stackalloc byte[length];
-        return ReadFully(fd, id, length) ? Encoding.ASCII.GetString(id, length) : null;
-    }
-
-    private static unsafe bool ReadFully(int fd, byte* buffer, int count)
-    {
-        while (count > 0)
-        {
-            nint read = Linux.read(fd, buffer, (nuint)count);
-            if (read < 0 && Errno.Last == Errno.EINTR)
-                continue;
-            if (read <= 0)
-                return false;
-            buffer += read;
-            count -= (int)read;
-        }
-        return true;
+        Span<byte> id = stackalloc byte[length[0]];
+        return Linux.ReadExactly(fd, id) ? Encoding.ASCII.GetString(id) : null;
     }
 
     /// <summary>Closes its stdin: an idle spare exits at that EOF.</summary>
