@@ -29,8 +29,10 @@ public static class ContainerInit
     {
         Begin(statusFd);
         RuntimeSpec.WarmJson();
-        if (SpareInit.Receive(0) is not var (bundle, threadEntries))
+        // EOF instead: its monitor gave it up.
+        if (SpareInit.Receive(0) is not { } assignment)
             return 1;
+        var (bundle, threadEntries) = assignment;
         try
         {
             // This thread alone, which is the one that execs the command; the runtime's others end at that execve.
