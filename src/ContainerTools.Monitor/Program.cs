@@ -59,6 +59,7 @@ public static class Program
         using var hangup = ContainerMonitor.IgnoreHangup();
         var spareInit = SpareInit.Start(initCopy.Path);
         ContainerStore.WarmJson();
+        // Console.Out is made now (its stream and encoder), not between the id and the answer.
         Console.Out.Flush();
         string? id = SpareMonitor.ReceiveId(launcher);
         if (id is null)

@@ -7,10 +7,11 @@ namespace ContainerTools.Core.Runtime;
 
 /// <summary>
 /// A `ctmon monitor ROOT RUNROOT - SEALEDFD` started ahead of the next container of this process: its runtime is
-/// up and its container-independent setup done (~3.5 ms of a start), and it waits on its stdin for a container
-/// id. It holds no lock and touches no store before it has one; it exits at EOF, so a launcher that ends (even
-/// killed) leaves none behind. One is kept per process, for the (monitor, store) started last: a start from
-/// another store closes the kept one.
+/// up, its container-independent setup done and its init started (<see cref="SpareInit"/>), and it waits on its
+/// stdin for a container id. It holds no lock and touches no store before it has one; it exits at EOF, so a
+/// launcher that ends (even killed) leaves none behind. One is kept per process, for the (monitor, store) started
+/// last: a start from another store closes the kept one. Idle, it costs two small processes until the next start
+/// or the end of the process that kept it (Remove-Module does not end it).
 /// </summary>
 /// <remarks>
 /// Wire: one byte of length and the id's ASCII, then the <see cref="LaunchHandoff"/> byte. The spare answers
