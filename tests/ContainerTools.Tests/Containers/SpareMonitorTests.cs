@@ -36,23 +36,56 @@ public sealed class SpareMonitorTests : IDisposable
         if (-not $spare) { throw 'no spare monitor after the first start' }
         """;
 
+    /// <summary>Waits (pwsh) for the init the spare in $spare starts ahead, into $spareInit.</summary>
+    private const string AwaitSpareInit = """
+        $spareInit = $null
+        for ($i = 0; $i -lt 400 -and -not $spareInit; $i++) {
+            $spareInit = Get-ChildItem "/proc/$spare/task" | ForEach-Object { Get-Content "$($_.FullName)/children" } | Where-Object { $_ } | Select-Object -First 1
+            if (-not $spareInit) { Start-Sleep -Milliseconds 25 }
+        }
+        if (-not $spareInit) { throw 'the spare monitor started no init' }
+        $spareInit = [int]"$spareInit".Trim()
+        """;
+
     [Fact]
-    public void SecondStartIsMonitoredByTheSpareTheFirstLeft()
+    public void SecondStartIsMonitoredByTheSpareTheFirstLeftAndRunsItsInit()
     {
         string[] output = Lines(Pwsh.Run(_store, $"""
             $first = Invoke-ContainerImage busybox -Detach -- true
             {AwaitSpare}
-            $alive = Test-Path "/proc/$spare"
-            $second = New-Container busybox -Start -- sleep 300
-            "$spare $alive $($second.Id)"
+            {AwaitSpareInit}
+            $second = New-Container busybox -Start -Memory 64MB -- sleep 300
+            "$spare $spareInit $($second.Id)"
             """));
-        var (spare, aliveBefore, id) = (int.Parse(output[0]), bool.Parse(output[1]), output[2]);
-        Assert.True(aliveBefore);
+        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
         var second = new ContainerStore(_store.Location).Read(id)!;
         Assert.Equal(ContainerStatus.Running, second.Status);
         Assert.Equal(spare, second.State.Monitor!.Pid);
+        Assert.Equal(spareInit, second.State.Init!.Pid);
         // It took the container's name back with the id: it is a monitor like any other now.
         Assert.Equal("ctmon\n", File.ReadAllText($"/proc/{spare}/comm"));
+        // The init moved itself into the container's cgroup, and took a mount namespace of its own at assignment.
+        string group = "/containertools/" + id;
+        Assert.Contains(File.ReadAllLines($"/proc/{spareInit}/cgroup"), line => line.Contains(":memory:", StringComparison.Ordinal) && line.EndsWith(group, StringComparison.Ordinal));
+        Assert.NotEqual(new FileInfo($"/proc/{spare}/ns/mnt").LinkTarget, new FileInfo($"/proc/{spareInit}/ns/mnt").LinkTarget);
+    }
+
+    [Fact]
+    public void ContainerWantingOtherNamespacesStartsItsOwnInitBesideTheSpare()
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            {AwaitSpareInit}
+            $second = New-Container busybox -Start -Network host -- sleep 300
+            "$spare $spareInit $($second.Id)"
+            """));
+        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
+        var second = new ContainerStore(_store.Location).Read(id)!;
+        Assert.Equal(ContainerStatus.Running, second.Status);
+        Assert.Equal(spare, second.State.Monitor!.Pid);
+        Assert.NotEqual(spareInit, second.State.Init!.Pid);
+        Assert.Equal(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{second.State.Init.Pid}/ns/net").LinkTarget);
     }
 
     [Fact]
