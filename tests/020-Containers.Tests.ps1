@@ -42,6 +42,22 @@ Describe 'Containers in a real pwsh' {
         Remove-Container pester-complete
     }
 
+    It 'runs container after container from one session and leaves no monitor behind when the session ends' {
+        $script = "Import-Module '$manifest'; `$ContainerToolsRoot = '$ContainerToolsRoot'; `$ContainerToolsRunRoot = '$ContainerToolsRunRoot'; " +
+            "1..3 | ForEach-Object { Invoke-ContainerImage busybox -Remove -- echo run `$_ }"
+        pwsh -NoProfile -NonInteractive -Command $script | Should -Be @('run 1', 'run 2', 'run 3')
+        # The spare monitor the session kept for a next container ends with it (this session's own spare stays).
+        $left = {
+            @(Get-ChildItem /proc -Directory | Where-Object {
+                $_.Name -match '^\d+$' -and (Get-Content -Raw "$($_.FullName)/cmdline" -ErrorAction Ignore) -like "*$ContainerToolsRoot*" -and
+                    (Get-Content "$($_.FullName)/status" -ErrorAction Ignore) -notcontains "PPid:`t$PID"
+            })
+        }
+        $deadline = [DateTime]::UtcNow.AddSeconds(1)
+        while ((& $left).Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        (& $left).Count | Should -Be 0
+    }
+
     It 'reports a missing container as ObjectNotFound and goes on' {
         New-Container busybox -Name pester-real true | Out-Null
         $started = 'pester-ghost', 'pester-real' | Start-Container -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue

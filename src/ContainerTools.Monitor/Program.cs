@@ -8,8 +8,11 @@ using ContainerTools.Core.Store;
 namespace ContainerTools.Monitor;
 
 /// <summary>
-/// ctmon: `ctmon monitor ROOT RUNROOT ID` watches one container for its whole life;
-/// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand);
+/// ctmon: `ctmon monitor ROOT RUNROOT ID [SEALEDFD]` watches one container for its whole life;
+/// `ctmon monitor ROOT RUNROOT - SEALEDFD` is a spare monitor (<see cref="SpareMonitor"/>): set up ahead, it reads
+/// the container id on its stdin, then is that container's monitor (it exits at EOF without one);
+/// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand), and
+/// `ctmon init - STATUSFD` a spare monitor's init started ahead (<see cref="SpareInit"/>);
 /// `ctmon watch ROOT RUNROOT ID ...` is the monitor again once the container has settled, execve'd by itself
 /// (<see cref="MonitorHandOver"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
@@ -17,10 +20,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length == 5 && args[0] == "monitor" && args[3] == SpareMonitor.NoId)
+            return Spare(new StoreLocation(args[1], args[2]), int.Parse(args[4], CultureInfo.InvariantCulture));
         if (args.Length is 4 or 5 && args[0] == "monitor")
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
         if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
             return Watch(new StoreLocation(args[1], args[2]), args[3], MonitorHandOver.Parse(args[4..]));
+        if (args.Length == 3 && args[0] == "init" && args[1] == SpareInit.NoBundle)
+            return ContainerInit.RunSpare(int.Parse(args[2], CultureInfo.InvariantCulture));
         if (args.Length is 3 or 4 && args[0] == "init")
             return ContainerInit.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : -1);
@@ -28,22 +35,64 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID|- [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
     private static int Monitor(StoreLocation store, string id, int? parentInitCopy)
     {
-        // Off the terminal and out of the caller's session, so closing either never ends the container.
+        var (launcher, devNull) = Detach();
+        return Run(store, id, parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null, launcher, devNull);
+    }
+
+    /// <summary>
+    /// The spare: all that does not depend on the container is done before its id comes, the JSON metadata of the
+    /// record and state included (~1 ms of one-time work in a fresh process), and its init is started ahead
+    /// (<see cref="SpareInit"/>). No store is touched before the id.
+    /// </summary>
+    private static int Spare(StoreLocation store, int parentInitCopy)
+    {
+        SpareMonitor.NameThisProcessIdle();
+        var (launcher, devNull) = Detach();
+        // The launcher is alive now (it waits for our id); later its copy could be gone with it.
+        var initCopy = SealedExecutable.AdoptFromParent(parentInitCopy) ?? SealedExecutable.Of(Environment.ProcessPath!);
+        using var hangup = ContainerMonitor.IgnoreHangup();
+        var spareInit = SpareInit.Start(initCopy.Path);
+        ContainerStore.WarmJson();
+        // Console.Out is made now (its stream and encoder), not between the id and the answer.
+        Console.Out.Flush();
+        string? id = SpareMonitor.ReceiveId(launcher);
+        if (id is null)
+        {
+            spareInit?.Discard();
+            return 0;
+        }
+        MonitorHandOver.NameThisProcess();
+        // Said before the store is touched: a launcher that hears nothing may start a fresh monitor instead.
+        Console.Out.WriteLine(SpareMonitor.Taken);
+        Console.Out.Flush();
+        return Run(store, id, initCopy, launcher, devNull, spareInit);
+    }
+
+    /// <summary>
+    /// Off the terminal and out of the caller's session, so closing either never ends the container. Returns the
+    /// launcher's pipe (stdin, kept beside a /dev/null stdin) and that /dev/null.
+    /// </summary>
+    private static (int Launcher, int DevNull) Detach()
+    {
         Linux.setsid();
         Linux.close_range(3, uint.MaxValue, Linux.CLOSE_RANGE_CLOEXEC);
         int devNull = Errno.Check(Linux.openat(-100, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
-        // The launcher's pipe stays open beside stdin: it says there whether it made the container's cgroup.
         int launcher = Errno.Check(Linux.fcntl(0, Linux.F_DUPFD_CLOEXEC, 3), "fcntl(F_DUPFD_CLOEXEC)", "stdin");
         Linux.dup2(devNull, 0);
+        return (launcher, devNull);
+    }
+
+    private static int Run(StoreLocation store, string id, SealedExecutable? initCopy, int launcher, int devNull, SpareInit? spareInit = null)
+    {
         try
         {
-            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, parentInitCopy, launcher);
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, initCopy, launcher, spareInit);
             return monitor.Run(error => Report(error, devNull));
         }
         catch (Exception e)

@@ -1,4 +1,5 @@
 using System.Text;
+using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
@@ -16,9 +17,46 @@ public static class ContainerInit
     /// <param name="layerSocket">With a user namespace: where the monitor sends the id-mapped layers (else -1).</param>
     public static int Run(string bundle, int statusFd, int layerSocket = -1)
     {
+        Begin(statusFd);
+        return Continue(bundle, statusFd, layerSocket);
+    }
+
+    /// <summary>
+    /// A <see cref="SpareInit"/>: all it can do without a container is done before its monitor sends one; then it
+    /// moves its own thread into the container's cgroup and takes a fresh copy of the host's mount namespace.
+    /// </summary>
+    public static int RunSpare(int statusFd)
+    {
+        Begin(statusFd);
+        RuntimeSpec.WarmJson();
+        // EOF instead: its monitor gave it up.
+        if (SpareInit.Receive(0) is not { } assignment)
+            return 1;
+        var (bundle, threadEntries) = assignment;
+        try
+        {
+            // This thread alone, which is the one that execs the command; the runtime's others end at that execve.
+            foreach (string tasks in threadEntries)
+                ControlFile.Write(tasks, "0");
+            Errno.Check(Linux.unshare(Linux.CLONE_NEWNS), "unshare", "mount");
+        }
+        catch (Exception e) when (e is IOException or NativeCallException)
+        {
+            Report(statusFd, "cannot place the container in its cgroup: " + e.Message);
+            return 127;
+        }
+        return Continue(bundle, statusFd, layerSocket: -1);
+    }
+
+    private static void Begin(int statusFd)
+    {
         Linux.fcntl(statusFd, Linux.F_SETFD, Linux.FD_CLOEXEC);
         // Die with the monitor: a container nobody watches would be a leak nobody can see.
         Linux.prctl(Linux.PR_SET_PDEATHSIG, 9, 0, 0, 0);
+    }
+
+    private static int Continue(string bundle, int statusFd, int layerSocket)
+    {
         try
         {
             var spec = RuntimeSpec.Load(Path.Combine(bundle, "config.json"));

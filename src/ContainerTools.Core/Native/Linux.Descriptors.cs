@@ -58,6 +58,27 @@ public static partial class Linux
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from <paramref name="fd"/>, however many read(2) calls that takes; false at EOF
+    /// or an error first. Reads no byte more: what follows on a pipe stays for the next reader.
+    /// </summary>
+    public static unsafe bool ReadExactly(int fd, Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            for (int done = 0; done < buffer.Length;)
+            {
+                nint count = read(fd, start + done, (nuint)(buffer.Length - done));
+                if (count < 0 && Errno.Last == Errno.EINTR)
+                    continue;
+                if (count <= 0)
+                    return false;
+                done += (int)count;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Sets access and modification times of an open descriptor.</summary>
     public static unsafe void SetTimes(int fd, Timespec accessed, Timespec modified, string path)
     {

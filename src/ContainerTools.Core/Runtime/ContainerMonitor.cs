@@ -17,10 +17,10 @@ namespace ContainerTools.Core.Runtime;
 /// places it (cgroup, network), releases it, learns whether its command started, reports that once, then
 /// copies its output into ctr.log, reaps it and records how it ended. Runs detached from any terminal.
 /// </summary>
-/// <remarks><paramref name="parentInitCopy"/>: the launcher's descriptor of its sealed copy of the init executable
-/// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it, or once the launcher is gone, the monitor
-/// makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).</remarks>
-public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, int? parentInitCopy = null, int launcher = -1)
+/// <remarks><paramref name="initCopy"/>: the launcher's sealed copy of the init executable, adopted
+/// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it the monitor makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).
+/// <paramref name="spareInit"/>: a spare monitor's init started ahead, used when the container fits it.</remarks>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, SealedExecutable? initCopy = null, int launcher = -1, SpareInit? spareInit = null)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
     private bool _setupReturned;
@@ -28,8 +28,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     /// <summary>Runs the container to its end. <paramref name="report"/> is called once: null when it runs, else the start error.</summary>
     public int Run(Action<string?> report)
     {
-        // Signal handling must exist before the namespaced thread starts the init; SIGHUP must not end us.
-        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
+        using var hangup = IgnoreHangup();
         // Held while this monitor lives: a Remove waits on it for a monitor still starting (its starter was
         // killed) or still recording the end, so nothing it makes appears after the Remove.
         using var alive = FileLock.OnDirectory(_paths.Directory, wait: true);
@@ -42,6 +41,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         var startedAt = DateTime.UtcNow;
         IInitProcess init;
         int statusRead;
+        // A spare init moves itself into the cgroup once assigned, before its release.
+        bool placedBySpare = false;
         ContainerRecord? record = null;
         var networking = new ContainerNetworking(store.Location);
         using var log = new ContainerLog(_paths.Log);
@@ -67,26 +68,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
                     error = CgroupError + e.Message;
                 }
             }
-            // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
-            using var sealedInit = (parentInitCopy is int copy ? SealedExecutable.AdoptFromParent(copy) : null) ?? SealedExecutable.Of(initExecutable);
-            // The init marks its end close-on-exec: EOF with no bytes means its execve succeeded; bytes are the start error.
-            (statusRead, int statusWrite) = InheritedPipe.Create(childReads: false, "status pipe");
-            var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
-            try
+            if (spareInit is not null && spareInit.Assign(_paths.Directory, handoff, cgroup))
             {
-                if (!handoff.UserNamespace)
-                    init = InitProcess.Start(start, handoff.Namespaces, cgroup);
-                else
-                {
-                    // Only a user namespace needs the spec here (its maps, its layers): the init reads it itself.
-                    var spec = RuntimeSpec.Load(_paths.Config);
-                    init = UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, handoff.Namespaces, spec, SpecAnnotations.LowerDirectories(spec));
-                }
+                (init, statusRead, placedBySpare) = (spareInit.Init, spareInit.StatusRead, true);
+                initCopy?.Dispose();
             }
-            finally
-            {
-                Linux.close(statusWrite);
-            }
+            else
+                (init, statusRead) = StartInit(handoff, cgroup);
             // Read while the init starts (its networks need it before its release).
             record ??= ReadRecord();
         }
@@ -100,7 +88,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         // While the init waits: its cgroup if it was not born there, then networks.
         try
         {
-            if (cgroup is not null && !init.BornInCgroup)
+            if (cgroup is not null && !init.BornInCgroup && !placedBySpare)
                 cgroup.AddProcess(init.Pid);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
@@ -142,6 +130,37 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Finish(ended, report, error);
         return 0;
     }
+
+    /// <summary>Starts the init in its namespaces (inside <paramref name="cgroup"/> where the driver can); returns it and its status pipe.</summary>
+    private (IInitProcess Init, int StatusRead) StartInit(LaunchHandoff handoff, ICgroup? cgroup)
+    {
+        // Once started, the init holds its copy itself: this one goes at once, not kept per running container.
+        using var sealedInit = initCopy ?? SealedExecutable.Of(initExecutable);
+        // The init marks its end close-on-exec: EOF with no bytes means its execve succeeded; bytes are the start error.
+        (int statusRead, int statusWrite) = InheritedPipe.Create(childReads: false, "status pipe");
+        var start = new ProcessStartInfo(sealedInit.Path) { ArgumentList = { "init", _paths.Directory, statusWrite.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        try
+        {
+            if (!handoff.UserNamespace)
+                return (InitProcess.Start(start, handoff.Namespaces, cgroup), statusRead);
+            // Only a user namespace needs the spec here (its maps, its layers): the init reads it itself.
+            var spec = RuntimeSpec.Load(_paths.Config);
+            return (UserNamespaceInit.Start(sealedInit.Path, start.ArgumentList, handoff.Namespaces, spec, SpecAnnotations.LowerDirectories(spec)), statusRead);
+        }
+        catch
+        {
+            Linux.close(statusRead);
+            throw;
+        }
+        finally
+        {
+            Linux.close(statusWrite);
+        }
+    }
+
+    /// <summary>SIGHUP must not end a monitor; the registration also initialises signal handling, which must exist
+    /// before a namespaced thread starts an init.</summary>
+    public static PosixSignalRegistration IgnoreHangup() => PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
 
     /// <summary>
     /// `ctmon watch`: the steady state of a monitor that execve'd itself (<see cref="MonitorHandOver"/>), the same

@@ -4,9 +4,11 @@ using ContainerTools.Core.Containers;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// Starts `ctmon monitor` for a container and waits for its one-line report on a pipe: "running", or
+/// Gives a container its `ctmon monitor` and waits for its one-line report on a pipe: "running", or
 /// "failed &lt;reason&gt;". The monitor makes itself a session leader and lets go of our pipes, so it outlives us.
-/// Meanwhile the container's cgroup is made here (see <see cref="LaunchHandoff"/>).
+/// Meanwhile the container's cgroup is made here (see <see cref="LaunchHandoff"/>). The monitor is the
+/// <see cref="SpareMonitor"/> this process keeps when it is alive, else one started now; the next spare is
+/// started once the report is in.
 /// </summary>
 public static class MonitorLauncher
 {
@@ -16,20 +18,32 @@ public static class MonitorLauncher
     /// <summary>Returns null when the container runs, else why it did not start.</summary>
     public static string? Launch(string monitorExecutable, Store.StoreLocation store, ContainerRecord record)
     {
-        string id = record.Id;
         if (!File.Exists(monitorExecutable))
             throw new EngineException("MonitorMissing", ErrorKind.ResourceUnavailable, monitorExecutable,
                 $"the container monitor {monitorExecutable} is missing: the module folder is incomplete");
-        var start = new ProcessStartInfo(monitorExecutable)
+        try
         {
-            // The init runs from a sealed copy (CVE-2019-5736): ours, shared by every start from this process.
-            ArgumentList = { "monitor", store.Root, store.RunRoot, id, SealedExecutable.SharedDescriptorOf(monitorExecutable).ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var monitor = Process.Start(start)!;
+            using (var spare = SpareMonitor.Take(monitorExecutable, store))
+            {
+                if (spare is not null && spare.Send(record.Id) && Hand(spare.Process, record, fromSpare: true, out string? error))
+                    return error;
+            }
+            using var monitor = Process.Start(SpareMonitor.StartInfo(monitorExecutable, store, record.Id))!;
+            Hand(monitor, record, fromSpare: false, out string? report);
+            return report;
+        }
+        finally
+        {
+            SpareMonitor.Prepare(monitorExecutable, store);
+        }
+    }
+
+    /// <summary>
+    /// Sends the handoff and reads the report into <paramref name="error"/>; false when a spare ended before it
+    /// took the container (nothing of it was touched: a fresh monitor starts it).
+    /// </summary>
+    private static bool Hand(Process monitor, ContainerRecord record, bool fromSpare, out string? error)
+    {
         try
         {
             LaunchHandoff.Send(monitor.StandardInput.BaseStream, record);
@@ -40,6 +54,21 @@ public static class MonitorLauncher
             // The monitor is gone already: its stderr, read below, says why.
         }
         string? line = monitor.StandardOutput.ReadLine();
+        if (fromSpare)
+        {
+            if (line != SpareMonitor.Taken)
+            {
+                error = null;
+                return false;
+            }
+            line = monitor.StandardOutput.ReadLine();
+        }
+        error = ErrorOf(line, monitor);
+        return true;
+    }
+
+    private static string? ErrorOf(string? line, Process monitor)
+    {
         if (line == Running)
             return null;
         if (line is not null && line.StartsWith(Failed, StringComparison.Ordinal))

@@ -22,6 +22,22 @@ public sealed record RuntimeSpec
         JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeJsonContext.Default.RuntimeSpec)
         ?? throw new EngineException("InvalidRuntimeConfig", ErrorKind.InvalidData, path, $"{path} holds no runtime configuration");
 
+    /// <summary>
+    /// Builds the JSON metadata ahead of the first <see cref="Load"/> (~1.7 ms of one-time work in a fresh NativeAOT
+    /// process): a spare init does it before it has a bundle.
+    /// </summary>
+    public static void WarmJson()
+    {
+        var sample = new RuntimeSpec
+        {
+            Process = new SpecProcess { Args = ["true"], Rlimits = [new SpecRlimit { Type = "RLIMIT_NOFILE" }], Capabilities = new SpecCapabilities() },
+            Root = new SpecRoot { Path = "rootfs" },
+            Mounts = [new SpecMount { Destination = "/proc", Type = "proc", Options = ["nosuid"] }],
+            Linux = new SpecLinux { Namespaces = [new SpecNamespace("pid")], MaskedPaths = ["/proc/kcore"], Sysctl = [] },
+        };
+        JsonSerializer.Deserialize(sample.ToJson(), RuntimeJsonContext.Default.RuntimeSpec);
+    }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RuntimeJsonContext.Default.RuntimeSpec);
 }
 

@@ -15,6 +15,12 @@ public interface ICgroup
     /// </summary>
     IDisposable? EnterThisThread();
 
+    /// <summary>
+    /// The files a thread of another process writes "0" into to move itself alone into the group (v1: each
+    /// hierarchy's tasks), as a spare init does once it has a container; null when the driver cannot.
+    /// </summary>
+    IReadOnlyList<string>? ThreadEntries { get; }
+
     /// <summary>Validates and applies limits live. Values left null are not touched.</summary>
     void Update(ResourceLimits limits);
 

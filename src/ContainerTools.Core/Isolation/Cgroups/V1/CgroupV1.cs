@@ -28,6 +28,8 @@ internal sealed class CgroupV1 : ICgroup
             ControlFile.Write(Path.Combine(tree.Directory, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
     }
 
+    public IReadOnlyList<string> ThreadEntries => Hierarchies.Select(tree => Path.Combine(tree.Directory, "tasks")).ToList();
+
     public IDisposable EnterThisThread() => new ThreadVisit(_trees.DistinctBy(t => t.Value.Root).Select(t => (t.Key, t.Value)));
 
     public void Update(ResourceLimits limits)

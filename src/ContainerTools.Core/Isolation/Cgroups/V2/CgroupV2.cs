@@ -13,6 +13,8 @@ internal sealed class CgroupV2(string relativePath, CgroupTree tree) : ICgroup
     /// <summary>v2 moves single threads only inside threaded groups, which a container's is not.</summary>
     public IDisposable? EnterThisThread() => null;
 
+    public IReadOnlyList<string>? ThreadEntries => null;
+
     public void Update(ResourceLimits limits)
     {
         ResourceLimitsValidator.Validate(limits);

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using ContainerTools.Core.Containers;
+using ContainerTools.Core.Runtime;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Containers;
+
+/// <summary>
+/// The spare monitor a process keeps for its next start. Watched in a pwsh of its own: the spare is one per
+/// process, and the tests of this process start containers from many stores at once.
+/// </summary>
+public sealed class SpareMonitorTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly PowerShellSession _ps;
+
+    public SpareMonitorTests()
+    {
+        _ps = new PowerShellSession(_store);
+        BusyboxImage.Import(_ps);
+    }
+
+    public void Dispose()
+    {
+        _ps.Dispose();
+        _store.Dispose();
+    }
+
+    /// <summary>Waits (pwsh) for the spare its first start left, into $spare.</summary>
+    private const string AwaitSpare = """
+        $spare = $null
+        for ($i = 0; $i -lt 400 -and -not $spare; $i++) {
+            $spare = [ContainerTools.Core.Runtime.SpareMonitor]::KeptPid
+            if (-not $spare) { Start-Sleep -Milliseconds 25 }
+        }
+        if (-not $spare) { throw 'no spare monitor after the first start' }
+        """;
+
+    /// <summary>Waits (pwsh) for the init the spare in $spare starts ahead, into $spareInit.</summary>
+    private const string AwaitSpareInit = """
+        $spareInit = $null
+        for ($i = 0; $i -lt 400 -and -not $spareInit; $i++) {
+            $spareInit = Get-ChildItem "/proc/$spare/task" | ForEach-Object { Get-Content "$($_.FullName)/children" } | Where-Object { $_ } | Select-Object -First 1
+            if (-not $spareInit) { Start-Sleep -Milliseconds 25 }
+        }
+        if (-not $spareInit) { throw 'the spare monitor started no init' }
+        $spareInit = [int]"$spareInit".Trim()
+        """;
+
+    [Fact]
+    public void SecondStartIsMonitoredByTheSpareTheFirstLeftAndRunsItsInit()
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            $first = Invoke-ContainerImage busybox -Detach -- true
+            {AwaitSpare}
+            {AwaitSpareInit}
+            $second = New-Container busybox -Start -Memory 64MB -- sleep 300
+            "$spare $spareInit $($second.Id)"
+            """));
+        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
+        var second = new ContainerStore(_store.Location).Read(id)!;
+        Assert.Equal(ContainerStatus.Running, second.Status);
+        Assert.Equal(spare, second.State.Monitor!.Pid);
+        Assert.Equal(spareInit, second.State.Init!.Pid);
+        // It took the container's name back with the id: it is a monitor like any other now.
+        Assert.Equal("ctmon\n", File.ReadAllText($"/proc/{spare}/comm"));
+        // The init moved itself into the container's cgroup, and took a mount namespace of its own at assignment.
+        string group = "/containertools/" + id;
+        Assert.Contains(File.ReadAllLines($"/proc/{spareInit}/cgroup"), line => line.Contains(":memory:", StringComparison.Ordinal) && line.EndsWith(group, StringComparison.Ordinal));
+        Assert.NotEqual(new FileInfo($"/proc/{spare}/ns/mnt").LinkTarget, new FileInfo($"/proc/{spareInit}/ns/mnt").LinkTarget);
+    }
+
+    [Fact]
+    public void ContainerWantingOtherNamespacesStartsItsOwnInitBesideTheSpare()
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            {AwaitSpareInit}
+            $second = New-Container busybox -Start -Network host -- sleep 300
+            "$spare $spareInit $($second.Id)"
+            """));
+        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
+        var second = new ContainerStore(_store.Location).Read(id)!;
+        Assert.Equal(ContainerStatus.Running, second.Status);
+        Assert.Equal(spare, second.State.Monitor!.Pid);
+        Assert.NotEqual(spareInit, second.State.Init!.Pid);
+        Assert.Equal(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{second.State.Init.Pid}/ns/net").LinkTarget);
+    }
+
+    [Fact]
+    public void KilledSpareFallsBackToAFreshMonitorAndTheStartSucceeds()
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            Stop-Process -Id $spare -Force
+            # At once: the start meets the spare dying or dead, and either way starts a monitor of its own.
+            $second = Invoke-ContainerImage busybox -Detach -- sleep 300
+            "$spare $($second.Id)"
+            """));
+        var (spare, id) = (int.Parse(output[0]), output[1]);
+        var second = new ContainerStore(_store.Location).Read(id)!;
+        Assert.Equal(ContainerStatus.Running, second.Status);
+        Assert.NotEqual(spare, second.State.Monitor!.Pid);
+        Assert.True(second.State.Monitor.IsAlive);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SpareEndsWithTheProcessThatKeptIt(bool killed)
+    {
+        int spare;
+        using (var pwsh = Pwsh.Start(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            [Console]::Out.WriteLine($spare)
+            [Console]::In.ReadLine() | Out-Null
+            """))
+        {
+            spare = int.Parse(pwsh.StandardOutput.ReadLine()!);
+            Assert.Equal(SpareMonitor.IdleName + "\n", File.ReadAllText($"/proc/{spare}/comm"));
+            if (killed)
+                pwsh.Kill();
+            else
+                pwsh.StandardInput.Close();
+            pwsh.WaitForExit();
+        }
+        Assert.True(SpinWait.SpinUntil(() => !IsSpare(spare), TimeSpan.FromSeconds(1)), $"spare {spare} outlived its launcher");
+    }
+
+    [Fact]
+    public void StartsAlternatingBetweenTwoStoresInOneProcessEachRun()
+    {
+        using var other = new TestStore();
+        var runs = new[] { new ContainerRunner(_store), new ContainerRunner(other) };
+        for (int i = 0; i < 6; i++)
+        {
+            var (code, stdout, stderr) = runs[i % 2].Run(new ContainerOptions { Command = ["echo", $"run {i}"] });
+            Assert.True(code == 0, $"run {i} exited {code}: {stderr}");
+            Assert.Equal($"run {i}", stdout);
+        }
+    }
+
+    private static string[] Lines(string output) => output.Trim().Split(' ');
+
+    private static bool IsSpare(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm") == SpareMonitor.IdleName + "\n" && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
