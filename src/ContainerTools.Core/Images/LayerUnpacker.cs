@@ -69,10 +69,34 @@ public sealed class LayerUnpacker : IDisposable
                 continue;
             Apply(entry);
         }
-        foreach (var (parent, name, time) in _directoryTimes)
+        SetDirectoryTimes();
+    }
+
+    /// <summary>
+    /// Directory times go last (writing a directory's entries changes them), grouped by parent so that one
+    /// descriptor serves all of a directory's subdirectories; the sort is stable, so a directory listed twice
+    /// still gets its last entry's time.
+    /// </summary>
+    private void SetDirectoryTimes()
+    {
+        SafeFileHandle? parentHandle = null;
+        string? parentPath = null;
+        try
         {
-            using var handle = _root.OpenBeneath(parent, O_DIR_PATH);
-            SetTime(Fd(handle), name, time);
+            foreach (var (parent, name, time) in _directoryTimes.OrderBy(d => d.Parent, StringComparer.Ordinal))
+            {
+                if (parent != parentPath)
+                {
+                    parentHandle?.Dispose();
+                    parentHandle = _root.OpenBeneath(parent, O_DIR_PATH);
+                    parentPath = parent;
+                }
+                SetTime(Fd(parentHandle!), name, time);
+            }
+        }
+        finally
+        {
+            parentHandle?.Dispose();
         }
     }
 
