@@ -39,16 +39,17 @@ public sealed class LayerStore
         System.IO.Directory.CreateDirectory(diff);
         try
         {
-            // Three threads: reading the blob (a download, hashed and stored on its way), decompressing and hashing
-            // the tar, and writing its files; two cores stay busy while no stage waits on another's whole work.
+            // Three threads: reading the blob (a download, hashed and stored on its way), decompressing, and hashing the
+            // tar (the diff ID) while writing its files. Decompression is the longest stage: the diff ID's hash belongs
+            // with the file writer, which would otherwise wait for it.
             using var compressed = new ReadAheadStream(blob, leaveOpen: true);
-            using var uncompressed = new DigestingStream(LayerCompressions.Decompress(compressed, out var compression));
-            using var tar = new ReadAheadStream(uncompressed, leaveOpen: true);
+            using var decompressed = new ReadAheadStream(LayerCompressions.Decompress(compressed, out var compression));
+            using var tar = new DigestingStream(decompressed, leaveOpen: true);
             long size = LayerUnpacker.Unpack(tar, diff, layerName);
             tar.CopyTo(Stream.Null); // the tar reader stops at the end marker; the diff ID covers the whole stream
             compressed.CopyTo(Stream.Null); // bytes after the compressed stream's end are part of the blob
             File.WriteAllText(Path.Combine(temp, SizeFile), size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return new StagedLayer(temp, uncompressed.Digest, size, compression);
+            return new StagedLayer(temp, tar.Digest, size, compression);
         }
         catch
         {

@@ -28,17 +28,17 @@ public sealed class LayerUnpacker : IDisposable
     // Who owns what this thread creates: the owner a new file gets unless its parent directory is set-gid.
     private readonly int _creatorUid = Linux.setfsuid(-1);
     private readonly int _creatorGid = Linux.setfsgid(-1);
-    private readonly int _rootNewFileGid;
+    private readonly NewNodes _rootNewNodes;
     private string? _cachedParent;
     private SafeFileHandle? _cachedParentHandle;
-    private int _cachedParentNewFileGid;
-    private int _newFileGid; // the group a node created in the parent of the current entry gets
+    private NewNodes _cachedParentNewNodes;
+    private NewNodes _newNodes; // what a node created in the parent of the current entry gets
 
     private LayerUnpacker(string directory, string layer)
     {
         _root = RootedPath.Open(directory);
         _layer = layer;
-        _rootNewFileGid = NewFileGid(_root.Descriptor, directory);
+        _rootNewNodes = NewNodesIn(_root.Descriptor, directory);
     }
 
     /// <summary>The sum of the regular files' sizes written.</summary>
@@ -69,10 +69,34 @@ public sealed class LayerUnpacker : IDisposable
                 continue;
             Apply(entry);
         }
-        foreach (var (parent, name, time) in _directoryTimes)
+        SetDirectoryTimes();
+    }
+
+    /// <summary>
+    /// Directory times go last (writing a directory's entries changes them), grouped by parent so that one
+    /// descriptor serves all of a directory's subdirectories; the sort is stable, so a directory listed twice
+    /// still gets its last entry's time.
+    /// </summary>
+    private void SetDirectoryTimes()
+    {
+        SafeFileHandle? parentHandle = null;
+        string? parentPath = null;
+        try
         {
-            using var handle = _root.OpenBeneath(parent, O_DIR_PATH);
-            SetTime(Fd(handle), name, time);
+            foreach (var (parent, name, time) in _directoryTimes.OrderBy(d => d.Parent, StringComparer.Ordinal))
+            {
+                if (parent != parentPath)
+                {
+                    parentHandle?.Dispose();
+                    parentHandle = _root.OpenBeneath(parent, O_DIR_PATH);
+                    parentPath = parent;
+                }
+                SetTime(Fd(parentHandle!), name, time);
+            }
+        }
+        finally
+        {
+            parentHandle?.Dispose();
         }
     }
 
@@ -147,11 +171,17 @@ public sealed class LayerUnpacker : IDisposable
         CreateReplacing(parent, path, hidden, () => Linux.mknodat(parent, hidden, Linux.S_IFCHR, 0), "mknodat");
     }
 
+    /// <summary>
+    /// A directory created with its mode; opened for chown, chmod and xattrs only when creation could not give them
+    /// (another owner, set-id bits or bits the umask takes, a set-gid parent, xattrs) or an earlier entry made it.
+    /// </summary>
     private void MakeDirectory(int parent, string path, string name, TarEntry entry)
     {
         if (_cachedParent == path)
             ForgetCachedParent(); // its mode (set-gid: the group of new files) may change now
-        if (Linux.mkdirat(parent, name, 0x1ed) == -1)
+        uint mode = Mode(entry);
+        bool created = Linux.mkdirat(parent, name, mode & 0x1ff) == 0;
+        if (!created)
         {
             if (Errno.Last != Errno.EEXIST)
                 throw new NativeCallException("mkdirat", path, Errno.Last);
@@ -159,17 +189,24 @@ public sealed class LayerUnpacker : IDisposable
             if (existing == -1)
             {
                 Replace(parent, path, name); // a file or link of an earlier entry: a directory replaces it
-                Errno.Check(Linux.mkdirat(parent, name, 0x1ed), "mkdirat", path);
+                Errno.Check(Linux.mkdirat(parent, name, mode & 0x1ff), "mkdirat", path);
+                created = true;
             }
             else
             {
                 Linux.close(existing);
             }
         }
+        bool hasXattrs = Xattrs(entry).Any();
+        bool modeAsCreated = created && !_newNodes.SetGid && (mode & (SetIdBits | _umask)) == 0;
+        if (created && OwnedAsCreated(entry) && modeAsCreated && !hasXattrs)
+            return;
         using var directory = Checked(Linux.openat(parent, name, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", path);
         int fd = Fd(directory);
-        Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
-        Errno.Check(Linux.fchmod(fd, Mode(entry)), "fchmod", path);
+        if (!created || !OwnedAsCreated(entry))
+            Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
+        if (!modeAsCreated)
+            Errno.Check(Linux.fchmod(fd, mode), "fchmod", path);
         SetXattrs(fd, path, entry);
     }
 
@@ -204,7 +241,7 @@ public sealed class LayerUnpacker : IDisposable
     }
 
     /// <summary>Whether a node this thread creates in the current parent already has the entry's owner.</summary>
-    private bool OwnedAsCreated(TarEntry entry) => entry.Uid == _creatorUid && entry.Gid == _newFileGid;
+    private bool OwnedAsCreated(TarEntry entry) => entry.Uid == _creatorUid && entry.Gid == _newNodes.Gid;
 
     /// <summary>Creates a node by <paramref name="create"/> (see <see cref="TryCreateReplacing"/>); returns the call's result (a descriptor).</summary>
     private int CreateReplacing(int parent, string path, string name, Func<int> create, string call) =>
@@ -261,7 +298,7 @@ public sealed class LayerUnpacker : IDisposable
     {
         if (parentPath.Length == 0)
         {
-            _newFileGid = _rootNewFileGid;
+            _newNodes = _rootNewNodes;
             return _root.Descriptor;
         }
         if (_cachedParent != parentPath)
@@ -270,18 +307,21 @@ public sealed class LayerUnpacker : IDisposable
             var handle = TryParent(parentPath, entry) ?? CreateParents(parentPath, entry);
             _cachedParent = parentPath;
             _cachedParentHandle = handle;
-            _cachedParentNewFileGid = NewFileGid(Fd(handle), parentPath);
+            _cachedParentNewNodes = NewNodesIn(Fd(handle), parentPath);
         }
-        _newFileGid = _cachedParentNewFileGid;
+        _newNodes = _cachedParentNewNodes;
         return Fd(_cachedParentHandle!);
     }
 
-    /// <summary>The group a file created in directory <paramref name="fd"/> gets: the directory's when it is set-gid.</summary>
-    private int NewFileGid(int fd, string path)
+    /// <summary>What a node created in directory <paramref name="fd"/> gets: the directory's group and, a directory, its set-gid bit when it is set-gid.</summary>
+    private NewNodes NewNodesIn(int fd, string path)
     {
         var status = Linux.Status(fd, path);
-        return (status.Mode & Linux.S_ISGID) != 0 ? (int)status.Gid : _creatorGid;
+        return (status.Mode & Linux.S_ISGID) != 0 ? new NewNodes((int)status.Gid, SetGid: true) : new NewNodes(_creatorGid, SetGid: false);
     }
+
+    /// <summary>The group a node created in a directory gets, and whether that directory is set-gid (new subdirectories inherit the bit).</summary>
+    private readonly record struct NewNodes(int Gid, bool SetGid);
 
     private SafeFileHandle? TryParent(string parentPath, TarEntry entry)
     {

@@ -108,7 +108,8 @@ public sealed partial class LayerUnpackTests : IDisposable
 
     /// <summary>
     /// The unpacker leaves out chown and chmod when creation already gives owner and mode: a set-gid directory
-    /// (whose new files take its group), a mode the umask would cut, and a name written twice must still come out exact.
+    /// (whose new files take its group and new directories its set-gid bit), a mode the umask would cut, and a name
+    /// written twice must still come out exact.
     /// </summary>
     [Fact]
     public void OwnersAndModesAreExactWhereCreationAloneWouldGetThemWrong()
@@ -123,6 +124,9 @@ public sealed partial class LayerUnpackTests : IDisposable
             w.AddFile("shared/root", "root's");
             w.AddFile("shared/staff", "staff's", gid: 50);
             w.AddLink(TarEntryType.SymbolicLink, "shared/link", "root");
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "shared/plain") { Mode = (UnixFileMode)0x1ed, Gid = 50 }); // 0755: mkdir would add set-gid
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "open") { Mode = (UnixFileMode)0x1ff }); // 0777: a umask of 022 would cut it
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "private") { Mode = (UnixFileMode)0x1c0 }); // 0700: creation gives it all
             w.AddFile("wide", "group and others may write", mode: 0x1b6); // 0666: a umask of 022 would cut it
             w.AddLink(TarEntryType.SymbolicLink, "twice", "wide");
             w.AddFile("twice", "a file replaces the link", uid: 1000, gid: 1001);
@@ -139,6 +143,9 @@ public sealed partial class LayerUnpackTests : IDisposable
         Assert.Equal("644|0|0", Owner("shared/root"));
         Assert.Equal("644|0|50", Owner("shared/staff"));
         Assert.Equal("777|0|0", Owner("shared/link"));
+        Assert.Equal("755|0|50", Owner("shared/plain"));
+        Assert.Equal("777|0|0", Owner("open"));
+        Assert.Equal("700|0|0", Owner("private"));
         Assert.Equal("666|0|0", Owner("wide"));
         Assert.Equal("644|1000|1001", Owner("twice"));
         Assert.Equal("a file replaces the link", File.ReadAllText(Path.Combine(diff, "twice")));
