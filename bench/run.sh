@@ -32,6 +32,7 @@ cleanup() {
     done
     remove_stores "$WORK"
     unmount_below "$WORK"
+    rm -rf "$WORK/set-aside"
     remove_host_traces
 }
 trap 'cleanup; echo "bench: $(( $(date +%s) - RUN_START )) s in all" >&2' EXIT

@@ -64,18 +64,19 @@ run_40_pull() {
     prepare_pull
     PULL_GROUP="pull $(awk -v b="$PULL_BYTES" 'BEGIN {printf "%.0f", b / 1e6}') MB Debian minbase from a local registry into an empty store"
     local ours=$WORK/pull/ours
-    # Ours in one warm pwsh: each run timed inside the session with a fresh store (the module is loaded once).
+    # Ours in one warm pwsh: each run timed inside the session with a fresh store (the module is loaded once); the
+    # stores of earlier runs stay until the bench ends (see set_aside).
     local script
     script=$(cat <<PS
 Import-Module '$MODULE/ContainerTools.psd1'
 \$ContainerToolsAuthFile = '$WORK/pull/auth.json'
 foreach (\$i in 1..$((SLOW_WARMUP + SLOW_RUNS))) {
     \$ContainerToolsRoot = "$ours/\$i"; \$ContainerToolsRunRoot = "$ours/\$i-run"
+    sync  # the previous run's writeback is not this run's (see set_aside)
     \$watch = [Diagnostics.Stopwatch]::StartNew()
     \$null = Request-ContainerImage '$PULL_IMAGE' -ErrorAction Stop
     \$watch.Stop()
     if (\$i -gt $SLOW_WARMUP) { [long](\$watch.Elapsed.TotalMilliseconds * 1000) }  # a warm-up run readies the JIT
-    Remove-Item -Recurse -Force "$ours/\$i", "$ours/\$i-run" -ErrorAction Ignore
 }
 exit 0
 PS
@@ -87,9 +88,9 @@ PS
     else
         record_failed "$PULL_GROUP" "ours: Request-ContainerImage (warm pwsh)" "Request-ContainerImage $PULL_IMAGE" 0
     fi
-    pull_cold "skopeo copy (to oci:)" 1 "rm -rf '$WORK/pull/skopeo'" \
+    pull_cold "skopeo copy (to oci:)" 1 "set_aside '$WORK/pull/skopeo'" \
         skopeo copy --quiet --src-tls-verify=false "docker://$PULL_IMAGE" "oci:$WORK/pull/skopeo:1"
-    pull_cold "podman pull" 0 "unmount_below '$WORK/pull/podman'; rm -rf '$WORK/pull/podman' '$WORK/pull/podman-run'" \
+    pull_cold "podman pull" 0 "unmount_below '$WORK/pull/podman'; set_aside '$WORK/pull/podman' '$WORK/pull/podman-run'" \
         "${PODMAN_ENV[@]}" podman --root "$WORK/pull/podman" --runroot "$WORK/pull/podman-run" --storage-driver overlay \
         pull --quiet --tls-verify=false "$PULL_IMAGE"
     cleanup_40_pull
