@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
 
@@ -13,8 +12,7 @@ namespace ContainerTools.Core.Runtime;
 /// as any init. Only a container wanting exactly the default namespaces, no user namespace, and a cgroup driver
 /// that moves single threads (v1) takes it; for any other, the monitor kills it and starts an init as before.
 /// </summary>
-/// <remarks>Wire, on the init's stdin before the release byte: strings as a 2-byte length and UTF-8, the bundle first,
-/// then each thread entry, then a zero length.</remarks>
+/// <remarks>Wire, on the init's stdin before the release byte: a <see cref="PipeMessage"/> of the bundle, then each thread entry.</remarks>
 public sealed class SpareInit
 {
     /// <summary>Where the bundle goes on a spare init's command line.</summary>
@@ -62,14 +60,11 @@ public sealed class SpareInit
     {
         if (!handoff.UserNamespace && handoff.Namespaces == InitProcess.Namespaces && cgroup?.ThreadEntries is { } entries)
         {
-            var message = new MemoryStream();
-            foreach (string text in entries.Prepend(bundle))
-                WriteString(message, text);
-            WriteString(message, "");
+            byte[] message = PipeMessage.Encode([bundle, .. entries]);
             try
             {
                 // Plain write(2): the pipe stream would start .NET's socket engine, a thread the monitor would keep.
-                Linux.WriteAll((int)ChildStdio.Handle(Init.Process.StandardInput.BaseStream).DangerousGetHandle(), message.GetBuffer().AsSpan(0, (int)message.Length), "stdin of the spare init");
+                Linux.WriteAll((int)ChildStdio.Handle(Init.Process.StandardInput.BaseStream).DangerousGetHandle(), message, "stdin of the spare init");
                 return true;
             }
             catch (NativeCallException)
@@ -88,33 +83,7 @@ public sealed class SpareInit
         Linux.close(StatusRead);
     }
 
-    private static void WriteString(MemoryStream message, string text)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        message.WriteByte((byte)(bytes.Length >> 8));
-        message.WriteByte((byte)bytes.Length);
-        message.Write(bytes);
-    }
-
     /// <summary>In the spare init: its bundle and the cgroup entries to write "0" into, or null at EOF (its monitor gave it up).</summary>
-    public static (string Bundle, List<string> ThreadEntries)? Receive(int fd)
-    {
-        var strings = new List<string>();
-        while (ReadString(fd) is { } text)
-        {
-            if (text.Length == 0)
-                return strings.Count == 0 ? null : (strings[0], strings[1..]);
-            strings.Add(text);
-        }
-        return null;
-    }
-
-    private static string? ReadString(int fd)
-    {
-        Span<byte> length = stackalloc byte[2];
-        if (!Linux.ReadExactly(fd, length))
-            return null;
-        byte[] text = new byte[length[0] << 8 | length[1]];
-        return Linux.ReadExactly(fd, text) ? Encoding.UTF8.GetString(text) : null;
-    }
+    public static (string Bundle, List<string> ThreadEntries)? Receive(int fd) =>
+        PipeMessage.Read(fd) is [string bundle, .. var entries] ? (bundle, entries) : null;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
 
@@ -14,7 +13,7 @@ namespace ContainerTools.Core.Runtime;
 /// or the end of the process that kept it (Remove-Module does not end it).
 /// </summary>
 /// <remarks>
-/// Wire: one byte of length and the id's ASCII, then the <see cref="LaunchHandoff"/> byte. The spare answers
+/// Wire: the id as a <see cref="PipeMessage"/>, then the <see cref="LaunchHandoff"/> byte. The spare answers
 /// <see cref="Taken"/> on stdout before anything else, so a spare that died before it took the id (no answer)
 /// is known to have done nothing, and the start goes on with a fresh monitor.
 /// </remarks>
@@ -127,12 +126,9 @@ public sealed class SpareMonitor : IDisposable
     /// <summary>Sends the container id; false when the spare is gone (its stdin is closed).</summary>
     public bool Send(string id)
     {
-        byte[] message = new byte[1 + id.Length];
-        message[0] = checked((byte)id.Length);
-        Encoding.ASCII.GetBytes(id, message.AsSpan(1));
         try
         {
-            Process.StandardInput.BaseStream.Write(message);
+            Process.StandardInput.BaseStream.Write(PipeMessage.Encode([id]));
             return true;
         }
         catch (IOException)
@@ -142,14 +138,7 @@ public sealed class SpareMonitor : IDisposable
     }
 
     /// <summary>In the spare: the container id read from <paramref name="fd"/>, or null at EOF (the launcher closed it or ended).</summary>
-    public static string? ReceiveId(int fd)
-    {
-        Span<byte> length = stackalloc byte[1];
-        if (!Linux.ReadExactly(fd, length) || length[0] == 0)
-            return null;
-        Span<byte> id = stackalloc byte[length[0]];
-        return Linux.ReadExactly(fd, id) ? Encoding.ASCII.GetString(id) : null;
-    }
+    public static string? ReceiveId(int fd) => PipeMessage.Read(fd) is [string id] ? id : null;
 
     /// <summary>Closes its stdin: an idle spare exits at that EOF.</summary>
     public void Dispose() => Process.Dispose();
