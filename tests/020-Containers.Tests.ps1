@@ -53,7 +53,7 @@ Describe 'Containers in a real pwsh' {
                     (Get-Content "$($_.FullName)/status" -ErrorAction Ignore) -notcontains "PPid:`t$PID"
             })
         }
-        $deadline = [DateTime]::UtcNow.AddSeconds(1)
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
         while ((& $left).Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
         (& $left).Count | Should -Be 0
     }
