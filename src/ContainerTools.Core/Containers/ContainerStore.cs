@@ -281,8 +281,11 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     {
         var sample = new ContainerRecord { Id = "", Name = "", Image = "", Created = default, Command = [], Hostname = "" };
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(sample, ContainersJsonContext.Default.ContainerRecord), ContainersJsonContext.Default.ContainerRecord);
-        JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainersJsonContext.Default.ContainerState);
+        WarmStateJson();
     }
+
+    /// <summary>The state's JSON metadata and encoder alone (~0.3 ms of one-time work), ahead of its first write.</summary>
+    public static void WarmStateJson() => JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainersJsonContext.Default.ContainerState);
 
     private static T? ReadJson<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {

@@ -151,17 +151,13 @@ public static class ContainerInit
     }
 
     /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>
-    private static unsafe bool WaitForRelease()
+    private static bool WaitForRelease()
     {
-        byte go;
-        nint read;
-        do
-            read = Linux.read(0, &go, 1);
-        while (read < 0 && Errno.Last == Errno.EINTR);
+        bool released = Linux.ReadExactly(0, stackalloc byte[1]);
         int devNull = Errno.Check(Linux.openat(-100, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
         Errno.Check(Linux.dup2(devNull, 0), "dup2", "/dev/null");
         Linux.close(devNull);
-        return read == 1;
+        return released;
     }
 
     private static unsafe void Report(int fd, string message)

@@ -76,15 +76,11 @@ public static class BundleInit
         ControllingTerminal.Take();
     }
 
-    private static unsafe bool WaitForStart(int fifo)
+    private static bool WaitForStart(int fifo)
     {
-        byte go;
-        nint read;
-        do
-            read = Linux.read(fifo, &go, 1);
-        while (read < 0 && Errno.Last == Errno.EINTR);
+        bool started = Linux.ReadExactly(fifo, stackalloc byte[1]);
         Linux.close(fifo);
-        return read == 1;
+        return started;
     }
 
     private static unsafe void WriteError(string message)

@@ -40,16 +40,13 @@ public sealed class SyncChannel(int fd) : IDisposable
     }
 
     /// <summary>Waits for <paramref name="step"/>; throws with the init's message when it failed or died.</summary>
-    public unsafe void Expect(byte step)
+    public void Expect(byte step)
     {
-        byte got = 0;
-        nint read;
-        do
-            read = Linux.read(Fd, &got, 1);
-        while (read < 0 && Errno.Last == Errno.EINTR);
-        if (read == 1 && got == step)
+        Span<byte> got = stackalloc byte[1];
+        bool read = Linux.ReadExactly(Fd, got);
+        if (read && got[0] == step)
             return;
-        string message = read == 1 && got == Failed ? ReadRest() : "the container's init exited during set-up";
+        string message = read && got[0] == Failed ? ReadRest() : "the container's init exited during set-up";
         throw new EngineException("ContainerInitFailed", ErrorKind.InvalidOperation, null, message);
     }
 

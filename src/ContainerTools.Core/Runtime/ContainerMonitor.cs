@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Native;
@@ -108,9 +107,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             init.Release();
         else
             init.Kill();
-        // The state's JSON metadata and encoder (~0.3 ms of NativeAOT reflection) are made while the init builds
-        // its root, rather than between its report and ours.
-        _ = JsonSerializer.SerializeToUtf8Bytes(new ContainerState(), ContainersJsonContext.Default.ContainerState);
+        // The state's JSON metadata and encoder are made while the init builds its root, rather than between its
+        // report and ours.
+        ContainerStore.WarmStateJson();
         error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Pid);
         if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt }))

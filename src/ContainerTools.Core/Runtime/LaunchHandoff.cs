@@ -5,8 +5,8 @@ using ContainerTools.Core.Native;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// What the launcher does for a monitor in the ~3 ms its runtime takes to start: it makes the container's
-/// cgroup, then says so with one byte on the monitor's stdin that also carries the two facts of the record the
+/// What the launcher does for a monitor, in the ~3 ms a fresh monitor's runtime takes to start (a spare's is up
+/// already): it makes the container's cgroup, then says so with one byte on the monitor's stdin that also carries the two facts of the record the
 /// init's start needs. The monitor then starts the init at once and reads the record (~1 ms of JSON) while the
 /// init starts. EOF without the byte (the launcher failed, or died) leaves all of it to the monitor.
 /// </summary>
@@ -38,18 +38,15 @@ public sealed record LaunchHandoff(bool SharesHostNetwork, bool UserNamespace)
     }
 
     /// <summary>In the monitor: what the launcher sent on <paramref name="fd"/>, or null when it made nothing. Closes it.</summary>
-    public static unsafe LaunchHandoff? Receive(int fd)
+    public static LaunchHandoff? Receive(int fd)
     {
         if (fd < 0)
             return null;
-        byte received = 0;
-        nint read;
-        do
-            read = Linux.read(fd, &received, 1);
-        while (read < 0 && Errno.Last == Errno.EINTR);
+        Span<byte> received = stackalloc byte[1];
+        bool read = Linux.ReadExactly(fd, received);
         Linux.close(fd);
-        if (read != 1 || (received & CgroupMade) == 0)
+        if (!read || (received[0] & CgroupMade) == 0)
             return null;
-        return new LaunchHandoff((received & HostNetwork) != 0, (received & WithUserNamespace) != 0);
+        return new LaunchHandoff((received[0] & HostNetwork) != 0, (received[0] & WithUserNamespace) != 0);
     }
 }
