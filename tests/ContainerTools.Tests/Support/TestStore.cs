@@ -58,8 +58,18 @@ public sealed class TestStore : IDisposable
     /// Kills processes whose command line or environment names the store (monitors, and the CNI plugins they
     /// run, whose CNI_NETNS is a pin in the store), then waits for them to be gone: a plugin killed inside a
     /// netlink call may still finish it, and a bridge it made after the network clean-up would be left behind.
+    /// Scans again until one finds nothing: a plugin its monitor started while the monitor was being killed
+    /// outlives it, and would make that bridge.
     /// </summary>
     private static void KillProcessesNaming(string path)
+    {
+        for (int pass = 0; pass < 20; pass++)
+            if (KillOnce(path) == 0)
+                return;
+    }
+
+    /// <summary>One scan of <see cref="KillProcessesNaming"/>; returns how many it killed.</summary>
+    private static int KillOnce(string path)
     {
         var killed = new List<Process>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -85,6 +95,7 @@ public sealed class TestStore : IDisposable
             using (process)
                 WaitUntilGone(process.Id);
         }
+        return killed.Count;
     }
 
     private static bool Names(string processDirectory, string file, string path) =>
