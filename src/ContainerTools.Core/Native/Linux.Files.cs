@@ -22,6 +22,7 @@ public static partial class Linux
     public const int O_PATH = 0x200000;
     public const int O_NONBLOCK = 0x800;
     public const int O_APPEND = 0x400;
+    public const int O_DIRECT = 0x4000;
 
     public const ulong RESOLVE_NO_XDEV = 0x01;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
@@ -125,6 +126,9 @@ public static partial class Linux
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ftruncate(int fd, long length);
 
     /// <summary>makedev(3) as glibc encodes it.</summary>
     public static ulong MakeDevice(uint major, uint minor) =>
