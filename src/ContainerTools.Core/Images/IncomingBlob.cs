@@ -10,7 +10,8 @@ namespace ContainerTools.Core.Images;
 /// a commit, the temp goes and nothing was visible.
 /// The file is written with direct I/O (O_DIRECT) from an aligned buffer where the file system allows it: a blob
 /// is kept for pushes and exports, not read back soon, so copying it into the page cache (and writing the cached
-/// pages back later) is work a pull need not do; the fsync then has only the file's metadata left to write.
+/// pages back later) is work a pull need not do; the fsync then has only the file's metadata left to write. A file
+/// system without direct I/O (ramfs) gets the same writes, cached.
 /// </summary>
 public sealed unsafe class IncomingBlob : IDisposable
 {
@@ -34,11 +35,9 @@ public sealed unsafe class IncomingBlob : IDisposable
         _temp = temp;
         _expectedDigest = expectedDigest;
         _expectedSize = expectedSize;
-        const int flags = Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC;
-        _fd = Linux.openat(Linux.AT_FDCWD, temp, flags | Linux.O_DIRECT, 0x1b6);
-        if (_fd == -1 && Errno.Last == Errno.EINVAL)
-            _fd = Linux.openat(Linux.AT_FDCWD, temp, flags, 0x1b6); // a file system without direct I/O: the same writes, cached
-        Errno.Check(_fd, "openat", temp);
+        _fd = Errno.Check(Linux.openat(Linux.AT_FDCWD, temp, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, 0x1b6), "openat", temp);
+        // Direct I/O where the file system has it (F_SETFL refuses it with EINVAL elsewhere, and the same writes go cached).
+        Linux.fcntl(_fd, Linux.F_SETFL, Errno.Check(Linux.fcntl(_fd, Linux.F_GETFL, 0), "fcntl(F_GETFL)", temp) | Linux.O_DIRECT);
         _buffer = (byte*)NativeMemory.AlignedAlloc(BufferSize, Alignment);
     }
 

@@ -13,6 +13,8 @@ public static partial class Linux
     public const int PR_GET_NO_NEW_PRIVS = 39;
     public const uint CLOSE_RANGE_CLOEXEC = 4;
     public const int F_SETFD = 2;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
     public const int F_DUPFD_CLOEXEC = 1030;
     public const short POLLIN = 1;
