@@ -39,9 +39,11 @@ public sealed record ContainerOptions
 public sealed record ContainerImage(string Reference, string? Id, ImageDefaults Defaults, IReadOnlyList<string> LayerDirectories)
 {
     /// <summary>An image of the store, by name or id (NotFound when it has none such).</summary>
-    public static ContainerImage FromStore(Images.ImageStore images, string nameOrId)
+    public static ContainerImage FromStore(Images.ImageStore images, string nameOrId) => FromStore(images, images.Resolve(nameOrId), nameOrId);
+
+    /// <summary>An image of the store already resolved from <paramref name="nameOrId"/> (a caller that resolved it to pull it when missing).</summary>
+    public static ContainerImage FromStore(Images.ImageStore images, Images.ImageRecord image, string nameOrId)
     {
-        var image = images.Resolve(nameOrId);
         var config = image.Config;
         var defaults = new ImageDefaults
         {

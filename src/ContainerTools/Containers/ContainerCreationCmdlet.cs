@@ -121,43 +121,46 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
 
     /// <summary>Creates the container from the store's image and the parameters; with <paramref name="terminal"/> its init gets a terminal.</summary>
-    protected ContainerSnapshot CreateContainer(bool terminal = false) => Lifecycle.Store.Create(ContainerImage.FromStore(new ImageStore(Store), EnsureImage()), new ContainerOptions
-    {
-        Name = Name,
-        Command = Command,
-        Entrypoint = Entrypoint,
-        Environment = Strings(Environment),
-        WorkingDirectory = WorkingDirectory,
-        User = User,
-        Hostname = Hostname,
-        Labels = Strings(Label),
-        Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
-        Limits = Limits.ToLimits(),
-        CapabilityAdd = CapabilityAdd,
-        CapabilityDrop = CapabilityDrop,
-        Privileged = Privileged,
-        SecurityOptions = SecurityOption?.Select(WithFullProfilePath).ToList(),
-        Ulimits = Ulimit,
-        ReadOnly = ReadOnly,
-        Volumes = Volume?.Select(WithFullBindSource).ToList(),
-        Tmpfs = Tmpfs,
-        UserNamespace = UserNamespace,
-        Terminal = terminal,
-    });
-
-    /// <summary>The image as the user named it, pulled first when the policy asks for it.</summary>
-    private string EnsureImage()
+    protected ContainerSnapshot CreateContainer(bool terminal = false)
     {
         var images = new ImageStore(Store);
-        if (Pull == PullPolicy.Missing && images.TryResolve(Image) is not null)
-            return Image;
+        return Lifecycle.Store.Create(ContainerImage.FromStore(images, EnsureImage(images), Image), new ContainerOptions
+        {
+            Name = Name,
+            Command = Command,
+            Entrypoint = Entrypoint,
+            Environment = Strings(Environment),
+            WorkingDirectory = WorkingDirectory,
+            User = User,
+            Hostname = Hostname,
+            Labels = Strings(Label),
+            Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
+            Limits = Limits.ToLimits(),
+            CapabilityAdd = CapabilityAdd,
+            CapabilityDrop = CapabilityDrop,
+            Privileged = Privileged,
+            SecurityOptions = SecurityOption?.Select(WithFullProfilePath).ToList(),
+            Ulimits = Ulimit,
+            ReadOnly = ReadOnly,
+            Volumes = Volume?.Select(WithFullBindSource).ToList(),
+            Tmpfs = Tmpfs,
+            UserNamespace = UserNamespace,
+            Terminal = terminal,
+        });
+    }
+
+    /// <summary>The image the user named, from the store, pulled first when the policy asks for it (Always, or Missing and absent).</summary>
+    private ImageRecord EnsureImage(ImageStore images)
+    {
+        if (Pull != PullPolicy.Always && images.TryResolve(Image) is { } stored)
+            return stored;
         string activity = $"Pulling {Image}";
         var unpack = new ImageProgressWriter(this, 0, activity);
         var thread = new PipelineThread();
-        thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
+        var image = thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
             thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
         unpack.Complete();
-        return Image;
+        return image;
     }
 
     /// <summary>A seccomp profile path is relative to the PowerShell location, which the process's directory is not.</summary>
