@@ -52,10 +52,11 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var ids = delegated is { } ranges ? userNamespace!.Allocate(ranges, IdsInUse()) : null;
         if (ids is not null)
             spec = ContainerUserNamespace.Apply(spec, ids);
-        string name = options.Name ?? ContainerNames.Generate(n => FindByName(n) is not null);
-        if (FindByName(name) is { } existing)
+        var taken = IdsByName();
+        string name = options.Name ?? ContainerNames.Generate(taken.ContainsKey);
+        if (taken.TryGetValue(name, out string? existing))
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
-                $"the name '{name}' is already used by container {existing.Id[..12]}: remove or rename that container, or choose another name");
+                $"the name '{name}' is already used by container {existing[..12]}: remove or rename that container, or choose another name");
         // Under the names lock: a volume being removed waits, or is gone and made anew here.
         mounts.EnsureVolumes(Location);
         var record = new ContainerRecord
@@ -206,7 +207,20 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             .OfType<ContainerIds>()
             .ToList();
 
-    private ContainerSnapshot? FindByName(string name) => List().FirstOrDefault(c => c.Name == name);
+    /// <summary>The containers' ids by name, from their records alone: a name needs no state, network or process read.</summary>
+    private Dictionary<string, string> IdsByName()
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(Location.ContainersDirectory))
+            return ids;
+        foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory))
+        {
+            string id = Path.GetFileName(dir);
+            if (!id.StartsWith(RemovingPrefix, StringComparison.Ordinal) && ReadRecord(id) is { } record)
+                ids[record.Name] = id;
+        }
+        return ids;
+    }
 
     public ContainerSnapshot Rename(string nameOrId, string newName)
     {
@@ -215,9 +229,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var container = Find(nameOrId);
         if (container.Name == newName)
             return container;
-        if (FindByName(newName) is { } other)
+        if (IdsByName().TryGetValue(newName, out string? other))
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, newName,
-                $"the name '{newName}' is already used by container {other.Id[..12]}");
+                $"the name '{newName}' is already used by container {other[..12]}");
         using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
         var record = container.Record with { Name = newName };
         WriteRecord(record);
