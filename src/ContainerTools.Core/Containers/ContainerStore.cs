@@ -162,11 +162,17 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         AtomicFile.WriteAllBytes(Paths(id).State, JsonSerializer.SerializeToUtf8Bytes(state, ContainersJsonContext.Default.ContainerState),
             createDirectory: false, durable: false);
 
-    /// <summary>Finds one container by full id, unique id prefix or exact name; throws NotFound otherwise.</summary>
+    /// <summary>
+    /// Finds one container by full id, exact name or unique id prefix; throws NotFound otherwise. A full id (what
+    /// the cmdlets pass on after a create, and a pipeline of container objects) is read directly rather than among
+    /// every container's files; like Docker, an exact id comes before a name.
+    /// </summary>
     public ContainerSnapshot Find(string nameOrId)
     {
         if (string.IsNullOrWhiteSpace(nameOrId))
             throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, "no container name or id was given");
+        if (nameOrId.Length == 64 && nameOrId.All(char.IsAsciiHexDigitLower) && Read(nameOrId) is { } exact)
+            return exact;
         var all = List();
         var byName = all.FirstOrDefault(c => c.Name == nameOrId);
         if (byName is not null)
