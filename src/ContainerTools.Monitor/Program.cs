@@ -9,7 +9,7 @@ namespace ContainerTools.Monitor;
 
 /// <summary>
 /// ctmon: `ctmon monitor ROOT RUNROOT ID [SEALEDFD]` watches one container for its whole life;
-/// `ctmon monitor ROOT RUNROOT - SEALEDFD` is a spare monitor (<see cref="SpareMonitor"/>): set up ahead, it reads
+/// `ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|-` is a spare monitor (<see cref="SpareMonitor"/>): set up ahead, it reads
 /// the container id on its stdin, then is that container's monitor (it exits at EOF without one);
 /// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand), and
 /// `ctmon init - STATUSFD` a spare monitor's init started ahead (<see cref="SpareInit"/>);
@@ -20,8 +20,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length == 5 && args[0] == "monitor" && args[3] == SpareMonitor.NoId)
-            return Spare(new StoreLocation(args[1], args[2]), int.Parse(args[4], CultureInfo.InvariantCulture));
+        if (args.Length == 6 && args[0] == "monitor" && args[3] == SpareMonitor.NoId)
+            return Spare(new StoreLocation(args[1], args[2]), int.Parse(args[4], CultureInfo.InvariantCulture), args[5] == SpareMonitor.NoId ? null : args[5]);
         if (args.Length is 4 or 5 && args[0] == "monitor")
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
         if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
@@ -35,7 +35,7 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID|- [SEALEDFD] | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|- | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
@@ -48,9 +48,10 @@ public static class Program
     /// <summary>
     /// The spare: all that does not depend on the container is done before its id comes, the JSON metadata of the
     /// record and state included (~1 ms of one-time work in a fresh process), and its init is started ahead
-    /// (<see cref="SpareInit"/>). No store is touched before the id.
+    /// (<see cref="SpareInit"/>). No store is touched before the id. <paramref name="group"/>, its container's cgroup
+    /// made ahead by the launcher (<see cref="SpareCgroup"/>), is removed here when no container comes.
     /// </summary>
-    private static int Spare(StoreLocation store, int parentInitCopy)
+    private static int Spare(StoreLocation store, int parentInitCopy, string? group)
     {
         SpareMonitor.NameThisProcessIdle();
         var (launcher, devNull) = Detach();
@@ -65,6 +66,7 @@ public static class Program
         if (id is null)
         {
             spareInit?.Discard();
+            SpareCgroup.Delete(group);
             return 0;
         }
         MonitorHandOver.NameThisProcess();

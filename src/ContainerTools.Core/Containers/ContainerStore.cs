@@ -44,7 +44,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var userNamespace = options.UserNamespace == UserNamespaceMode.Auto ? UserNamespaceSettings.Load(Location) : null;
         var delegated = userNamespace?.Delegated();
         // After every check of the input: a refused container leaves no new filter in the cache either.
-        byte[]? seccomp = security.CompileSeccomp(new SeccompFilterCache(Location.SeccompDirectory));
+        string? seccomp = security.SeccompFile(new SeccompFilterCache(Location.SeccompDirectory));
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
@@ -88,7 +88,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
                 ContainerUserNamespace.GiveOverlayDirectories(staged, ids);
             EtcFiles.Write(staged, hostname);
             AtomicFile.WriteStaged(staged.Config, spec.ToJson());
-            SeccompFilterFile.Write(staged.Directory, seccomp);
+            SeccompFilterFile.Link(staged.Directory, seccomp);
             AtomicFile.WriteStaged(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
             AtomicFile.Publish(staging, paths.Directory);
         }

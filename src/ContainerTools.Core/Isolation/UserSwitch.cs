@@ -27,15 +27,18 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
         return new UserSwitch(uid, gid, SupplementaryGroups(parts[0], gid), entry.Length > 5 ? entry[5] : null);
     }
 
-    /// <summary>Sets groups, gid and uid (keeping capabilities across the switch; the caller sets them next).</summary>
+    /// <summary>
+    /// Sets groups, gid and uid of the calling thread, the one that execs the command next (keeping capabilities
+    /// across the switch; the caller sets them next).
+    /// </summary>
     public unsafe void Apply()
     {
         Errno.Check(Linux.prctl(Linux.PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
         var groups = Groups.ToArray();
         fixed (uint* list = groups)
-            Errno.Check(Linux.setgroups((nuint)groups.Length, list), "setgroups");
-        Errno.Check(Linux.setresgid(Gid, Gid, Gid), "setresgid");
-        Errno.Check(Linux.setresuid(Uid, Uid, Uid), "setresuid");
+            Errno.Check(Linux.setgroups_thread((nuint)groups.Length, list), "setgroups");
+        Errno.Check(Linux.setresgid_thread(Gid, Gid, Gid), "setresgid");
+        Errno.Check(Linux.setresuid_thread(Uid, Uid, Uid), "setresuid");
     }
 
     private static string? NameOf(uint uid) =>

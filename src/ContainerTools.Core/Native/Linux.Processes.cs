@@ -50,14 +50,23 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int pipe2(int* fds, int flags);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setresuid(uint ruid, uint euid, uint suid);
+    /// <summary>
+    /// setresuid(2) of the calling thread alone. glibc's setresuid, setresgid and setgroups switch every thread of
+    /// the process (a signal to each and a wait for all, ~0.2 ms per call in a .NET process); the init and exec
+    /// switch the thread that execs next, and execve ends the others, as it already does for capabilities,
+    /// no_new_privs and the seccomp filter (per thread too).
+    /// </summary>
+    public static int setresuid_thread(uint ruid, uint euid, uint suid) => (int)syscall3(SYS_setresuid, (nint)ruid, (nint)euid, (nint)suid);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setresgid(uint rgid, uint egid, uint sgid);
+    /// <summary>setresgid(2) of the calling thread alone (see <see cref="setresuid_thread"/>).</summary>
+    public static int setresgid_thread(uint rgid, uint egid, uint sgid) => (int)syscall3(SYS_setresgid, (nint)rgid, (nint)egid, (nint)sgid);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static unsafe partial int setgroups(nuint size, uint* groups);
+    /// <summary>setgroups(2) of the calling thread alone (see <see cref="setresuid_thread"/>).</summary>
+    public static unsafe int setgroups_thread(nuint size, uint* groups) => (int)syscall3(SYS_setgroups, (nint)size, (nint)groups, 0);
+
+    /// <summary>syscall(2) with three arguments: -1 and errno on failure.</summary>
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall3(long number, nint a1, nint a2, nint a3);
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int execve(byte* path, byte** argv, byte** envp);

@@ -58,6 +58,12 @@ public static unsafe partial class Linux
     [LibraryImport(LibSeccomp)]
     public static partial int seccomp_export_bpf(IntPtr ctx, int fd);
 
+    /// <summary>libseccomp's SCMP_FLTATR_CTL_OPTIMIZE: how the program is laid out (2: a binary tree of the syscalls).</summary>
+    public const int SCMP_FLTATR_CTL_OPTIMIZE = 8;
+
+    [LibraryImport(LibSeccomp)]
+    public static partial int seccomp_attr_set(IntPtr ctx, int attribute, uint value);
+
     /// <summary>seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) through syscall(2): glibc has no wrapper.</summary>
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     public static partial long seccomp_set_mode_filter(long number, uint operation, uint flags, SockFprog* program);

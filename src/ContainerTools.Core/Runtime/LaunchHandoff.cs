@@ -21,17 +21,30 @@ public sealed record LaunchHandoff(bool SharesHostNetwork, bool UserNamespace)
     /// <summary>The namespaces the init is started in.</summary>
     public int Namespaces => SharesHostNetwork ? InitProcess.Namespaces & ~Linux.CLONE_NEWNET : InitProcess.Namespaces;
 
-    /// <summary>In the launcher: makes the cgroup with the record's limits and sends the byte; a failure sends nothing.</summary>
-    public static void Send(Stream monitorInput, ContainerRecord record)
+    /// <summary>
+    /// In the launcher: makes the cgroup with the record's limits (from <paramref name="spareGroup"/>, renamed, when
+    /// given: see <see cref="SpareCgroup"/>) and sends the byte; a failure sends nothing. A spare group not renamed is removed.
+    /// </summary>
+    public static void Send(Stream monitorInput, ContainerRecord record, string? spareGroup = null)
     {
+        bool renamed = false;
         try
         {
-            Cgroups.Detect().Create(Cgroups.PathFor(record.Id), record.Limits);
+            var driver = Cgroups.Detect();
+            string path = Cgroups.PathFor(record.Id);
+            renamed = spareGroup is not null && driver.Rename(spareGroup, path, record.Limits) is not null;
+            if (!renamed)
+                driver.Create(path, record.Limits);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {
             // The monitor makes it again and reports the error as the start's.
             return;
+        }
+        finally
+        {
+            if (!renamed)
+                SpareCgroup.Delete(spareGroup);
         }
         var handoff = Of(record);
         monitorInput.WriteByte((byte)(CgroupMade | (handoff.SharesHostNetwork ? HostNetwork : 0) | (handoff.UserNamespace ? WithUserNamespace : 0)));

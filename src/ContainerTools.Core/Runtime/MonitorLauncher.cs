@@ -25,11 +25,11 @@ public static class MonitorLauncher
         {
             using (var spare = SpareMonitor.Take(monitorExecutable, store))
             {
-                if (spare is not null && spare.Send(record.Id) && Hand(spare.Process, record, fromSpare: true, out string? error))
+                if (spare is not null && spare.Send(record.Id) && Hand(spare.Process, record, spare.TakeGroup(), fromSpare: true, out string? error))
                     return error;
             }
             using var monitor = Process.Start(SpareMonitor.StartInfo(monitorExecutable, store, record.Id))!;
-            Hand(monitor, record, fromSpare: false, out string? report);
+            Hand(monitor, record, spareGroup: null, fromSpare: false, out string? report);
             return report;
         }
         finally
@@ -40,13 +40,13 @@ public static class MonitorLauncher
 
     /// <summary>
     /// Sends the handoff and reads the report into <paramref name="error"/>; false when a spare ended before it
-    /// took the container (nothing of it was touched: a fresh monitor starts it).
+    /// took the container (nothing of it was touched but its cgroup, made ahead, which a fresh monitor takes as it is).
     /// </summary>
-    private static bool Hand(Process monitor, ContainerRecord record, bool fromSpare, out string? error)
+    private static bool Hand(Process monitor, ContainerRecord record, string? spareGroup, bool fromSpare, out string? error)
     {
         try
         {
-            LaunchHandoff.Send(monitor.StandardInput.BaseStream, record);
+            LaunchHandoff.Send(monitor.StandardInput.BaseStream, record, spareGroup);
             monitor.StandardInput.Close();
         }
         catch (IOException)

@@ -5,12 +5,13 @@ using ContainerTools.Core.Store;
 namespace ContainerTools.Core.Runtime;
 
 /// <summary>
-/// A `ctmon monitor ROOT RUNROOT - SEALEDFD` started ahead of the next container of this process: its runtime is
+/// A `ctmon monitor ROOT RUNROOT - SEALEDFD SPAREGROUP` started ahead of the next container of this process: its runtime is
 /// up, its container-independent setup done and its init started (<see cref="SpareInit"/>), and it waits on its
 /// stdin for a container id. It holds no lock and touches no store before it has one; it exits at EOF, so a
 /// launcher that ends (even killed) leaves none behind. One is kept per process, for the (monitor, store) started
 /// last: a start from another store closes the kept one. Idle, it costs two small processes until the next start
-/// or the end of the process that kept it (Remove-Module does not end it).
+/// or the end of the process that kept it (Remove-Module does not end it). Its container's cgroup is made with it
+/// (<see cref="SpareCgroup"/>, "-" on its command line when there is none).
 /// </summary>
 /// <remarks>
 /// Wire: the id as a <see cref="PipeMessage"/>, then the <see cref="LaunchHandoff"/> byte. The spare answers
@@ -42,11 +43,15 @@ public sealed class SpareMonitor : IDisposable
     private readonly string _executable;
     private readonly StoreLocation _store;
 
-    private SpareMonitor(string executable, StoreLocation store, Process process)
+    /// <summary>The spare's cgroup until a launch takes it.</summary>
+    private string? _group;
+
+    private SpareMonitor(string executable, StoreLocation store, Process process, string? group)
     {
         _executable = executable;
         _store = store;
         Process = process;
+        _group = group;
     }
 
     /// <summary>The spare; its stdout carries <see cref="Taken"/> and then the report, as a fresh monitor's does.</summary>
@@ -62,7 +67,7 @@ public sealed class SpareMonitor : IDisposable
         }
     }
 
-    /// <summary>The command line of a monitor: for <paramref name="id"/>, or a spare's with <see cref="NoId"/>.</summary>
+    /// <summary>The command line of a monitor for <paramref name="id"/>.</summary>
     public static ProcessStartInfo StartInfo(string executable, StoreLocation store, string id) => new(executable)
     {
         // The init runs from a sealed copy (CVE-2019-5736): ours, shared by every start from this process.
@@ -72,6 +77,14 @@ public sealed class SpareMonitor : IDisposable
         RedirectStandardError = true,
         UseShellExecute = false,
     };
+
+    /// <summary>A spare's command line: <see cref="NoId"/>, then its cgroup (<see cref="NoId"/> for none).</summary>
+    private static ProcessStartInfo SpareStartInfo(string executable, StoreLocation store, string? group)
+    {
+        var start = StartInfo(executable, store, NoId);
+        start.ArgumentList.Add(group ?? NoId);
+        return start;
+    }
 
     /// <summary>The spare kept for this monitor and store if it is still alive, else null (a spare of another store is closed).</summary>
     public static SpareMonitor? Take(string executable, StoreLocation store)
@@ -105,13 +118,15 @@ public sealed class SpareMonitor : IDisposable
     private static void Keep(string executable, StoreLocation store)
     {
         SpareMonitor? started = null;
+        string? group = SpareCgroup.Make(store);
         try
         {
-            started = new SpareMonitor(executable, store, Process.Start(StartInfo(executable, store, NoId))!);
+            started = new SpareMonitor(executable, store, Process.Start(SpareStartInfo(executable, store, group))!, group);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {
             // No spare: the next start starts its monitor itself.
+            SpareCgroup.Delete(group);
         }
         SpareMonitor? previous;
         lock (Gate)
@@ -140,6 +155,13 @@ public sealed class SpareMonitor : IDisposable
     /// <summary>In the spare: the container id read from <paramref name="fd"/>, or null at EOF (the launcher closed it or ended).</summary>
     public static string? ReceiveId(int fd) => PipeMessage.Read(fd) is [string id] ? id : null;
 
-    /// <summary>Closes its stdin: an idle spare exits at that EOF.</summary>
-    public void Dispose() => Process.Dispose();
+    /// <summary>Its cgroup, now the launch's to rename (or remove); null when it has none.</summary>
+    public string? TakeGroup() => Interlocked.Exchange(ref _group, null);
+
+    /// <summary>Closes its stdin: an idle spare exits at that EOF. Its cgroup, unless taken, goes with it.</summary>
+    public void Dispose()
+    {
+        Process.Dispose();
+        SpareCgroup.Delete(TakeGroup());
+    }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Isolation.Cgroups.V1;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Tests.Support;
 
@@ -112,6 +114,7 @@ public sealed class SpareMonitorTests : IDisposable
     public void SpareEndsWithTheProcessThatKeptIt(bool killed)
     {
         int spare;
+        string group;
         using (var pwsh = Pwsh.Start(_store, $"""
             Invoke-ContainerImage busybox -Remove -- true
             {AwaitSpare}
@@ -122,6 +125,7 @@ public sealed class SpareMonitorTests : IDisposable
             spare = int.Parse(pwsh.StandardOutput.ReadLine()!);
             // Named once its runtime is up, moments after it was started.
             Assert.True(SpinWait.SpinUntil(() => IsSpare(spare), TimeSpan.FromSeconds(10)), $"process {spare} never became a waiting spare");
+            group = File.ReadAllText($"/proc/{spare}/cmdline").Split('\0')[6];
             if (killed)
                 pwsh.Kill();
             else
@@ -129,6 +133,49 @@ public sealed class SpareMonitorTests : IDisposable
             pwsh.WaitForExit();
         }
         Assert.True(SpinWait.SpinUntil(() => !IsSpare(spare), TimeSpan.FromSeconds(5)), $"spare {spare} outlived its launcher");
+        // Its cgroup, made for a container that never came, went with it.
+        Assert.True(SpinWait.SpinUntil(() => !Hierarchies().Any(h => Directory.Exists(Path.Combine(h, group))), TimeSpan.FromSeconds(5)), $"the spare's group {group} outlived it");
+    }
+
+    [Fact]
+    public void SparesCgroupIsMadeAheadAndRenamedToTheContainers()
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            $group = (Get-Content -Raw "/proc/$spare/cmdline").Split([char]0)[6]
+            $madeAhead = Test-Path "/sys/fs/cgroup/memory/$group"
+            $second = New-Container busybox -Start -Memory 64MB -- sleep 300
+            "$group $madeAhead $($second.Id)"
+            """));
+        var (group, madeAhead, id) = (output[0], output[1], output[2]);
+        Assert.StartsWith("containertools/spare-", group, StringComparison.Ordinal);
+        // Named after the store, so a clean-up that looks for the store's name finds one left behind.
+        Assert.Contains(Path.GetFileName(_store.Path), group, StringComparison.Ordinal);
+        Assert.Equal("True", madeAhead);
+        foreach (string hierarchy in Hierarchies())
+        {
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, group)), $"the spare's group is still in {hierarchy}");
+            Assert.True(Directory.Exists(Path.Combine(hierarchy, Core.Isolation.Cgroups.Cgroups.PathFor(id))), $"the container's group is missing in {hierarchy}");
+        }
+        // The limit was written on the renamed group.
+        Assert.Equal((64L << 20).ToString(), File.ReadAllText($"/sys/fs/cgroup/memory/{Core.Isolation.Cgroups.Cgroups.PathFor(id)}/memory.limit_in_bytes").Trim());
+    }
+
+    [Fact]
+    public void SpareCgroupOfAKilledLauncherIsRemovedByTheNextProcessesSpare()
+    {
+        using var gone = Process.Start(new ProcessStartInfo("true"))!;
+        gone.WaitForExit();
+        string group = $"{Core.Isolation.Cgroups.Cgroups.ContainersParent}/spare-{gone.Id}-1-{Path.GetFileName(_store.Path)}";
+        foreach (string hierarchy in Hierarchies())
+            Directory.CreateDirectory(Path.Combine(hierarchy, group));
+        Pwsh.Run(_store, $"""
+            Invoke-ContainerImage busybox -Remove -- true
+            {AwaitSpare}
+            """);
+        foreach (string hierarchy in Hierarchies())
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, group)), $"the dead launcher's spare group is still in {hierarchy}");
     }
 
     [Fact]
@@ -142,6 +189,13 @@ public sealed class SpareMonitorTests : IDisposable
             Assert.True(code == 0, $"run {i} exited {code}: {stderr}");
             Assert.Equal($"run {i}", stdout);
         }
+    }
+
+    /// <summary>The v1 hierarchies a container's group is made in.</summary>
+    private static IEnumerable<string> Hierarchies()
+    {
+        var mounts = CgroupMounts.Read();
+        return CgroupV1Driver.Controllers.Where(mounts.V1Controllers.ContainsKey).Select(c => mounts.V1Controllers[c]).Distinct();
     }
 
     private static string[] Lines(string output) => output.Trim().Split(' ');

@@ -37,6 +37,25 @@ public sealed class SeccompFilterCacheTests : IDisposable
     }
 
     [Fact]
+    public void AContainersFilterIsAHardLinkToTheCachedProgram()
+    {
+        string cached = new SeccompFilterCache(store.Location.SeccompDirectory).FileOf(SeccompProfile.Default, Capabilities.DockerDefault);
+        string directory = store.Scratch("container");
+        byte[] program = File.ReadAllBytes(cached);
+
+        SeccompFilterFile.Link(directory, cached);
+
+        string linked = Path.Combine(directory, SeccompFilterFile.Name);
+        Assert.Equal(program, SeccompFilterFile.Read(directory));
+        // One inode, two names: removing the container frees no data, and the cache keeps its file.
+        Assert.Equal(Inode(cached), Inode(linked));
+        File.Delete(linked);
+        Assert.Equal(program, File.ReadAllBytes(cached));
+    }
+
+    private static ulong Inode(string path) => ulong.Parse(Tool.Run("stat", "-c", "%i", path).Trim());
+
+    [Fact]
     public void CapabilitiesThatChangeTheRulesGetTheirOwnProgram()
     {
         string[] withSysAdmin = [.. Capabilities.DockerDefault, "SYS_ADMIN"];

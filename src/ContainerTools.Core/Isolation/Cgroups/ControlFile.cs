@@ -61,6 +61,9 @@ internal static class ControlFile
         return true;
     }
 
+    /// <summary>rename(2) of a cgroup directory (v1, within its parent); returns the errno (0 on success).</summary>
+    public static int RenameDirectory(string from, string to) => Linux.rename(from, to) == 0 ? 0 : Errno.Last;
+
     /// <summary>rmdir of a cgroup; returns the errno (0 on success) so callers decide what "busy" means to them.</summary>
     public static unsafe int RemoveDirectory(string path)
     {

@@ -15,6 +15,16 @@ public interface ICgroupDriver
     /// </summary>
     ICgroup Create(string relativePath, ResourceLimits limits);
 
+    /// <summary>Whether <see cref="Rename"/> can work here (v1; cgroup2 has no rename).</summary>
+    bool RenamesGroups { get; }
+
+    /// <summary>
+    /// Validates <paramref name="limits"/>, gives the existing group <paramref name="from"/> the path
+    /// <paramref name="to"/> (same parent) and applies them: a group made ahead becomes a container's without a
+    /// mkdir. Null, with nothing changed, when the driver cannot rename or <paramref name="from"/> is not whole.
+    /// </summary>
+    ICgroup? Rename(string from, string to, ResourceLimits limits);
+
     /// <summary>The existing group at <paramref name="relativePath"/>, or null when there is none.</summary>
     ICgroup? Open(string relativePath);
 }

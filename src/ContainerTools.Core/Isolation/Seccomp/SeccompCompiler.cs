@@ -16,6 +16,13 @@ namespace ContainerTools.Core.Isolation.Seccomp;
 public static class SeccompCompiler
 {
     private const int EPERM = 1;
+
+    /// <summary>
+    /// libseccomp's binary-tree layout: the kernel emulates the program for every syscall number when it loads it
+    /// (its cache of always-allowed calls), and a linear list of Docker's ~350 syscalls made that ~0.8 ms of every
+    /// container's start, and a walk down the list for every syscall the container makes.
+    /// </summary>
+    private const uint BinaryTree = 2;
     private const uint MFD_CLOEXEC = 1;
 
     /// <summary>The BPF program (8-byte sock_filter instructions) for <paramref name="profile"/>.</summary>
@@ -29,6 +36,7 @@ public static class SeccompCompiler
             throw new NativeCallException("seccomp_init", null, Errno.EINVAL);
         try
         {
+            Linux.CheckSeccomp(Linux.seccomp_attr_set(context, Linux.SCMP_FLTATR_CTL_OPTIMIZE, BinaryTree), "seccomp_attr_set", "SCMP_FLTATR_CTL_OPTIMIZE");
             foreach (string architecture in filter.Architectures)
                 AddArchitecture(context, architecture);
             foreach (var (action, rule) in filter.Rules)
@@ -44,13 +52,13 @@ public static class SeccompCompiler
     /// <summary>
     /// Names the program <see cref="Compile"/> makes: a SHA-256 (hex) of everything that reaches libseccomp (the
     /// default action, architectures and the rules that apply to these capabilities on this kernel) and of
-    /// libseccomp's version, which decides the syscall numbers. Equal keys compile to equal programs.
+    /// libseccomp's version, which decides the syscall numbers, and of the layout. Equal keys compile to equal programs.
     /// </summary>
     public static string Key(SeccompProfile profile, IEnumerable<string> capabilities)
     {
         var filter = Applicable(profile, capabilities);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"libseccomp {Linux.SeccompVersion}\ndefault {filter.DefaultAction}\narch {string.Join(',', filter.Architectures)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"libseccomp {Linux.SeccompVersion} optimize {BinaryTree}\ndefault {filter.DefaultAction}\narch {string.Join(',', filter.Architectures)}\n");
         foreach (var (action, rule) in filter.Rules)
         {
             text.Append(CultureInfo.InvariantCulture, $"{action} {string.Join(',', rule.Names)}");

@@ -9,18 +9,14 @@ namespace ContainerTools.Core.Isolation.Seccomp;
 /// </summary>
 public sealed class SeccompFilterCache(string directory)
 {
-    public byte[] Compile(SeccompProfile profile, IReadOnlyCollection<string> capabilities)
+    public byte[] Compile(SeccompProfile profile, IReadOnlyCollection<string> capabilities) => File.ReadAllBytes(FileOf(profile, capabilities));
+
+    /// <summary>The file holding the program, compiled and written first when it is not there yet; never changed once written.</summary>
+    public string FileOf(SeccompProfile profile, IReadOnlyCollection<string> capabilities)
     {
         string path = Path.Combine(directory, SeccompCompiler.Key(profile, capabilities) + ".bpf");
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            byte[] program = SeccompCompiler.Compile(profile, capabilities);
-            AtomicFile.WriteAllBytes(path, program);
-            return program;
-        }
+        if (!File.Exists(path))
+            AtomicFile.WriteAllBytes(path, SeccompCompiler.Compile(profile, capabilities));
+        return path;
     }
 }

@@ -39,6 +39,43 @@ public sealed class CgroupV1Driver : ICgroupDriver
         }
     }
 
+    public bool RenamesGroups => true;
+
+    public ICgroup? Rename(string from, string to, ResourceLimits limits)
+    {
+        ResourceLimitsValidator.Validate(limits);
+        var settings = CgroupV1Settings.For(limits);
+        RequireControllers(settings, to);
+        var group = new CgroupV1(to, _mounts);
+        var moves = new CgroupV1(from, _mounts).Hierarchies.Zip(group.Hierarchies, (old, renamed) => (From: old.Directory, To: renamed.Directory)).ToList();
+        int done = 0;
+        try
+        {
+            for (; done < moves.Count; done++)
+            {
+                if (ControlFile.RenameDirectory(moves[done].From, moves[done].To) != 0)
+                {
+                    MoveBack(moves, done);
+                    return null;
+                }
+            }
+            group.Apply(settings);
+            return group;
+        }
+        catch
+        {
+            MoveBack(moves, done);
+            throw;
+        }
+    }
+
+    /// <summary>Undoes the first <paramref name="count"/> renames, so a failed <see cref="Rename"/> leaves the group as it was.</summary>
+    private static void MoveBack(List<(string From, string To)> moves, int count)
+    {
+        for (int i = count - 1; i >= 0; i--)
+            ControlFile.RenameDirectory(moves[i].To, moves[i].From);
+    }
+
     public ICgroup? Open(string relativePath)
     {
         var group = new CgroupV1(relativePath, _mounts);

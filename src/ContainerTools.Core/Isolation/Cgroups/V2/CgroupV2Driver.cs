@@ -46,6 +46,10 @@ public sealed class CgroupV2Driver(string mountRoot) : ICgroupDriver
         }
     }
 
+    public bool RenamesGroups => false;
+
+    public ICgroup? Rename(string from, string to, ResourceLimits limits) => null;
+
     public ICgroup? Open(string relativePath)
     {
         var tree = new CgroupTree(mountRoot, relativePath);
