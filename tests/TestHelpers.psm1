@@ -34,6 +34,11 @@ function Remove-TestStore([string] $Path) {
     Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
         Where-Object { $_ -like "$Path*" } | Sort-Object Length -Descending | ForEach-Object { umount -l $_ 2>$null }
     Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction Ignore
+    # Groups named after the store: a spare monitor's, made ahead for its next container, which the spare removes at
+    # its session's end unless it was killed above (empty, so rmdir takes it).
+    $leaf = Split-Path -Leaf $Path
+    Get-Item "/sys/fs/cgroup/*/containertools/*$leaf*" -ErrorAction Ignore |
+        ForEach-Object { try { [IO.Directory]::Delete($_.FullName) } catch { } }
     # The parent groups the engine keeps between containers (as runc does), once empty (rmdir refuses otherwise).
     Get-ChildItem /sys/fs/cgroup -Directory -ErrorAction Ignore | ForEach-Object {
         foreach ($parent in 'containertools', 'ctrun') {
