@@ -1,11 +1,11 @@
-# Shared by the Pester tests: the built module and a throwaway store per test file.
+# Shared by the Pester tests and the demo: the built module and a throwaway store (per test file) that leaves nothing behind.
 function Get-ModuleUnderTest {
     if ($env:CONTAINERTOOLS_MODULE) { return (Join-Path $env:CONTAINERTOOLS_MODULE 'ContainerTools.psd1') }
     Join-Path $PSScriptRoot '../out/ContainerTools/ContainerTools.psd1'
 }
 
-function New-TestStore {
-    $path = Join-Path '/tmp/ctt' ("pester-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+function New-TestStore([string] $Prefix = 'pester') {
+    $path = Join-Path '/tmp/ctt' ("$Prefix-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
     New-Item -ItemType Directory -Path "$path/root", "$path/run" -Force | Out-Null
     $global:ContainerToolsRoot = "$path/root"
     $global:ContainerToolsRunRoot = "$path/run"

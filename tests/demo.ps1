@@ -4,7 +4,10 @@ $module = if ($env:CONTAINERTOOLS_MODULE) { $env:CONTAINERTOOLS_MODULE } else { 
 Import-Module (Join-Path $module 'ContainerTools.psd1')
 # Container tables are as wide as `docker ps`: render them at 160 columns whatever the terminal is.
 function Show { $input | Out-String -Width 160 | Write-Host }
-$ContainerToolsRoot = Join-Path ([IO.Path]::GetTempPath()) "containertools-demo-$PID"
+# A throwaway store; removing it also removes what the engine made on the host for it (the bridge of its default
+# network, which a build's RUN step uses, stays otherwise, as docker0 does).
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+$store = New-TestStore -Prefix demo
 try {
     Write-Host "== Import-ContainerImage (the embedded busybox image) into $ContainerToolsRoot"
     Import-ContainerImage -Path (Join-Path $module 'images/busybox.tar.gz') -Name busybox:latest | Format-Table
@@ -40,7 +43,5 @@ try {
     Get-Container | Show
 }
 finally {
-    Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
-    Get-ContainerNetwork -ErrorAction Ignore | Where-Object Name -eq demo-net | Remove-ContainerNetwork -Force -ErrorAction Ignore
-    Remove-Item -Recurse -Force $ContainerToolsRoot -ErrorAction Ignore
+    Remove-TestStore $store
 }
