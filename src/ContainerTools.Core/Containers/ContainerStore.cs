@@ -194,17 +194,14 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     /// The containers that mount volume <paramref name="name"/>. Repairs nothing, so a caller holding the
     /// names lock may use it (a repair takes that lock).
     /// </summary>
-    public IReadOnlyList<ContainerSnapshot> UsingVolume(string name)
-    {
-        if (!Directory.Exists(Location.ContainersDirectory))
-            return [];
-        return Directory.EnumerateDirectories(Location.ContainersDirectory)
-            .Select(Path.GetFileName)
-            .Where(id => !id!.StartsWith(RemovingPrefix, StringComparison.Ordinal))
-            .Select(id => Read(id!))
-            .Where(c => c is not null && c.Record.Volumes.Contains(name))
-            .ToList()!;
-    }
+    public IReadOnlyList<ContainerSnapshot> UsingVolume(string name) =>
+        StoredIds().Select(Read).Where(c => c is not null && c.Record.Volumes.Contains(name)).ToList()!;
+
+    /// <summary>The ids of the containers' directories, leaving out those being created or removed. Repairs nothing.</summary>
+    private IEnumerable<string> StoredIds() => !Directory.Exists(Location.ContainersDirectory) ? [] :
+        Directory.EnumerateDirectories(Location.ContainersDirectory)
+            .Select(dir => Path.GetFileName(dir))
+            .Where(id => !id.StartsWith(RemovingPrefix, StringComparison.Ordinal));
 
     /// <summary>The ids of every container with a user namespace. Repairs nothing, so a caller holding the names lock may use it.</summary>
     private List<ContainerIds> IdsInUse() => !Directory.Exists(Location.ContainersDirectory) ? [] :
@@ -217,12 +214,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     private Dictionary<string, string> IdsByName()
     {
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!Directory.Exists(Location.ContainersDirectory))
-            return ids;
-        foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory))
+        foreach (string id in StoredIds())
         {
-            string id = Path.GetFileName(dir);
-            if (!id.StartsWith(RemovingPrefix, StringComparison.Ordinal) && ReadRecord(id) is { } record)
+            if (ReadRecord(id) is { } record)
                 ids[record.Name] = id;
         }
         return ids;
