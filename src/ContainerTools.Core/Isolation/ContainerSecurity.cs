@@ -46,9 +46,6 @@ public sealed record ContainerSecurity(
         return new ContainerSecurity(capabilities, options.NoNewPrivileges ?? true, privileged, seccomp, limits);
     }
 
-    /// <summary>The BPF program the init loads, or null when the container runs without a filter.</summary>
-    public byte[]? CompileSeccomp() => Seccomp is null ? null : SeccompCompiler.Compile(Seccomp, Capabilities);
-
     /// <summary>The file in <paramref name="cache"/> holding the program the init loads, or null when the container runs without a filter.</summary>
     public string? SeccompFile(SeccompFilterCache cache) => Seccomp is null ? null : cache.FileOf(Seccomp, Capabilities);
 }

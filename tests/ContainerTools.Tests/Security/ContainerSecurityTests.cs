@@ -18,7 +18,7 @@ public sealed class ContainerSecurityTests : IDisposable
         Assert.Equal(Capabilities.DockerDefault.OrderBy(Capabilities.Number), security.Capabilities);
         Assert.True(security.NoNewPrivileges);
         Assert.Same(SeccompProfile.Default, security.Seccomp);
-        Assert.NotNull(security.CompileSeccomp());
+        Assert.NotEmpty(File.ReadAllBytes(security.SeccompFile(new SeccompFilterCache(store.Location.SeccompDirectory))!));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ContainerSecurityTests : IDisposable
     {
         var security = ContainerSecurity.From(securityOptions: ["seccomp=unconfined"]);
         Assert.Null(security.Seccomp);
-        Assert.Null(security.CompileSeccomp());
+        Assert.Null(security.SeccompFile(new SeccompFilterCache(store.Location.SeccompDirectory)));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class ContainerSecurityTests : IDisposable
 
         Assert.Equal(SeccompAction.Allow, security.Seccomp!.DefaultAction);
         Assert.Contains("CAP_SYS_ADMIN", security.Capabilities);
-        Assert.NotEmpty(security.CompileSeccomp()!);
+        Assert.NotEmpty(File.ReadAllBytes(security.SeccompFile(new SeccompFilterCache(store.Location.SeccompDirectory))!));
     }
 
     [Fact]

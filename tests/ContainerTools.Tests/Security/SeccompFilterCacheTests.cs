@@ -15,7 +15,7 @@ public sealed class SeccompFilterCacheTests : IDisposable
     {
         var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
 
-        byte[] program = cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
+        byte[] program = File.ReadAllBytes(cache.FileOf(SeccompProfile.Default, Capabilities.DockerDefault));
 
         Assert.Equal(SeccompCompiler.Compile(SeccompProfile.Default, Capabilities.DockerDefault), program);
         string file = Assert.Single(Directory.GetFiles(store.Location.SeccompDirectory));
@@ -27,13 +27,13 @@ public sealed class SeccompFilterCacheTests : IDisposable
     public void LaterCompilesReadTheStoredProgram()
     {
         var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
-        cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
+        cache.FileOf(SeccompProfile.Default, Capabilities.DockerDefault);
         string file = Assert.Single(Directory.GetFiles(store.Location.SeccompDirectory));
         // A marker in the file proves the second call read it rather than compiling again.
         byte[] marker = [1, 2, 3, 4, 5, 6, 7, 8];
         File.WriteAllBytes(file, marker);
 
-        Assert.Equal(marker, new SeccompFilterCache(store.Location.SeccompDirectory).Compile(SeccompProfile.Default, Capabilities.DockerDefault));
+        Assert.Equal(marker, File.ReadAllBytes(new SeccompFilterCache(store.Location.SeccompDirectory).FileOf(SeccompProfile.Default, Capabilities.DockerDefault)));
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public sealed class SeccompFilterCacheTests : IDisposable
         string[] withSysAdmin = [.. Capabilities.DockerDefault, "SYS_ADMIN"];
         var cache = new SeccompFilterCache(store.Location.SeccompDirectory);
 
-        byte[] plain = cache.Compile(SeccompProfile.Default, Capabilities.DockerDefault);
-        byte[] admin = cache.Compile(SeccompProfile.Default, withSysAdmin);
+        byte[] plain = File.ReadAllBytes(cache.FileOf(SeccompProfile.Default, Capabilities.DockerDefault));
+        byte[] admin = File.ReadAllBytes(cache.FileOf(SeccompProfile.Default, withSysAdmin));
 
         Assert.NotEqual(SeccompCompiler.Key(SeccompProfile.Default, Capabilities.DockerDefault), SeccompCompiler.Key(SeccompProfile.Default, withSysAdmin));
         Assert.Equal(SeccompCompiler.Compile(SeccompProfile.Default, withSysAdmin), admin);

@@ -9,8 +9,6 @@ namespace ContainerTools.Core.Isolation.Seccomp;
 /// </summary>
 public sealed class SeccompFilterCache(string directory)
 {
-    public byte[] Compile(SeccompProfile profile, IReadOnlyCollection<string> capabilities) => File.ReadAllBytes(FileOf(profile, capabilities));
-
     /// <summary>The file holding the program, compiled and written first when it is not there yet; never changed once written.</summary>
     public string FileOf(SeccompProfile profile, IReadOnlyCollection<string> capabilities)
     {
