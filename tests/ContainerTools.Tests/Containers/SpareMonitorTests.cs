@@ -52,22 +52,15 @@ public sealed class SpareMonitorTests : IDisposable
     [Fact]
     public void SecondStartIsMonitoredByTheSpareTheFirstLeftAndRunsItsInit()
     {
-        string[] output = Lines(Pwsh.Run(_store, $"""
-            $first = Invoke-ContainerImage busybox -Detach -- true
-            {AwaitSpare}
-            {AwaitSpareInit}
-            $second = New-Container busybox -Start -Memory 64MB -- sleep 300
-            "$spare $spareInit $($second.Id)"
-            """));
-        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
-        var second = new ContainerStore(_store.Location).Read(id)!;
+        var (spare, spareInit, second) = SecondStartBesideASpare("Invoke-ContainerImage busybox -Detach -- true",
+            "New-Container busybox -Start -Memory 64MB -- sleep 300");
         Assert.Equal(ContainerStatus.Running, second.Status);
         Assert.Equal(spare, second.State.Monitor!.Pid);
         Assert.Equal(spareInit, second.State.Init!.Pid);
         // It took the container's name back with the id: it is a monitor like any other now.
         Assert.Equal("ctmon\n", File.ReadAllText($"/proc/{spare}/comm"));
         // The init moved itself into the container's cgroup, and took a mount namespace of its own at assignment.
-        string group = "/containertools/" + id;
+        string group = "/containertools/" + second.Id;
         Assert.Contains(File.ReadAllLines($"/proc/{spareInit}/cgroup"), line => line.Contains(":memory:", StringComparison.Ordinal) && line.EndsWith(group, StringComparison.Ordinal));
         Assert.NotEqual(new FileInfo($"/proc/{spare}/ns/mnt").LinkTarget, new FileInfo($"/proc/{spareInit}/ns/mnt").LinkTarget);
     }
@@ -75,15 +68,8 @@ public sealed class SpareMonitorTests : IDisposable
     [Fact]
     public void ContainerWantingOtherNamespacesStartsItsOwnInitBesideTheSpare()
     {
-        string[] output = Lines(Pwsh.Run(_store, $"""
-            Invoke-ContainerImage busybox -Remove -- true
-            {AwaitSpare}
-            {AwaitSpareInit}
-            $second = New-Container busybox -Start -Network host -- sleep 300
-            "$spare $spareInit $($second.Id)"
-            """));
-        var (spare, spareInit, id) = (int.Parse(output[0]), int.Parse(output[1]), output[2]);
-        var second = new ContainerStore(_store.Location).Read(id)!;
+        var (spare, spareInit, second) = SecondStartBesideASpare("Invoke-ContainerImage busybox -Remove -- true",
+            "New-Container busybox -Start -Network host -- sleep 300");
         Assert.Equal(ContainerStatus.Running, second.Status);
         Assert.Equal(spare, second.State.Monitor!.Pid);
         Assert.NotEqual(spareInit, second.State.Init!.Pid);
@@ -199,6 +185,22 @@ public sealed class SpareMonitorTests : IDisposable
     }
 
     private static string[] Lines(string output) => output.Trim().Split(' ');
+
+    /// <summary>
+    /// In a pwsh of its own: <paramref name="first"/>, a wait for the spare it leaves and that spare's init, then
+    /// <paramref name="second"/> (which returns the container); the spare's pid, its init's pid and the second container.
+    /// </summary>
+    private (int Spare, int SpareInit, ContainerSnapshot Second) SecondStartBesideASpare(string first, string second)
+    {
+        string[] output = Lines(Pwsh.Run(_store, $"""
+            {first} | Out-Null
+            {AwaitSpare}
+            {AwaitSpareInit}
+            $second = {second}
+            "$spare $spareInit $($second.Id)"
+            """));
+        return (int.Parse(output[0]), int.Parse(output[1]), new ContainerStore(_store.Location).Read(output[2])!);
+    }
 
     private static bool IsSpare(int pid)
     {
