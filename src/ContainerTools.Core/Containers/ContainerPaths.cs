@@ -20,4 +20,6 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     /// <summary>Where an interactive container's init sends its terminal; short, as a socket path must be.</summary>
     public string ConsoleSocket => Path.Combine(store.RunRoot, "console-" + Id[..12] + ".sock");
     public string LockName => "container-" + Id;
+    /// <summary>Held shared by a session attached to the container (a foreground run): its monitor then leaves an auto-remove to it.</summary>
+    public string AttachLock => Path.Combine(store.RunRoot, "attached-" + Id + ".lock");
 }

@@ -24,6 +24,8 @@ public sealed record ContainerRecord
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
     /// <summary>The named volumes it mounts (-Volume name:/path): a volume is in use while any container names it.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>Deleted once it has exited (docker run --rm): by the session attached to it, or by its monitor when none is.</summary>
+    public bool AutoRemove { get; init; }
     /// <summary>Its host ids when it has a user namespace of its own (-UserNamespace Auto); null: the host's.</summary>
     public Isolation.UserNamespaces.ContainerIds? UserNamespace { get; init; }
 }

@@ -74,6 +74,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Limits = options.Limits ?? ResourceLimits.None,
             Volumes = mounts.Volumes,
             UserNamespace = ids,
+            AutoRemove = options.AutoRemove,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
         string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
@@ -254,6 +255,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         }
         DeleteTree(trash);
         File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
+        File.Delete(paths.AttachLock);
     }
 
     /// <summary>Finishes deletions a killed process left behind (directories under the removing prefix).</summary>

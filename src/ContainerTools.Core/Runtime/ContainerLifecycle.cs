@@ -35,12 +35,20 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         return Store.Read(container.Id) ?? throw NotFound(nameOrId);
     }
 
-    /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL; returns once its monitor recorded the end.</summary>
-    public ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal = null)
+    /// <summary>
+    /// Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL; returns once its monitor recorded
+    /// the end. An auto-remove container no session is attached to is removed then (its monitor leaves it to us).
+    /// </summary>
+    public ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal = null) => Stop(nameOrId, timeout, signal, keep: false);
+
+    private ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal, bool keep)
     {
         var container = Store.Find(nameOrId);
         using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
-        return StopLocked(container.Id, timeout, signal ?? container.Record.StopSignal);
+        var ended = StopLocked(container.Id, timeout, signal ?? container.Record.StopSignal);
+        if (!keep && ended.Record.AutoRemove && ended.Status == ContainerStatus.Exited && ContainerAttachment.NoneOn(Store.Paths(ended.Id)))
+            RemoveLocked(ended);
+        return ended;
     }
 
     /// <summary>Sends one signal to the container's PID 1 and returns at once.</summary>
@@ -55,22 +63,34 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     public ContainerSnapshot Restart(string nameOrId, TimeSpan timeout)
     {
-        var container = Stop(nameOrId, timeout);
+        // Kept even when it is auto-remove: it goes on running.
+        var container = Stop(nameOrId, timeout, signal: null, keep: true);
         return Start(container.Id);
     }
 
-    /// <summary>Waits until the container is not running (or the timeout passes) and returns it as it is then.</summary>
+    /// <summary>
+    /// Waits until the container is not running (or the timeout passes) and returns it as it is then. An
+    /// auto-remove container is attached to meanwhile, and removed once it has exited unless another session
+    /// attached to it is there to do it.
+    /// </summary>
     public ContainerSnapshot Wait(string nameOrId, TimeSpan? timeout, CancellationToken cancel = default)
     {
         var container = Store.Find(nameOrId);
+        using var attachment = container.Record.AutoRemove ? Attach(container.Id) : null;
         using (var monitor = PidFd.Open(container.IsRunning ? container.State.Monitor : null))
         {
             if (monitor is not null && !monitor.WaitForExit(timeout, cancel))
                 throw new EngineException("WaitTimedOut", ErrorKind.ResourceBusy, container.Name,
                     $"container {container.Name} was still running after {timeout!.Value.TotalSeconds:0.###} s");
         }
-        return Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        var ended = Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        if (attachment is not null && ended.Status == ContainerStatus.Exited && attachment.IsLast())
+            RemoveEnded(ended.Id);
+        return ended;
     }
+
+    /// <summary>Attaches this session to an auto-remove container until disposed (see <see cref="ContainerAttachment"/>).</summary>
+    public ContainerAttachment Attach(string id) => ContainerAttachment.To(Store.Paths(id));
 
     /// <summary>Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first.</summary>
     public void Remove(string nameOrId, bool force)
@@ -86,6 +106,20 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
                     $"container {container.Name} is running: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
+        RemoveLocked(container);
+    }
+
+    /// <summary>Deletes an auto-remove container once it has ended, unless it was started again meanwhile.</summary>
+    private void RemoveEnded(string id)
+    {
+        using var own = FileLock.Acquire(Store.Location, Store.Paths(id).LockName);
+        if (Store.Read(id) is { Status: ContainerStatus.Exited } ended)
+            RemoveLocked(ended);
+    }
+
+    /// <summary>Deletes a container that is not running; the caller holds its lock.</summary>
+    private void RemoveLocked(ContainerSnapshot container)
+    {
         AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();

@@ -123,10 +123,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         // The output ends once everything in the container has exited (its PID namespace dies with the init).
         log.Pump(init.Output, init.Error, SettleAfter, error is null ? () => Settled(log, init, alive, startedAt) : null);
         var ended = End(init.Exited.GetAwaiter().GetResult(), networking, cgroup, startedAt, error);
-        if (error is null)
-            TryWriteState(ended);
-        else
+        if (error is not null)
+        {
             Finish(ended, report, error);
+            return 0;
+        }
+        if (TryWriteState(ended))
+            RemoveIfAuto(record, alive);
         return 0;
     }
 
@@ -174,8 +177,26 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             log.Pump(output, error, ReleasePagesAfter, ReleaseStartupPages);
         int exitCode = InitThread.WaitFor(handOver.InitPid);
         var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
-        TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null));
+        if (TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null)))
+            RemoveIfAuto(store.ReadRecord(id), alive);
         return 0;
+    }
+
+    /// <summary>
+    /// An auto-remove container that ended is deleted here when no session is attached to do it (it ran detached,
+    /// or its session died) and no command holds it (a Stop or Remove then deletes it, a Restart keeps it).
+    /// </summary>
+    private void RemoveIfAuto(ContainerRecord? record, FileLock alive)
+    {
+        if (record is not { AutoRemove: true })
+            return;
+        // A Remove waiting for this monitor to finish goes ahead now rather than wait for us.
+        alive.Dispose();
+        if (!ContainerAttachment.NoneOn(_paths))
+            return;
+        using var own = FileLock.TryAcquire(store.Location, _paths.LockName);
+        if (own is not null && store.Read(id) is { Status: ContainerStatus.Exited })
+            store.DeleteFiles(id);
     }
 
     /// <summary>After the init: off its networks, its cgroup gone; returns how it ended.</summary>

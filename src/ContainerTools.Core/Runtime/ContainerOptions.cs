@@ -31,6 +31,9 @@ public sealed record ContainerOptions
     public bool ReadOnly { get; init; }
     public Isolation.UserNamespaces.UserNamespaceMode UserNamespace { get; init; }
 
+    /// <summary>docker run --rm: deleted once it has exited, by whoever is attached to it, else by its monitor.</summary>
+    public bool AutoRemove { get; init; }
+
     /// <summary>docker run -t: the init gets a terminal, which it sends to whoever starts it attached (see InteractiveStart).</summary>
     public bool Terminal { get; init; }
 }

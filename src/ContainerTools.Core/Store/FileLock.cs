@@ -31,10 +31,13 @@ public sealed class FileLock : IDisposable
     }
 
     /// <summary>Takes the lock only if no one holds it (LOCK_NB); null when someone does.</summary>
-    public static FileLock? TryAcquire(StoreLocation store, string name)
+    public static FileLock? TryAcquire(StoreLocation store, string name) =>
+        TryAcquire(System.IO.Path.Combine(store.LocksDirectory, name + ".lock"));
+
+    public static FileLock? TryAcquire(string path)
     {
-        Directory.CreateDirectory(store.LocksDirectory);
-        return Lock(System.IO.Path.Combine(store.LocksDirectory, name + ".lock"), LibC.O_RDWR | LibC.O_CREAT, Linux.LOCK_EX | Linux.LOCK_NB);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        return Lock(path, LibC.O_RDWR | LibC.O_CREAT, Linux.LOCK_EX | Linux.LOCK_NB);
     }
 
     /// <summary>
@@ -70,6 +73,21 @@ public sealed class FileLock : IDisposable
             throw new NativeCallException("flock", path, errno);
         }
         return new FileLock(fd);
+    }
+
+    /// <summary>
+    /// Makes a shared lock exclusive if no one else holds it; false when someone does. flock converts by letting
+    /// go first, so a holder that fails holds nothing after: of several trying at once, one always succeeds.
+    /// </summary>
+    public bool TryMakeExclusive()
+    {
+        while (Linux.flock(_fd, Linux.LOCK_EX | Linux.LOCK_NB) == -1)
+        {
+            if (Errno.Last == Errno.EINTR)
+                continue;
+            return Errno.Last == Errno.EAGAIN ? false : throw new NativeCallException("flock", "(held lock)", Errno.Last);
+        }
+        return true;
     }
 
     public void Dispose()

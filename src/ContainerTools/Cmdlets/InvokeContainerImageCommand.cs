@@ -17,7 +17,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Deletes the container once it has exited.</summary>
+    /// <summary>Deletes the container once it has exited: here in the foreground, by its monitor when detached (or when this session ends first).</summary>
     [Parameter]
     public SwitchParameter Remove { get; set; }
 
@@ -36,10 +36,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
             if (Detach)
                 throw new EngineException("DetachedTerminal", ErrorKind.InvalidArgument, Image, "a detached container cannot be connected to a terminal: use -Interactive or -Detach");
             InteractiveStart.RequireTerminal(HostTerminal.Standard, Image);
-            RunInteractive(CreateContainer(terminal: true));
+            var created = CreateContainer(terminal: true, autoRemove: Remove);
+            using (Attached(created))
+                RunInteractive(created);
             return;
         }
-        var container = CreateContainer();
+        var container = CreateContainer(autoRemove: Remove);
+        using var attachment = Detach ? null : Attached(container);
         try
         {
             container = Lifecycle.Start(container.Id);
@@ -78,6 +81,9 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
                 Lifecycle.Remove(container.Id, force: true);
         }
     });
+
+    /// <summary>A foreground run of an auto-remove container removes it itself, after reading its output and exit code.</summary>
+    private ContainerAttachment? Attached(ContainerSnapshot container) => Remove ? Lifecycle.Attach(container.Id) : null;
 
     private void RunInteractive(ContainerSnapshot container)
     {

@@ -120,8 +120,11 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
 
     protected ContainerLifecycle Lifecycle => _lifecycle ??= new ContainerLifecycle(new ContainerStore(Store), Path.Combine(ModuleDirectory, "ctmon"));
 
-    /// <summary>Creates the container from the store's image and the parameters; with <paramref name="terminal"/> its init gets a terminal.</summary>
-    protected ContainerSnapshot CreateContainer(bool terminal = false)
+    /// <summary>
+    /// Creates the container from the store's image and the parameters; with <paramref name="terminal"/> its init
+    /// gets a terminal, with <paramref name="autoRemove"/> it is deleted once it has exited.
+    /// </summary>
+    protected ContainerSnapshot CreateContainer(bool terminal = false, bool autoRemove = false)
     {
         var images = new ImageStore(Store);
         return Lifecycle.Store.Create(ContainerImage.FromStore(images, EnsureImage(images), Image), new ContainerOptions
@@ -146,6 +149,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             Tmpfs = Tmpfs,
             UserNamespace = UserNamespace,
             Terminal = terminal,
+            AutoRemove = autoRemove,
         });
     }
 

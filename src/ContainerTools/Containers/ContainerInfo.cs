@@ -32,6 +32,7 @@ public sealed class ContainerInfo
         IPAddresses = endpoints.ToDictionary(e => e.Network, e => e.IPAddress ?? "", StringComparer.Ordinal);
         Ports = string.Join(", ", endpoints.SelectMany(e => e.Ports));
         Limits = record.Limits;
+        AutoRemove = record.AutoRemove;
     }
 
     public string Id { get; }
@@ -64,6 +65,8 @@ public sealed class ContainerInfo
     public string Ports { get; }
     /// <summary>The resource limits in force (null values are unlimited), as recorded and applied at each start.</summary>
     public ResourceLimits Limits { get; }
+    /// <summary>Deleted once it has exited (Invoke-ContainerImage -Remove, docker run --rm).</summary>
+    public bool AutoRemove { get; }
 
     /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string StatusText => Status switch
