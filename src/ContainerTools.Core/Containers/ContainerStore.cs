@@ -255,7 +255,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         }
         DeleteTree(trash);
         File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
-        File.Delete(paths.AttachLock);
+        // The run root may be gone (emptied at boot) or never made (nothing ever attached).
+        if (File.Exists(paths.AttachLock))
+            File.Delete(paths.AttachLock);
     }
 
     /// <summary>Finishes deletions a killed process left behind (directories under the removing prefix).</summary>
