@@ -2,7 +2,12 @@ using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Containers;
 
-/// <summary>The files of one container under containers/&lt;id&gt;/.</summary>
+/// <summary>
+/// The files of one container: under containers/&lt;id&gt;/ in the store what it is and what it wrote; under
+/// containers/&lt;id&gt;/ in the run root (tmpfs) what its start makes afresh and a reboot may lose, as podman's
+/// userdata: nothing there is written to disk nor freed from it (a block freed on a disk mounted with
+/// discard costs a synchronous trim), on the path of every create and remove.
+/// </summary>
 public sealed class ContainerPaths(StoreLocation store, string id)
 {
     public string Id { get; } = id;
@@ -13,10 +18,12 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     public string Log => Path.Combine(Directory, "ctr.log");
     public string Upper => Path.Combine(Directory, "upper");
     public string Work => Path.Combine(Directory, "work");
-    public string Rootfs => Path.Combine(Directory, "merged");
-    public string Hostname => Path.Combine(Directory, "hostname");
-    public string Hosts => Path.Combine(Directory, "hosts");
-    public string ResolvConf => Path.Combine(Directory, "resolv.conf");
+    public string RunDirectory { get; } = Path.Combine(store.RunRoot, "containers", id);
+    /// <summary>The overlay's mount point (mounted in the container's own mount namespace only).</summary>
+    public string Rootfs => Path.Combine(RunDirectory, "merged");
+    public string Hostname => Path.Combine(RunDirectory, "hostname");
+    public string Hosts => Path.Combine(RunDirectory, "hosts");
+    public string ResolvConf => Path.Combine(RunDirectory, "resolv.conf");
     /// <summary>Where an interactive container's init sends its terminal; short, as a socket path must be.</summary>
     public string ConsoleSocket => Path.Combine(store.RunRoot, "console-" + Id[..12] + ".sock");
     public string LockName => "container-" + Id;

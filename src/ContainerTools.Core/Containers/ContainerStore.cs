@@ -84,10 +84,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.CreateDirectory(staging);
             Directory.CreateDirectory(staged.Upper);
             Directory.CreateDirectory(staged.Work);
-            Directory.CreateDirectory(staged.Rootfs);
             if (ids is not null)
                 ContainerUserNamespace.GiveOverlayDirectories(staged, ids);
-            EtcFiles.Write(staged, hostname);
             AtomicFile.WriteStaged(staged.Config, spec.ToJson());
             SeccompFilterFile.Link(staged.Directory, seccomp);
             AtomicFile.WriteStaged(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
@@ -253,7 +251,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Directory.Move(paths.Directory, trash);
             AtomicFile.SyncDirectory(Location.ContainersDirectory);
         }
-        DeleteTree(trash);
+        DeleteRemoved(id);
         File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
         // The run root may be gone (emptied at boot) or never made (nothing ever attached).
         if (File.Exists(paths.AttachLock))
@@ -267,7 +265,14 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             return;
         using var names = FileLock.Acquire(Location, NamesLock);
         foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory, RemovingPrefix + "*"))
-            DeleteTree(dir);
+            DeleteRemoved(Path.GetFileName(dir)[RemovingPrefix.Length..]);
+    }
+
+    /// <summary>The files of a container renamed away: its run directory first, so a kill midway leaves the renamed one for <see cref="RemoveLeftovers"/>.</summary>
+    private void DeleteRemoved(string id)
+    {
+        DeleteTree(Paths(id).RunDirectory);
+        DeleteTree(Path.Combine(Location.ContainersDirectory, RemovingPrefix + id));
     }
 
     /// <summary>Deletes a directory tree another process may be deleting at the same moment.</summary>

@@ -97,7 +97,10 @@ public sealed class ContainerFileSystem : IDisposable
             // made are made here as its start would, by host root: not for a container with a user namespace of
             // its own, whose root could then not use them.
             if (withMounts)
+            {
+                EtcFiles.Ensure(paths, container.Record.Hostname);
                 RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable && container.Record.UserNamespace is null);
+            }
             return root;
         }
         catch

@@ -1,20 +1,29 @@
 using ContainerTools.Core.Containers;
-using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Runtime;
 
-/// <summary>The generated /etc/hostname, /etc/hosts and /etc/resolv.conf bind-mounted into a container.</summary>
+/// <summary>
+/// The generated /etc/hostname, /etc/hosts and /etc/resolv.conf bind-mounted into a container, with the mount
+/// point of its root: in its run directory, written afresh at each start, as podman does (the host's resolver as
+/// it is then, a hosts file without the peers of an earlier run; what the container changed in them goes).
+/// </summary>
 public static class EtcFiles
 {
-    /// <summary>Writes them into a container's staging directory (see <see cref="AtomicFile.WriteStaged"/>).</summary>
+    /// <summary>Before a start, when nothing uses them: rewritten in place, so no bind mount holds an old copy.</summary>
     public static void Write(ContainerPaths paths, string hostname)
     {
-        WriteStaged(paths.Hostname, hostname + "\n");
-        WriteStaged(paths.Hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
-        WriteStaged(paths.ResolvConf, ResolvConf());
+        Directory.CreateDirectory(paths.Rootfs);
+        File.WriteAllText(paths.Hostname, hostname + "\n");
+        File.WriteAllText(paths.Hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n");
+        File.WriteAllText(paths.ResolvConf, ResolvConf());
     }
 
-    private static void WriteStaged(string path, string content) => AtomicFile.WriteStaged(path, System.Text.Encoding.UTF8.GetBytes(content));
+    /// <summary>Makes them if they are missing (a reboot emptied the run root), for a root seen from outside.</summary>
+    public static void Ensure(ContainerPaths paths, string hostname)
+    {
+        if (!File.Exists(paths.Hostname) || !File.Exists(paths.Hosts) || !File.Exists(paths.ResolvConf))
+            Write(paths, hostname);
+    }
 
     /// <summary>The host's resolver configuration without loopback servers, which a container cannot reach.</summary>
     private static string ResolvConf()
