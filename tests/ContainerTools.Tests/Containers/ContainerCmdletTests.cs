@@ -112,8 +112,11 @@ public sealed class ContainerCmdletTests : BusyboxSessionTest
     public void NamesCompleteOnTab()
     {
         Ps.Run("New-Container busybox -Name webserver true; New-Container busybox -Name worker true | Out-Null");
-        var matches = Ps.Run("(TabExpansion2 -inputScript 'Stop-Container web' -cursorColumn 18).CompletionMatches.CompletionText");
-        Assert.Equal(["webserver"], matches.Select(m => (string)m.BaseObject));
+        foreach (string line in new[] { "Stop-Container web", "Connect-ContainerNetwork bridge web", "Disconnect-ContainerNetwork bridge web" })
+        {
+            var matches = Ps.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches.CompletionText");
+            Assert.Equal(["webserver"], matches.Select(m => (string)m.BaseObject));
+        }
     }
 
     [Fact]
