@@ -96,6 +96,21 @@ public sealed class ContainerCmdletTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void GetContainerTakesAnIdOrIdPrefixWhereANameGoes()
+    {
+        // What a docker user pastes from the table; a name that looks like an id prefix still comes first.
+        Ps.Run("New-Container busybox -Name db true | Out-Null");
+        string id = (string)Ps.Run("(Get-Container db).Id").Single().BaseObject;
+        Assert.Equal("db", Ps.Run($"(Get-Container {id[..12]}).Name").Single().BaseObject);
+        Assert.Equal("db", Ps.Run($"(Get-Container {id}).Name").Single().BaseObject);
+        Ps.Run($"New-Container busybox -Name {id[..2]} true | Out-Null");
+        Assert.Equal(id[..2], Ps.Run($"(Get-Container {id[..2]}).Name").Single().BaseObject);
+        var missing = Ps.Invoke("Get-Container 0123456789ab").Errors.Single();
+        Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+        Assert.Equal("0123456789ab", missing.TargetObject);
+    }
+
+    [Fact]
     public void TableLooksLikeDockerPs()
     {
         Ps.Run("New-Container busybox -Name up -Start sleep 300; New-Container busybox -Name done -- sh -c 'exit 0' | Start-Container; Wait-Container done | Out-Null");
