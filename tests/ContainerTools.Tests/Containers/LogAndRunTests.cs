@@ -43,4 +43,16 @@ public sealed class LogAndRunTests : BusyboxSessionTest
         Assert.Equal("Running", detached.Properties["Status"].Value);
         Assert.IsType<string>(detached.Properties["Id"].Value);
     }
+
+    [Fact]
+    public void AMissingWorkingDirectoryIsMadeAndAFileInItsPlaceIsAClearError()
+    {
+        Assert.Equal(["/srv/app"], Lines("Invoke-ContainerImage busybox -Remove -WorkingDirectory /srv/app pwd"));
+        var error = Ps.Invoke("Invoke-ContainerImage busybox -Remove -WorkingDirectory /etc/passwd pwd").AllErrors.Single();
+        Assert.StartsWith("ContainerStartFailed", error.FullyQualifiedErrorId);
+        Assert.Contains("chdir(/etc/passwd) failed: Not a directory", error.Exception.Message);
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
+
+    private IEnumerable<string> Lines(string script) => Ps.Run(script).Select(o => (string)o.BaseObject);
 }
