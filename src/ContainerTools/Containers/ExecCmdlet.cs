@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
+using ContainerTools.Transforms;
 
 namespace ContainerTools.Containers;
 
@@ -25,6 +26,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     public string? User { get; set; }
 
     [Parameter]
+    [NameValueTransformation]
     public Hashtable? Environment { get; set; }
 
     [Parameter]

@@ -67,6 +67,8 @@ public sealed class ExecTests : BusyboxSessionTest
         Assert.Contains("/bin", lines[3]);
         Assert.Equal("0", Exec("id -u"));
         Assert.Equal("1000:1000", string.Join("", Ps.Run("Invoke-ContainerCommand web -User 1000:1000 sh,-c,'echo $(id -u):$(id -g)'").Select(o => o.BaseObject)));
+        // docker exec -e NAME=value
+        Assert.Equal("docker style", string.Join("", Ps.Run("Invoke-ContainerCommand web -Environment 'GREETING=docker style' sh,-c,'echo $GREETING'").Select(o => o.BaseObject)));
     }
 
     [Fact]
