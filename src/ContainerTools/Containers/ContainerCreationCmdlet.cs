@@ -134,7 +134,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         {
             Name = Name,
             Command = Command,
-            Entrypoint = Entrypoint,
+            // -Entrypoint '' binds one empty string: like docker run --entrypoint "", it clears the image's.
+            Entrypoint = Entrypoint is [""] ? [] : Entrypoint,
             Environment = Strings(Environment),
             WorkingDirectory = WorkingDirectory,
             User = User,

@@ -56,6 +56,14 @@ public sealed class LogAndRunTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void AnEmptyEntrypointClearsTheImagesAsDockerDoes()
+    {
+        // docker run --entrypoint "" IMAGE echo x: the command alone runs; -Entrypoint '' binds one empty string.
+        Assert.Equal(["x"], Lines("Invoke-ContainerImage busybox -Remove -Entrypoint '' echo x"));
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
+
+    [Fact]
     public void AMissingWorkingDirectoryIsMadeAndAFileInItsPlaceIsAClearError()
     {
         Assert.Equal(["/srv/app"], Lines("Invoke-ContainerImage busybox -Remove -WorkingDirectory /srv/app pwd"));
