@@ -121,6 +121,8 @@ public sealed partial class ImageCmdletTests : IDisposable
         var image = _ps.Run("Get-ContainerImage busybox").Single();
         var file = _ps.Run($"Get-ContainerImage busybox | Export-ContainerImage -Path '{scratch}/oci.tar'").Single();
         Assert.Equal($"{scratch}/oci.tar", file.Text("FullName"));
+        // As Get-Item gives it, so pwsh's table shows its mode and size (a bare FileInfo showed them blank).
+        Assert.Matches(@"-rw\S+\s+root\s+root\s.*\soci2\.tar", Render($"Export-ContainerImage busybox -Path '{scratch}/oci2.tar'"));
 
         Tool.Run("skopeo", "copy", $"oci-archive:{scratch}/oci.tar", $"oci:{scratch}/layout:copy");
         string index = File.ReadAllText($"{scratch}/layout/index.json");
