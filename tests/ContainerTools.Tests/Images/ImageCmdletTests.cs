@@ -50,6 +50,9 @@ public sealed partial class ImageCmdletTests : IDisposable
         Assert.Equal(["busybox:latest"], Names("Get-ContainerImage docker.io/library/busybox:latest"));
         Assert.Equal(["busybox:latest", "localhost:5000/box:2"], Names("Get-ContainerImage *box*"));
         Assert.Equal(3, Names($"Get-ContainerImage -Id {_id[7..15]}").Count);
+        // The id as the table shows it, or whole with sha256:, where a name goes (as docker image inspect takes it).
+        Assert.Equal(3, Names($"Get-ContainerImage {_id[7..19]}").Count);
+        Assert.Equal(3, Names($"Get-ContainerImage {_id}").Count);
         Assert.Empty(Names("Get-ContainerImage -Dangling"));
         var missing = _ps.Invoke("Get-ContainerImage nosuch:1");
         var error = Assert.Single(missing.Errors);
