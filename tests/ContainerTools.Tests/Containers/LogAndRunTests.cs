@@ -73,5 +73,17 @@ public sealed class LogAndRunTests : BusyboxSessionTest
         Assert.Empty(Ps.Run("Get-Container"));
     }
 
+    [Fact]
+    public void ACommandThatCannotStartSetsLastExitCodeAsDockerRunExits()
+    {
+        foreach (var (command, code) in new[] { ("/no/such/program", 127), ("/etc/passwd", 126) })
+        {
+            var result = Ps.Invoke($"$global:LASTEXITCODE = 0; Invoke-ContainerImage busybox -Remove {command}");
+            Assert.StartsWith("ContainerStartFailed", result.AllErrors.Single().FullyQualifiedErrorId);
+            Assert.Equal(code, Ps.Run("$LASTEXITCODE").Single().BaseObject);
+        }
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
+
     private IEnumerable<string> Lines(string script) => Ps.Run(script).Select(o => (string)o.BaseObject);
 }
