@@ -17,6 +17,17 @@ public sealed class LogAndRunTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void SinceTakesDockerDurationsBackFromNow()
+    {
+        Ps.Run("New-Container busybox -Name talk -Start -- sh -c 'echo one; echo two' | Wait-Container | Out-Null");
+        // pwsh reads a bare 0s as the short 0: it was the year 1 and showed every line.
+        Assert.Empty(Ps.Run("Get-ContainerLog talk -Since 0s"));
+        foreach (string since in new[] { "1h", "'1m30s'", "90s", "([TimeSpan]::FromHours(1))" })
+            Assert.Equal(["one", "two"], Ps.Run($"Get-ContainerLog talk -Since {since}").Select(o => (string)o.BaseObject));
+        Assert.Equal(["two"], Ps.Run("Get-ContainerLog talk -Tail 1 -Since '2000-01-01'").Select(o => (string)o.BaseObject));
+    }
+
+    [Fact]
     public void FollowStreamsUntilTheContainerExits()
     {
         Ps.Run("New-Container busybox -Name ticker -Start -- sh -c 'for i in 1 2 3; do echo tick$i; sleep 0.3; done' | Out-Null");
