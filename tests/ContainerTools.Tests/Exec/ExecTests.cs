@@ -99,6 +99,19 @@ public sealed class ExecTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void APausedContainerRefusesACommandInsteadOfFreezingTheCaller()
+    {
+        // The command joined the frozen cgroup and froze, and Invoke-ContainerCommand waited on it for ever.
+        Ps.Run("Suspend-Container web");
+        var error = Assert.Single(Ps.Invoke("Invoke-ContainerCommand web true").Errors);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.StartsWith("ContainerPaused", error.FullyQualifiedErrorId);
+        Assert.Equal("web", error.TargetObject);
+        Ps.Run("Resume-Container web");
+        Assert.Equal("ok", Exec("echo ok"));
+    }
+
+    [Fact]
     public void DetachedCommandKeepsRunningAndIsListedWithItsPidsUserAndMemory()
     {
         Ps.Run("Invoke-ContainerCommand web -Detach -User nobody sleep,200");
