@@ -16,9 +16,6 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
     public ExecProcess Start(string nameOrId, ExecOptions options)
     {
         var container = store.Find(nameOrId);
-        // A command started in a frozen cgroup would freeze with it, and this caller with it (docker refuses too).
-        if (container.Status == ContainerStatus.Paused)
-            throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is paused: resume it first (Resume-Container)");
         var spec = ExecSpec.For(RuntimeSpec.Load(store.Paths(container.Id).Config), options);
         var init = container.IsRunning ? container.State.Init : null;
         if (init is null)
