@@ -33,6 +33,13 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     protected static string ModuleDirectory =>
         System.IO.Path.GetDirectoryName(typeof(ContainerToolsCmdlet).Assembly.Location)!;
 
+    /// <summary>
+    /// Writes a file the cmdlet made as Get-Item gives it: a bare FileInfo lacks the provider's properties, so
+    /// pwsh's table shows it with blank mode, owner and size.
+    /// </summary>
+    protected void WriteFileItem(string path) =>
+        WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
+
     /// <summary>Runs one unit of work; an engine failure becomes a non-terminating error and the pipeline goes on.</summary>
     protected void Try(Action work)
     {

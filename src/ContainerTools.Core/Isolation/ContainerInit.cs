@@ -128,10 +128,16 @@ public static class ContainerInit
     public static void BecomeProcess(RuntimeSpec spec, byte[]? seccomp, bool createWorkingDirectory)
     {
         var user = UserSwitch.Resolve(spec);
-        // Docker creates a missing working directory for the container, not for an exec.
-        if (createWorkingDirectory)
-            Directory.CreateDirectory(spec.Process.Cwd);
-        Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
+        // Docker creates a missing working directory for the container, not for an exec. Made with our own
+        // calls, not Directory.CreateDirectory: the NativeAOT init has no resource strings for its errors.
+        if (Linux.chdir(spec.Process.Cwd) < 0)
+        {
+            if (!createWorkingDirectory || Errno.Last != Errno.ENOENT)
+                throw new NativeCallException("chdir", spec.Process.Cwd, Errno.Last);
+            using (var root = RootedPath.Open("/"))
+                RootPath.OpenDirectory(root, spec.Process.Cwd).Dispose();
+            Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
+        }
         Rlimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
         // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
         // while the init still has it (the filter must then allow the steps left, as Docker's does).

@@ -42,7 +42,7 @@ public static class RootfsMounts
             var options = MountOptions.Parse(mount.Options);
             bool bind = options.Bind || mount.Type == "bind";
             bool file = bind && mount.Source is not null && File.Exists(mount.Source);
-            using var target = file ? RootPath.OpenFile(root, mount.Destination) : RootPath.OpenDirectory(root, mount.Destination);
+            using var target = OpenTarget(root, mount, bind, file);
             if (bind)
                 Bind(mount.Source ?? throw new InvalidDataException($"the bind mount on {mount.Destination} has no source"), target, options, mount.Destination);
             else
@@ -50,6 +50,33 @@ public static class RootfsMounts
                     "mount", mount.Destination);
         }
     }
+
+    /// <summary>
+    /// The mount point, made when missing. A bind's source and target must be of one kind: said in words, where
+    /// the kernel would say EINVAL (a file on a directory) or openat2 ENOTDIR (a directory on a file).
+    /// </summary>
+    private static SafeFileHandle OpenTarget(RootedPath root, SpecMount mount, bool bind, bool file)
+    {
+        if (file)
+        {
+            var target = RootPath.OpenFile(root, mount.Destination);
+            if (Linux.Status((int)target.DangerousGetHandle(), mount.Destination).Type != Linux.S_IFDIR)
+                return target;
+            target.Dispose();
+            throw MismatchedBind(mount);
+        }
+        try
+        {
+            return RootPath.OpenDirectory(root, mount.Destination);
+        }
+        catch (NativeCallException e) when (bind && e.Errno == Errno.ENOTDIR)
+        {
+            throw MismatchedBind(mount);
+        }
+    }
+
+    private static IOException MismatchedBind(SpecMount mount) =>
+        new($"cannot mount {mount.Source} on {mount.Destination}: a file can be mounted only on a file, and a directory only on a directory");
 
     /// <summary>
     /// The spec's bind mounts (volumes, host paths) on a root made outside the container, so a copy into or

@@ -49,6 +49,9 @@ public sealed class ContainerCopy(ContainerStore store)
             Write((int)existing.DangerousGetHandle(), name, full, container);
             return;
         }
+        // As docker cp: a file copied to a path ending in '/' goes into that directory, which must exist.
+        if (containerDestination.EndsWith('/') && !Directory.Exists(full))
+            throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{containerDestination}' does not exist in the container");
         string parent = Path.GetDirectoryName(containerDestination.TrimEnd('/')) ?? "/";
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");

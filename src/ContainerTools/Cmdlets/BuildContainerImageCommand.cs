@@ -6,6 +6,7 @@ using ContainerTools.Core.Build.Execution;
 using ContainerTools.Core.Images;
 using ContainerTools.Core.Registry;
 using ContainerTools.Images;
+using ContainerTools.Transforms;
 
 namespace ContainerTools.Cmdlets;
 
@@ -31,6 +32,7 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
     public string[] Tag { get; set; } = [];
 
     [Parameter]
+    [NameValueTransformation]
     public Hashtable? BuildArgument { get; set; }
 
     [Parameter]

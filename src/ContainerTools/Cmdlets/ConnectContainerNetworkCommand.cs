@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Completers;
+using ContainerTools.Containers;
 using ContainerTools.Core.Networking;
 
 namespace ContainerTools.Cmdlets;
@@ -17,6 +18,7 @@ public sealed class ConnectContainerNetworkCommand : ContainerToolsCmdlet
     /// <summary>The container's id, id prefix or name; binds a container object's Id from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Container { get; set; } = "";
 

@@ -25,6 +25,6 @@ public sealed class ExportContainerCommand : ContainerToolsCmdlet
     {
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         ContainerExport.Export(new ContainerStore(Store), Name, path);
-        WriteObject(new FileInfo(path));
+        WriteFileItem(path);
     });
 }

@@ -34,7 +34,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
         Try(() =>
         {
             ImageExporter.Export(Store, image, file, Format, progress);
-            WriteObject(new FileInfo(file));
+            WriteFileItem(file);
         });
         progress.Complete();
     }

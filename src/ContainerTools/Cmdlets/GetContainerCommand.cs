@@ -27,7 +27,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
     {
         var containers = new ContainerStore(Store).List().Where(c => Status is null || c.Status == Status).ToList();
         if (Id is not null)
-            containers = containers.Where(c => Id.Any(id => c.Id.StartsWith(id.ToLowerInvariant(), StringComparison.Ordinal))).ToList();
+            containers = containers.Where(c => Id.Any(id => HasIdPrefix(c, id))).ToList();
         if (Name is null)
         {
             WriteObject(containers.Select(c => new ContainerInfo(c)), enumerateCollection: true);
@@ -37,9 +37,16 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
         {
             var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
             var matches = containers.Where(c => wildcard.IsMatch(c.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named '{pattern}'")));
+            bool literal = !WildcardPattern.ContainsWildcardCharacters(pattern);
+            // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
+            if (matches.Count == 0 && literal)
+                matches = containers.Where(c => HasIdPrefix(c, pattern)).ToList();
+            if (matches.Count == 0 && literal)
+                WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named or with id '{pattern}'")));
             WriteObject(matches.Select(c => new ContainerInfo(c)), enumerateCollection: true);
         }
     });
+
+    private static bool HasIdPrefix(ContainerSnapshot container, string prefix) =>
+        container.Id.StartsWith(prefix.ToLowerInvariant(), StringComparison.Ordinal);
 }

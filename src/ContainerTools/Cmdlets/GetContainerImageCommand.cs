@@ -28,10 +28,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
     {
         var rows = new ImageStore(Store).List().SelectMany(ContainerImageInfo.Rows).ToList();
         if (Id is not null)
-        {
-            string prefix = Id.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) ? Id : Digest.Sha256Prefix + Id;
-            rows = rows.Where(r => r.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
-        }
+            rows = rows.Where(HasIdPrefix(Id)).ToList();
         if (Dangling)
             rows = rows.Where(r => r.Name is null).ToList();
         if (Name is null)
@@ -42,11 +39,22 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
         foreach (string pattern in Name)
         {
             var matches = rows.Where(Matcher(pattern)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            bool literal = !WildcardPattern.ContainsWildcardCharacters(pattern);
+            // An id or its start, as the table shows it and Remove-ContainerImage takes it, finds the image too; names first.
+            if (matches.Count == 0 && literal)
+                matches = rows.Where(HasIdPrefix(pattern)).ToList();
+            if (matches.Count == 0 && literal)
                 WriteError(ErrorRecords.From(new EngineException("ImageNotFound", ErrorKind.NotFound, pattern, $"No image '{pattern}' in the store.")));
             WriteObject(matches, enumerateCollection: true);
         }
     });
+
+    /// <summary>Hex digits of the config digest, with or without "sha256:".</summary>
+    private static Func<ContainerImageInfo, bool> HasIdPrefix(string id)
+    {
+        string prefix = id.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) ? id : Digest.Sha256Prefix + id;
+        return row => row.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>A wildcard matches the short name, the repository or the full name; a plain name is normalised (no tag: every tag).</summary>
     private static Func<ContainerImageInfo, bool> Matcher(string pattern)

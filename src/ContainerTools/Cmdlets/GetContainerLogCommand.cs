@@ -3,6 +3,7 @@ using System.Management.Automation;
 using ContainerTools.Containers;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
+using ContainerTools.Transforms;
 
 namespace ContainerTools.Cmdlets;
 
@@ -20,6 +21,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdlet
 
     /// <summary>Only lines written at or after this time.</summary>
     [Parameter]
+    [SinceTransformation]
     public DateTime? Since { get; set; }
 
     /// <summary>Prefixes each line with its time (RFC 3339, UTC).</summary>

@@ -49,6 +49,9 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
         }
         catch
         {
+            // As docker run: $LASTEXITCODE says why the command never ran (126 not executable, 127 not found or
+            // the init failed before it, 125 the engine itself).
+            SessionState.PSVariable.Set("global:LASTEXITCODE", Lifecycle.Store.Read(container.Id)?.State.ExitCode ?? 125);
             if (Remove)
                 Lifecycle.Remove(container.Id, force: true);
             throw;

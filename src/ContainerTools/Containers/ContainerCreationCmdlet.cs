@@ -9,6 +9,7 @@ using ContainerTools.Core.Registry;
 using ContainerTools.Core.Networking;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Images;
+using ContainerTools.Transforms;
 
 namespace ContainerTools.Containers;
 
@@ -34,6 +35,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     public string[]? Entrypoint { get; set; }
 
     [Parameter]
+    [NameValueTransformation]
     public Hashtable? Environment { get; set; }
 
     [Parameter]
@@ -49,6 +51,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     public string? Hostname { get; set; }
 
     [Parameter]
+    [NameValueTransformation]
     public Hashtable? Label { get; set; }
 
     [Parameter]
@@ -131,7 +134,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         {
             Name = Name,
             Command = Command,
-            Entrypoint = Entrypoint,
+            // -Entrypoint '' binds one empty string: like docker run --entrypoint "", it clears the image's.
+            Entrypoint = Entrypoint is [""] ? [] : Entrypoint,
             Environment = Strings(Environment),
             WorkingDirectory = WorkingDirectory,
             User = User,

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
+using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
+using ContainerTools.Transforms;
 
 namespace ContainerTools.Containers;
 
@@ -25,6 +27,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     public string? User { get; set; }
 
     [Parameter]
+    [NameValueTransformation]
     public Hashtable? Environment { get; set; }
 
     [Parameter]
@@ -34,8 +37,14 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
     protected CancellationToken Cancelled => _stopping.Token;
 
-    protected ExecProcess StartExec(string[] command, bool detach, bool terminal) =>
-        new ContainerExec(new ContainerStore(Store), ContainerTargetCmdlet.MonitorExecutable).Start(Name, new ExecOptions
+    protected ExecProcess StartExec(string[] command, bool detach, bool terminal)
+    {
+        var store = new ContainerStore(Store);
+        // A command started in a frozen cgroup freezes with it, and the cmdlet waiting on it for ever (docker
+        // refuses too). The core allows it: a test freezes the exec helper on purpose to look at it.
+        if (store.Find(Name) is { Status: ContainerStatus.Paused } paused)
+            throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, paused.Name, $"container {paused.Name} is paused: resume it first (Resume-Container)");
+        return new ContainerExec(store, ContainerTargetCmdlet.MonitorExecutable).Start(Name, new ExecOptions
         {
             Command = command,
             User = User,
@@ -44,6 +53,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
             Detach = detach,
             Terminal = terminal ? HostTerminal.Standard : null,
         });
+    }
 
     /// <summary>
     /// Connects pwsh's console to a command started on a terminal until it exits, then reports what failed

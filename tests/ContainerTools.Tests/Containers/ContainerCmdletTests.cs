@@ -96,6 +96,21 @@ public sealed class ContainerCmdletTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void GetContainerTakesAnIdOrIdPrefixWhereANameGoes()
+    {
+        // What a docker user pastes from the table; a name that looks like an id prefix still comes first.
+        Ps.Run("New-Container busybox -Name db true | Out-Null");
+        string id = (string)Ps.Run("(Get-Container db).Id").Single().BaseObject;
+        Assert.Equal("db", Ps.Run($"(Get-Container {id[..12]}).Name").Single().BaseObject);
+        Assert.Equal("db", Ps.Run($"(Get-Container {id}).Name").Single().BaseObject);
+        Ps.Run($"New-Container busybox -Name {id[..2]} true | Out-Null");
+        Assert.Equal(id[..2], Ps.Run($"(Get-Container {id[..2]}).Name").Single().BaseObject);
+        var missing = Ps.Invoke("Get-Container 0123456789ab").Errors.Single();
+        Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+        Assert.Equal("0123456789ab", missing.TargetObject);
+    }
+
+    [Fact]
     public void TableLooksLikeDockerPs()
     {
         Ps.Run("New-Container busybox -Name up -Start sleep 300; New-Container busybox -Name done -- sh -c 'exit 0' | Start-Container; Wait-Container done | Out-Null");
@@ -112,8 +127,11 @@ public sealed class ContainerCmdletTests : BusyboxSessionTest
     public void NamesCompleteOnTab()
     {
         Ps.Run("New-Container busybox -Name webserver true; New-Container busybox -Name worker true | Out-Null");
-        var matches = Ps.Run("(TabExpansion2 -inputScript 'Stop-Container web' -cursorColumn 18).CompletionMatches.CompletionText");
-        Assert.Equal(["webserver"], matches.Select(m => (string)m.BaseObject));
+        foreach (string line in new[] { "Stop-Container web", "Connect-ContainerNetwork bridge web", "Disconnect-ContainerNetwork bridge web" })
+        {
+            var matches = Ps.Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches.CompletionText");
+            Assert.Equal(["webserver"], matches.Select(m => (string)m.BaseObject));
+        }
     }
 
     [Fact]

@@ -103,6 +103,19 @@ public sealed class CopyTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void AFileCopiedToAPathEndingInASlashNeedsThatDirectory()
+    {
+        // docker cp file web:/tmp/new/ refuses; the file became /tmp/new itself.
+        File.WriteAllText(Path.Combine(_host, "note"), "n");
+        var error = Assert.Single(Ps.Invoke($"Copy-ContainerItem '{_host}/note' web:/tmp/new/").Errors);
+        Assert.StartsWith("ContainerPathNotFound", error.FullyQualifiedErrorId);
+        Assert.Equal("/tmp/new/", error.TargetObject);
+        Assert.Equal("", Exec("ls /tmp"));
+        Ps.Run($"Copy-ContainerItem '{_host}/note' web:/tmp/");
+        Assert.Equal("n", Exec("cat /tmp/note"));
+    }
+
+    [Fact]
     public void AStoppedContainerTakesFilesInThatItsStartSeesAndGivesBackWhatItsRunWrote()
     {
         File.WriteAllText(Path.Combine(_host, "in"), "given while created\n");

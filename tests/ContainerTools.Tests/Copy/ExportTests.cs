@@ -14,6 +14,9 @@ public sealed class ExportTests : BusyboxSessionTest
         string tar = Path.Combine(Store.Scratch("out"), "web.tar");
         var file = Ps.Run($"Export-Container web '{tar}'").Single();
         Assert.Equal(tar, file.Properties["FullName"].Value);
+        // As Get-Item gives it, so pwsh's table shows its mode and size (a bare FileInfo showed them blank).
+        string table = System.Text.RegularExpressions.Regex.Replace(Ps.Render($"Export-Container web '{tar.Replace("web.tar", "again.tar")}'"), "\x1b\\[[0-9;]*m", "");
+        Assert.Matches(@"-rw\S+\s+root\s+root\s.*\sagain\.tar", table);
 
         var entries = new Dictionary<string, TarEntry>();
         using (var stream = File.OpenRead(tar))

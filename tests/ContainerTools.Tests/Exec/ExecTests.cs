@@ -67,6 +67,8 @@ public sealed class ExecTests : BusyboxSessionTest
         Assert.Contains("/bin", lines[3]);
         Assert.Equal("0", Exec("id -u"));
         Assert.Equal("1000:1000", string.Join("", Ps.Run("Invoke-ContainerCommand web -User 1000:1000 sh,-c,'echo $(id -u):$(id -g)'").Select(o => o.BaseObject)));
+        // docker exec -e NAME=value
+        Assert.Equal("docker style", string.Join("", Ps.Run("Invoke-ContainerCommand web -Environment 'GREETING=docker style' sh,-c,'echo $GREETING'").Select(o => o.BaseObject)));
     }
 
     [Fact]
@@ -94,6 +96,19 @@ public sealed class ExecTests : BusyboxSessionTest
         Assert.StartsWith("ContainerNotRunning", error.FullyQualifiedErrorId);
         Assert.Equal("idle", error.TargetObject);
         Assert.Equal("Created", Ps.Run("(Get-Container idle).Status").Single().ToString());
+    }
+
+    [Fact]
+    public void APausedContainerRefusesACommandInsteadOfFreezingTheCaller()
+    {
+        // The command joined the frozen cgroup and froze, and Invoke-ContainerCommand waited on it for ever.
+        Ps.Run("Suspend-Container web");
+        var error = Assert.Single(Ps.Invoke("Invoke-ContainerCommand web true").Errors);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.StartsWith("ContainerPaused", error.FullyQualifiedErrorId);
+        Assert.Equal("web", error.TargetObject);
+        Ps.Run("Resume-Container web");
+        Assert.Equal("ok", Exec("echo ok"));
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public sealed partial class ImageCmdletTests : IDisposable
         Assert.Equal(["busybox:latest"], Names("Get-ContainerImage docker.io/library/busybox:latest"));
         Assert.Equal(["busybox:latest", "localhost:5000/box:2"], Names("Get-ContainerImage *box*"));
         Assert.Equal(3, Names($"Get-ContainerImage -Id {_id[7..15]}").Count);
+        // The id as the table shows it, or whole with sha256:, where a name goes (as docker image inspect takes it).
+        Assert.Equal(3, Names($"Get-ContainerImage {_id[7..19]}").Count);
+        Assert.Equal(3, Names($"Get-ContainerImage {_id}").Count);
         Assert.Empty(Names("Get-ContainerImage -Dangling"));
         var missing = _ps.Invoke("Get-ContainerImage nosuch:1");
         var error = Assert.Single(missing.Errors);
@@ -121,6 +124,8 @@ public sealed partial class ImageCmdletTests : IDisposable
         var image = _ps.Run("Get-ContainerImage busybox").Single();
         var file = _ps.Run($"Get-ContainerImage busybox | Export-ContainerImage -Path '{scratch}/oci.tar'").Single();
         Assert.Equal($"{scratch}/oci.tar", file.Text("FullName"));
+        // As Get-Item gives it, so pwsh's table shows its mode and size (a bare FileInfo showed them blank).
+        Assert.Matches(@"-rw\S+\s+root\s+root\s.*\soci2\.tar", Render($"Export-ContainerImage busybox -Path '{scratch}/oci2.tar'"));
 
         Tool.Run("skopeo", "copy", $"oci-archive:{scratch}/oci.tar", $"oci:{scratch}/layout:copy");
         string index = File.ReadAllText($"{scratch}/layout/index.json");

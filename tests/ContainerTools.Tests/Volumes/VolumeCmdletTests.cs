@@ -50,6 +50,21 @@ public sealed class VolumeCmdletTests : BusyboxSessionTest
         Assert.True(File.Exists(Path.Combine(host, "from-host")));
     }
 
+    [Theory]
+    [InlineData("file", "/etc")]
+    [InlineData("", "/etc/passwd")]
+    public void ABindOfTheWrongKindForItsTargetSaysSo(string sourceFile, string destination)
+    {
+        // Was move_mount's EINVAL (a file on a directory) or openat2's ENOTDIR on a path in the store.
+        string kinds = Store.Scratch("kinds");
+        File.WriteAllText(Path.Combine(kinds, "file"), "x");
+        string source = Path.Combine(kinds, sourceFile);
+        var error = Ps.Invoke($"Invoke-ContainerImage busybox -Remove -Volume '{source}:{destination}' true").AllErrors.Single();
+        Assert.StartsWith("ContainerStartFailed", error.FullyQualifiedErrorId);
+        Assert.Contains($"cannot mount {source} on {destination}: a file can be mounted only on a file, and a directory only on a directory", error.Exception.Message);
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
+
     [Fact]
     public void TmpfsIsATmpfsWithItsSizeAndMode()
     {
