@@ -37,7 +37,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             ResourceLimitsValidator.Validate(limits);
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var paths = Paths(id);
-        string hostname = options.Hostname ?? id[..12];
+        // On the host's network it is named as the host, as with docker and podman; else its short id.
+        string hostname = options.Hostname ?? (network.SharesHostNetwork ? System.Net.Dns.GetHostName() : id[..12]);
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
         var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);

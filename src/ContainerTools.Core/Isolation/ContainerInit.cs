@@ -65,8 +65,7 @@ public static class ContainerInit
             var layers = layerSocket >= 0 ? IdMappedLowerLayers.Receive(layerSocket) : null;
             if (!WaitForRelease())
                 return 1;
-            Setup(spec, seccomp, layers);
-            ProcessExec.Exec(spec.Process.Args, spec.Process.Env);
+            ProcessExec.Exec(spec.Process.Args, Setup(spec, seccomp, layers));
             return 127;
         }
         catch (ExecFailedException e)
@@ -81,16 +80,16 @@ public static class ContainerInit
         }
     }
 
-    /// <summary>Everything between release and execve, in the order the kernel requires.</summary>
+    /// <summary>Everything between release and execve, in the order the kernel requires; returns the environment to exec with.</summary>
     /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
     /// <param name="idMappedLayers">In a user namespace: the overlay's lower directories as id-mapped mounts, same order.</param>
-    public static void Setup(RuntimeSpec spec, byte[]? seccomp, IdMappedLowerLayers? idMappedLayers = null)
+    public static IReadOnlyList<string> Setup(RuntimeSpec spec, byte[]? seccomp, IdMappedLowerLayers? idMappedLayers = null)
     {
         // Placed in its cgroup by now: a new cgroup namespace makes that group its root.
         Errno.Check(Linux.unshare(Linux.CLONE_NEWCGROUP), "unshare", "cgroup");
         BuildRoot(spec, idMappedLayers);
         InitTerminal.Attach(spec);
-        EnterRoot(spec, seccomp);
+        return EnterRoot(spec, seccomp);
     }
 
     /// <summary>The root file system and its mounts, seen from outside it (before pivot_root, where OCI's prestart hooks run).</summary>
@@ -106,8 +105,8 @@ public static class ContainerInit
         Loopback.Up();
     }
 
-    /// <summary>pivot_root into the built root, then masks, sysctls, hostname and the process's confinement.</summary>
-    public static void EnterRoot(RuntimeSpec spec, byte[]? seccomp)
+    /// <summary>pivot_root into the built root, then masks, sysctls, hostname and the process's confinement; returns the environment to exec with.</summary>
+    public static IReadOnlyList<string> EnterRoot(RuntimeSpec spec, byte[]? seccomp)
     {
         RootPivot.Enter(spec.Root.Path);
         Sysctls.Apply(spec.Linux.Sysctl);
@@ -117,15 +116,16 @@ public static class ContainerInit
             Errno.Check(Linux.mount(null, "/", null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY, null), "mount", "/ (read-only)");
         if (spec.Hostname is { } hostname)
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
-        BecomeProcess(spec, seccomp, createWorkingDirectory: true);
+        return BecomeProcess(spec, seccomp, createWorkingDirectory: true);
     }
 
     /// <summary>
     /// Inside the container's root: the spec's user, working directory, capabilities and no_new_privs.
-    /// Shared with exec, so a command run later is confined exactly as the container's own.
+    /// Shared with exec, so a command run later is confined exactly as the container's own. Returns the
+    /// environment to exec with: the spec's, with the user's HOME when it sets none.
     /// </summary>
     /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
-    public static void BecomeProcess(RuntimeSpec spec, byte[]? seccomp, bool createWorkingDirectory)
+    public static IReadOnlyList<string> BecomeProcess(RuntimeSpec spec, byte[]? seccomp, bool createWorkingDirectory)
     {
         var user = UserSwitch.Resolve(spec);
         // Docker creates a missing working directory for the container, not for an exec. Made with our own
@@ -154,6 +154,7 @@ public static class ContainerInit
             if (seccomp is not null)
                 SeccompLoader.Load(seccomp);
         }
+        return user.WithHome(spec.Process.Env);
     }
 
     /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>

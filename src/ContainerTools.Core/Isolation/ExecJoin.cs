@@ -34,7 +34,7 @@ public static class ExecJoin
             Join(request.InitPid);
             // Opened while still root: the slave belongs to whoever opened the master.
             int? terminal = request.Terminal is { } number ? OpenTerminal(number) : null;
-            ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
+            var environment = ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
             // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
             if (request.Detach)
                 report = DetachStdio();
@@ -44,7 +44,7 @@ public static class ExecJoin
                 ControllingTerminal.Take();
             if (request.HoldUntilClosed is int hold)
                 AwaitClose(hold);
-            ProcessExec.Exec(request.Spec.Process.Args, request.Spec.Process.Env);
+            ProcessExec.Exec(request.Spec.Process.Args, environment);
             return 127;
         }
         catch (ExecFailedException e)

@@ -27,6 +27,10 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
         return new UserSwitch(uid, gid, SupplementaryGroups(parts[0], gid), entry.Length > 5 ? entry[5] : null);
     }
 
+    /// <summary>The environment with HOME set to this user's home (from /etc/passwd, else "/") unless it sets one, as runc does.</summary>
+    public IReadOnlyList<string> WithHome(IReadOnlyList<string> environment) =>
+        environment.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) ? environment : [.. environment, "HOME=" + (Home is { Length: > 0 } home ? home : "/")];
+
     /// <summary>
     /// Sets groups, gid and uid of the calling thread, the one that execs the command next (keeping capabilities
     /// across the switch; the caller sets them next).

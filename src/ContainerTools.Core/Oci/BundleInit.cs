@@ -43,13 +43,13 @@ public static class BundleInit
             // The spec's pid for hooks the init runs is its own, as the container sees it (runc's choice too).
             var state = new OciState(spec.OciVersion, id, OciState.Creating, Environment.ProcessId, bundle, spec.Annotations);
             OciHooks.Run("createContainer", spec.Hooks?.CreateContainer, state);
-            ContainerInit.EnterRoot(spec, seccomp);
+            var environment = ContainerInit.EnterRoot(spec, seccomp);
             sync.Send(SyncChannel.Ready);
             sync.Dispose();
             if (!WaitForStart(fifo))
                 return 1;
             OciHooks.Run("startContainer", spec.Hooks?.StartContainer, state with { Status = OciState.Created });
-            ProcessExec.Exec(spec.Process.Args, spec.Process.Env, preservedFds);
+            ProcessExec.Exec(spec.Process.Args, environment, preservedFds);
             return 127;
         }
         catch (ExecFailedException e)

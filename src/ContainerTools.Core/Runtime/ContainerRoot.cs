@@ -29,6 +29,6 @@ public static class ContainerRoot
             }
         }
         throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name,
-            $"container {container.Name} is not running: its file system is reachable only while it runs");
+            $"container {container.Name} is not running");
     }
 }

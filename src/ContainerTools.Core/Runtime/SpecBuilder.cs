@@ -98,8 +98,7 @@ public static class SpecBuilder
                 throw new EngineException("InvalidEnvironmentName", ErrorKind.InvalidArgument, key, $"'{key}' is not an environment variable name");
             Set(key + "=" + value);
         }
-        if (!seen.ContainsKey("HOME"))
-            Set("HOME=/root");
+        // No HOME here: the init sets the user's own from the container's /etc/passwd (see UserSwitch.WithHome).
         return env;
     }
 

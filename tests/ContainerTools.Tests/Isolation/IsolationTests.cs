@@ -78,6 +78,9 @@ public sealed class IsolationTests : IDisposable
         Assert.Contains(container.Id[..12], lines[1]);
         Assert.Equal("web01\nweb01", _run.Sh2("hostname; cat /etc/hostname", hostname: "web01"));
         Assert.NotEqual(Environment.MachineName, container.Id[..12]);
+        // On the host's network it is named as the host, as with docker and podman.
+        var onHostNetwork = new ContainerOptions { Command = ["hostname"], Network = Core.Networking.NetworkSettings.Parse("host", null, null, null) };
+        Assert.Equal(System.Net.Dns.GetHostName(), _run.Run(onHostNetwork).Stdout);
     }
 
     [Fact]
@@ -171,6 +174,16 @@ public sealed class IsolationTests : IDisposable
         }, image);
         Assert.Equal("param kept /tmp 0:1000", overridden.Stdout);
         Assert.Equal("/bin/echo-entry", _run.Run(new ContainerOptions { Entrypoint = ["echo", "/bin/echo-entry"] }, image).Stdout);
+    }
+
+    [Fact]
+    public void HomeIsTheUsersOwnFromPasswdUnlessTheEnvironmentSetsIt()
+    {
+        string Home(ContainerOptions options) => _run.Run(options with { Command = ["sh", "-c", "echo $HOME"] }).Stdout;
+        Assert.Equal("/root", Home(new ContainerOptions()));
+        Assert.Equal("/home", Home(new ContainerOptions { User = "app" }));
+        Assert.Equal("/", Home(new ContainerOptions { User = "4321" })); // no passwd entry, as runc
+        Assert.Equal("/srv", Home(new ContainerOptions { User = "app", Environment = new Dictionary<string, string> { ["HOME"] = "/srv" } }));
     }
 
     [Fact]

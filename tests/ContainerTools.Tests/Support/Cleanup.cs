@@ -93,6 +93,7 @@ public static partial class Cleanup
             {
                 try
                 {
+                    Thaw(group);
                     foreach (var pid in File.ReadAllLines(Path.Combine(group, "cgroup.procs")))
                         System.Diagnostics.Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture)).Kill();
                     Directory.Delete(group);
@@ -102,6 +103,16 @@ public static partial class Cleanup
                     Thread.Sleep(20);
                 }
             }
+        }
+    }
+
+    /// <summary>A frozen process takes its SIGKILL only once thawed (a test that failed while its container was paused).</summary>
+    private static void Thaw(string group)
+    {
+        foreach (var (file, thawed) in new[] { ("freezer.state", "THAWED"), ("cgroup.freeze", "0") })
+        {
+            if (File.Exists(Path.Combine(group, file)))
+                File.WriteAllText(Path.Combine(group, file), thawed);
         }
     }
 
