@@ -37,12 +37,13 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
         {
             var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
             var matches = containers.Where(c => wildcard.IsMatch(c.Name)).ToList();
-            bool literal = !WildcardPattern.ContainsWildcardCharacters(pattern);
-            // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
-            if (matches.Count == 0 && literal)
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
                 matches = containers.Where(c => HasIdPrefix(c, pattern)).ToList();
-            if (matches.Count == 0 && literal)
-                WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named or with id '{pattern}'")));
+                if (matches.Count == 0)
+                    WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named or with id '{pattern}'")));
+            }
             WriteObject(matches.Select(c => new ContainerInfo(c)), enumerateCollection: true);
         }
     });

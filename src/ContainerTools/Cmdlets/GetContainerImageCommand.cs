@@ -39,12 +39,13 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
         foreach (string pattern in Name)
         {
             var matches = rows.Where(Matcher(pattern)).ToList();
-            bool literal = !WildcardPattern.ContainsWildcardCharacters(pattern);
-            // An id or its start, as the table shows it and Remove-ContainerImage takes it, finds the image too; names first.
-            if (matches.Count == 0 && literal)
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                // An id or its start, as the table shows it and Remove-ContainerImage takes it, finds the image too; names first.
                 matches = rows.Where(HasIdPrefix(pattern)).ToList();
-            if (matches.Count == 0 && literal)
-                WriteError(ErrorRecords.From(new EngineException("ImageNotFound", ErrorKind.NotFound, pattern, $"No image '{pattern}' in the store.")));
+                if (matches.Count == 0)
+                    WriteError(ErrorRecords.From(new EngineException("ImageNotFound", ErrorKind.NotFound, pattern, $"No image '{pattern}' in the store.")));
+            }
             WriteObject(matches, enumerateCollection: true);
         }
     });

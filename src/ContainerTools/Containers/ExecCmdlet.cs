@@ -42,9 +42,11 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
         var store = new ContainerStore(Store);
         // A command started in a frozen cgroup freezes with it, and the cmdlet waiting on it for ever (docker
         // refuses too). The core allows it: a test freezes the exec helper on purpose to look at it.
-        if (store.Find(Name) is { Status: ContainerStatus.Paused } paused)
-            throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, paused.Name, $"container {paused.Name} is paused: resume it first (Resume-Container)");
-        return new ContainerExec(store, ContainerTargetCmdlet.MonitorExecutable).Start(Name, new ExecOptions
+        var container = store.Find(Name);
+        if (container.Status == ContainerStatus.Paused)
+            throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is paused: resume it first (Resume-Container)");
+        // By full id: the exec reads that container alone rather than finding it again among all.
+        return new ContainerExec(store, ContainerTargetCmdlet.MonitorExecutable).Start(container.Id, new ExecOptions
         {
             Command = command,
             User = User,

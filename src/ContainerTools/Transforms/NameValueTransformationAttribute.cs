@@ -12,15 +12,15 @@ public sealed class NameValueTransformationAttribute : ArgumentTransformationAtt
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
-        object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-        return value switch
+        return Unwrap(inputData) switch
         {
             string text => Table([text]),
-            object[] items when items.All(i => (i is PSObject p ? p.BaseObject : i) is string) =>
-                Table(items.Select(i => (string)(i is PSObject p ? p.BaseObject : i))),
+            object[] items when items.Select(Unwrap).ToList() is var values && values.All(v => v is string) => Table(values.Cast<string>()),
             _ => inputData,
         };
     }
+
+    private static object Unwrap(object item) => item is PSObject wrapped ? wrapped.BaseObject : item;
 
     /// <summary>The pairs in order, so a name given twice keeps its last value, as with docker run -e.</summary>
     private static Hashtable Table(IEnumerable<string> pairs)
