@@ -9,7 +9,7 @@ CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the engine, its tests and its fixtures need (the peers are fixtures and yardsticks only).
-APT_PACKAGES=(busybox-static skopeo umoci tar gzip zstd iptables libseccomp2 containernetworking-plugins bubblewrap
+APT_PACKAGES=(busybox-static skopeo umoci tar gzip zstd iptables libseccomp2 libisal2 containernetworking-plugins bubblewrap
               docker-registry apache2-utils openssl uidmap iproute2 util-linux procps tmux runc podman conmon)
 BENCH_PACKAGES=(crun buildah debootstrap hyperfine jq)
 

@@ -47,6 +47,7 @@ public static class LayerCompressions
     /// <summary>The uncompressed tar stream over <paramref name="compressed"/> (which it owns).</summary>
     public static Stream Decompress(Stream compressed, LayerCompression compression) => compression switch
     {
+        LayerCompression.Gzip when IsalGzipStream.Usable => new IsalGzipStream(compressed),
         LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress),
         LayerCompression.Zstd => new ZstdSharp.DecompressionStream(compressed),
         _ => compressed,

@@ -39,17 +39,17 @@ public sealed class LayerStore
         System.IO.Directory.CreateDirectory(diff);
         try
         {
-            // Three threads: reading the blob (a download, hashed and stored on its way), decompressing, and hashing the
-            // tar (the diff ID) while writing its files. Decompression is the longest stage: the diff ID's hash belongs
-            // with the file writer, which would otherwise wait for it.
+            // Three threads: reading the blob (a download, hashed and stored on its way), decompressing and hashing the
+            // tar (the diff ID), and writing its files. Writing thousands of files is the longest stage (mostly the
+            // kernel's), so the diff ID's hash goes with the decompression (ISA-L's inflate leaves that thread room).
             using var compressed = new ReadAheadStream(blob, leaveOpen: true);
-            using var decompressed = new ReadAheadStream(LayerCompressions.Decompress(compressed, out var compression));
-            using var tar = new DigestingStream(decompressed, leaveOpen: true);
+            var uncompressed = new DigestingStream(LayerCompressions.Decompress(compressed, out var compression));
+            using var tar = new ReadAheadStream(uncompressed);
             long size = LayerUnpacker.Unpack(tar, diff, layerName);
             tar.CopyTo(Stream.Null); // the tar reader stops at the end marker; the diff ID covers the whole stream
             compressed.CopyTo(Stream.Null); // bytes after the compressed stream's end are part of the blob
             File.WriteAllText(Path.Combine(temp, SizeFile), size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return new StagedLayer(temp, tar.Digest, size, compression);
+            return new StagedLayer(temp, uncompressed.Digest, size, compression); // read to its end on the read-ahead thread, which has stopped
         }
         catch
         {
