@@ -55,8 +55,9 @@ CONF
     prepare_corestart
 }
 
-# prepare_corestart: bench/CoreStart built into $CORESTART, once per hash of its sources and the core's (the
-# build compiles the core again, which takes longer than most sections); older builds are removed.
+# prepare_corestart: bench/CoreStart published into $CORESTART, once per hash of its sources and the core's (the
+# build compiles the core again, which takes longer than most sections); older builds are removed. ReadyToRun,
+# as the module ships the core.
 prepare_corestart() {
     local hash
     hash=$(cd "$REPO" && find bench/CoreStart src/ContainerTools.Core Directory.Build.props -type f \
@@ -64,7 +65,8 @@ prepare_corestart() {
     CORESTART=$CACHE/corestart-$hash
     [ -f "$CORESTART/CoreStart.dll" ] && return 0
     rm -rf "$CACHE"/corestart-*
-    dotnet build "$BENCH/CoreStart/CoreStart.csproj" -c Release -o "$CORESTART.new" --nologo -v q >/dev/null
+    dotnet publish "$BENCH/CoreStart/CoreStart.csproj" -c Release -r linux-x64 --no-self-contained -p:PublishReadyToRun=true \
+        -o "$CORESTART.new" --nologo -v q >/dev/null
     mv "$CORESTART.new" "$CORESTART"
 }
 
