@@ -22,6 +22,15 @@ Describe 'Exec' {
         Get-Container web | Invoke-ContainerCommand -Command hostname | Should -Be (Invoke-ContainerCommand web cat, /etc/hostname)
     }
 
+    It 'feeds piped lines and bytes to the command''s stdin, as docker exec -i' {
+        'a', 'b' | Invoke-ContainerCommand web cat | Should -Be @('a', 'b')
+        $path = Join-Path $TestDrive 'lines.txt'
+        Set-Content $path -Value (1..3 | ForEach-Object { "line $_" })
+        Get-Content $path | Invoke-ContainerCommand web sh, -c, 'cat > /tmp/lines.txt'
+        Invoke-ContainerCommand web cat, /tmp/lines.txt | Should -Be (Get-Content $path)
+        , [byte[]](0, 1, 2, 255) | Invoke-ContainerCommand web wc, -c | Should -Be '4'
+    }
+
     It 'refuses a container that is not running with an InvalidOperation error' {
         New-Container busybox -Name idle sleep 300 | Out-Null
         { Invoke-ContainerCommand idle true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning,ContainerTools.Cmdlets.InvokeContainerCommandCommand'
