@@ -47,6 +47,22 @@ Describe 'Exec' {
         (Get-Item (Join-Path $store 'back.sh')).UnixMode | Should -Be '-rwxr-x---'
     }
 
+    It 'copies with wildcards as Copy-Item does, and piped files by their literal names' {
+        $logs = Join-Path $TestDrive 'logs'
+        New-Item -ItemType Directory $logs | Out-Null
+        'a.txt', 'b.txt', 'c.log', 'x[1].txt' | ForEach-Object { Set-Content -LiteralPath (Join-Path $logs $_) -Value $_ }
+        Invoke-ContainerCommand web mkdir, -p, /tmp/logs, /tmp/all
+        Push-Location $logs
+        try { Copy-ContainerItem ./*.txt web:/tmp/logs/ } finally { Pop-Location }
+        Invoke-ContainerCommand web ls, /tmp/logs | Should -Be @('a.txt', 'b.txt', 'x[1].txt')
+        Get-ChildItem -LiteralPath $logs | Copy-ContainerItem -Destination web:/tmp/all
+        Invoke-ContainerCommand web ls, /tmp/all | Should -Be @('a.txt', 'b.txt', 'c.log', 'x[1].txt')
+        $back = New-Item -ItemType Directory (Join-Path $TestDrive 'back')
+        Copy-ContainerItem web:/tmp/all/*.log $back
+        (Get-ChildItem $back).Name | Should -Be 'c.log'
+        { Copy-ContainerItem web:/tmp/all/*.none $back -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerPathNotFound,ContainerTools.Cmdlets.CopyContainerItemCommand'
+    }
+
     It 'lists the processes inside, with commands started by exec' {
         Invoke-ContainerCommand web -Detach sleep, 120
         $processes = Get-ContainerProcess web
