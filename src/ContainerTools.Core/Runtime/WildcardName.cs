@@ -50,9 +50,9 @@ public sealed class WildcardName
                     break;
             }
         }
-        return wildcard
-            ? new WildcardName(new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline), name.StartsWith('.'))
-            : null;
+        // NonBacktracking: a name of many stars costs linear time, never a backtracking blow-up.
+        const RegexOptions options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking;
+        return wildcard ? new WildcardName(new Regex(regex.Append('$').ToString(), options), name.StartsWith('.')) : null;
     }
 
     /// <summary>True when any name of <paramref name="path"/> has a wildcard.</summary>
