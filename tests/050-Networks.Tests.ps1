@@ -67,6 +67,18 @@ Describe 'Container networks' {
         (Get-ContainerNetwork pester-app).Containers | Should -BeNullOrEmpty
     }
 
+    It 'publishes on a free host port with -Publish 80 and keeps it over a restart' {
+        $any = New-Container busybox -Name pester-any -Network pester-app -Publish 127.0.0.1::80 -Start `
+            -Command 'sh', '-c', 'echo any-page > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+        $any.Ports | Should -Match '^127\.0\.0\.1:\d+->80/tcp$'
+        $url = 'http://' + ($any.Ports -replace '->.*$', '') + '/'
+        (Invoke-WebRequest $url -TimeoutSec 5 -MaximumRetryCount 5 -RetryIntervalSec 1).Content.Trim() | Should -Be 'any-page'
+        Stop-Container pester-any -Timeout 1
+        Start-Container pester-any | Out-Null
+        (Get-Container pester-any).Ports | Should -Be $any.Ports
+        Remove-Container pester-any -Force -Confirm:$false
+    }
+
     It 'has help with examples for every network cmdlet' {
         foreach ($name in 'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork') {
             (Get-Help $name).Synopsis | Should -Not -BeLike "$name*"

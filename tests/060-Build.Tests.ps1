@@ -29,9 +29,11 @@ Describe 'Build-ContainerImage' {
         (Get-ContainerImageHistory greeting:1).CreatedBy | Should -Contain 'COPY greeting.txt /'
     }
 
-    It 'rebuilds from the cache without running anything' {
-        $output = Build-ContainerImage $context -Tag greeting:1 6>&1
+    It 'rebuilds from the cache without running anything, into the same image id' {
+        $before = Get-ContainerImage greeting:1
+        $output = Build-ContainerImage $context -Tag greeting:2 6>&1
         @($output | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }).Count | Should -Be 0
+        ($output | Where-Object { $_ -is [ContainerTools.Images.ContainerImageInfo] }).Id | Should -Be $before.Id
     }
 
     It 'reports a failing RUN with its exit code and tags nothing' {

@@ -22,6 +22,15 @@ Describe 'Exec' {
         Get-Container web | Invoke-ContainerCommand -Command hostname | Should -Be (Invoke-ContainerCommand web cat, /etc/hostname)
     }
 
+    It 'feeds piped lines and bytes to the command''s stdin, as docker exec -i' {
+        'a', 'b' | Invoke-ContainerCommand web cat | Should -Be @('a', 'b')
+        $path = Join-Path $TestDrive 'lines.txt'
+        Set-Content $path -Value (1..3 | ForEach-Object { "line $_" })
+        Get-Content $path | Invoke-ContainerCommand web sh, -c, 'cat > /tmp/lines.txt'
+        Invoke-ContainerCommand web cat, /tmp/lines.txt | Should -Be (Get-Content $path)
+        , [byte[]](0, 1, 2, 255) | Invoke-ContainerCommand web wc, -c | Should -Be '4'
+    }
+
     It 'refuses a container that is not running with an InvalidOperation error' {
         New-Container busybox -Name idle sleep 300 | Out-Null
         { Invoke-ContainerCommand idle true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning,ContainerTools.Cmdlets.InvokeContainerCommandCommand'
@@ -36,6 +45,22 @@ Describe 'Exec' {
         Invoke-ContainerCommand web hello | Should -Be 'from-script'
         Copy-ContainerItem web:/usr/bin/hello (Join-Path $store 'back.sh')
         (Get-Item (Join-Path $store 'back.sh')).UnixMode | Should -Be '-rwxr-x---'
+    }
+
+    It 'copies with wildcards as Copy-Item does, and piped files by their literal names' {
+        $logs = Join-Path $TestDrive 'logs'
+        New-Item -ItemType Directory $logs | Out-Null
+        'a.txt', 'b.txt', 'c.log', 'x[1].txt' | ForEach-Object { Set-Content -LiteralPath (Join-Path $logs $_) -Value $_ }
+        Invoke-ContainerCommand web mkdir, -p, /tmp/logs, /tmp/all
+        Push-Location $logs
+        try { Copy-ContainerItem ./*.txt web:/tmp/logs/ } finally { Pop-Location }
+        Invoke-ContainerCommand web ls, /tmp/logs | Should -Be @('a.txt', 'b.txt', 'x[1].txt')
+        Get-ChildItem -LiteralPath $logs | Copy-ContainerItem -Destination web:/tmp/all
+        Invoke-ContainerCommand web ls, /tmp/all | Should -Be @('a.txt', 'b.txt', 'c.log', 'x[1].txt')
+        $back = New-Item -ItemType Directory (Join-Path $TestDrive 'back')
+        Copy-ContainerItem web:/tmp/all/*.log $back
+        (Get-ChildItem $back).Name | Should -Be 'c.log'
+        { Copy-ContainerItem web:/tmp/all/*.none $back -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerPathNotFound,ContainerTools.Cmdlets.CopyContainerItemCommand'
     }
 
     It 'lists the processes inside, with commands started by exec' {

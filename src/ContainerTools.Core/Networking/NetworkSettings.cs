@@ -31,6 +31,23 @@ public sealed record NetworkSettings
     };
 
     /// <summary>
+    /// The settings with a free host port in place of every <see cref="PortMapping.AnyHostPort"/>, chosen once,
+    /// at creation, as podman does: the container keeps it over restarts. Not one of <paramref name="inUse"/>
+    /// (the ports of the store's other containers, running or not) nor of the others chosen here.
+    /// </summary>
+    public NetworkSettings WithHostPortsChosen(IEnumerable<PortMapping> inUse)
+    {
+        // Without a network Validate refuses the ports: nothing to choose.
+        if (!JoinsNetwork || Ports.All(p => p.HostPort != PortMapping.AnyHostPort))
+            return this;
+        var taken = inUse.Concat(Ports).Select(p => (p.HostPort, p.Protocol)).ToHashSet();
+        return this with
+        {
+            Ports = Ports.Select(p => p.HostPort != PortMapping.AnyHostPort ? p : p with { HostPort = FreeHostPort.Pick(p, taken) }).ToList(),
+        };
+    }
+
+    /// <summary>
     /// Checks the settings against the store at creation, so a container that could never start is never
     /// made: the network exists, a fixed address is inside it, ports and aliases need a network.
     /// </summary>

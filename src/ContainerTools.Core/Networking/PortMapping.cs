@@ -6,13 +6,17 @@ namespace ContainerTools.Core.Networking;
 
 /// <summary>
 /// A port published on the host: traffic to HostIP:HostPort (any host address when HostIP is null) goes to
-/// the container's ContainerPort. Written as docker writes it: '8080:80', '127.0.0.1:5353:53/udp'.
+/// the container's ContainerPort. Written as docker writes it: '8080:80', '127.0.0.1:5353:53/udp', and '80' or
+/// '127.0.0.1::80' for a host port to be chosen (<see cref="AnyHostPort"/> until the container is created).
 /// </summary>
 public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort, string Protocol)
 {
     private static readonly string[] Protocols = ["tcp", "udp", "sctp"];
 
-    /// <summary>Parses '[hostIP:]hostPort:containerPort[/protocol]'.</summary>
+    /// <summary>The host port of '80' and '127.0.0.1::80': a free one is chosen when the container is created.</summary>
+    public const int AnyHostPort = 0;
+
+    /// <summary>Parses '[[hostIP:]hostPort:]containerPort[/protocol]' and 'hostIP::containerPort'.</summary>
     public static PortMapping Parse(string text)
     {
         string spec = text.Trim();
@@ -26,8 +30,8 @@ public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort
                 throw Invalid(text, $"unknown protocol '{protocol}' (tcp, udp or sctp)");
         }
         string[] parts = spec.Split(':');
-        if (parts.Length is < 2 or > 3)
-            throw Invalid(text, "expected hostPort:containerPort or hostIP:hostPort:containerPort");
+        if (parts.Length > 3)
+            throw Invalid(text, "expected containerPort, hostPort:containerPort, hostIP:hostPort:containerPort or hostIP::containerPort");
         string? hostIP = null;
         if (parts.Length == 3)
         {
@@ -35,7 +39,9 @@ public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort
                 throw Invalid(text, $"'{parts[0]}' is not an IPv4 address");
             hostIP = address.ToString();
         }
-        return new PortMapping(hostIP, Port(text, parts[^2]), Port(text, parts[^1]), protocol);
+        // docker: an empty host port, or none at all, is any free one.
+        int hostPort = parts.Length == 1 || (parts.Length == 3 && parts[1].Length == 0) ? AnyHostPort : Port(text, parts[^2]);
+        return new PortMapping(hostIP, hostPort, Port(text, parts[^1]), protocol);
     }
 
     /// <summary>True when both would claim the same host port (a mapping on all addresses claims every address).</summary>

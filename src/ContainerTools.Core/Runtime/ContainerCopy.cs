@@ -14,27 +14,64 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 public sealed class ContainerCopy(ContainerStore store)
 {
-    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>; exactly one of them names a container.</summary>
-    public void Copy(string source, string destination)
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/>; exactly one of them names a container.
+    /// With <paramref name="wildcards"/>, a source whose names hold wildcards (web:/etc/*.conf, /logs/*.txt)
+    /// copies every entry that matches, which must be one at least; several go into the destination directory,
+    /// which must exist (as with cp).
+    /// </summary>
+    public void Copy(string source, string destination, bool wildcards = false)
     {
         var from = ContainerFilePath.Parse(source);
         var to = ContainerFilePath.Parse(destination);
         if ((from.Container is null) == (to.Container is null))
             throw new EngineException("InvalidCopy", ErrorKind.InvalidArgument, destination,
                 "exactly one of -Path and -Destination must name a container path (container:/path)");
+        bool expand = wildcards && WildcardName.AnyIn(from.Path);
+        // A -Path without wildcards loses its escapes, as with Copy-Item: x`[1`].txt is x[1].txt.
+        string path = wildcards && !expand ? WildcardName.Unescape(from.Path) : from.Path;
         if (from.Container is { } reader)
         {
             using var container = ContainerFileSystem.Open(store, reader, writable: false);
-            CopyOut(container.Root, from.Path, to.Path);
+            var sources = expand ? Matches(path, ContainerNames(container.Root), ContainerEntryExists(container.Root), "ContainerPathNotFound", "in the container") : [path];
+            foreach (string match in sources)
+                CopyOut(container.Root, match, to.Path, several: sources.Count > 1);
         }
         else
         {
+            var sources = expand ? Matches(Path.GetFullPath(path), HostNames, HostEntryExists, "PathNotFound", "on the host") : [path];
             using var container = ContainerFileSystem.Open(store, to.Container!, writable: true);
-            CopyIn(container, from.Path, to.Path);
+            foreach (string match in sources)
+                CopyIn(container, match, to.Path, several: sources.Count > 1);
         }
     }
 
-    private static void CopyIn(ContainerFileSystem container, string hostSource, string containerDestination)
+    private static IReadOnlyList<string> Matches(string pattern, Func<string, IEnumerable<string>> names, Func<string, bool> exists, string errorId, string where)
+    {
+        var matches = WildcardPath.Expand(pattern, names, exists);
+        return matches.Count > 0 ? matches
+            : throw new EngineException(errorId, ErrorKind.NotFound, pattern, $"nothing {where} matches '{pattern}'");
+    }
+
+    /// <summary>The names in a container directory, listed through a descriptor opened inside its root.</summary>
+    private static Func<string, IEnumerable<string>> ContainerNames(RootedPath root) => directory =>
+    {
+        using var handle = TryOpen(root, directory, Linux.O_RDONLY | Linux.O_DIRECTORY);
+        return handle is null ? [] : Directory.EnumerateFileSystemEntries(RootPath.Magic(handle)).Select(entry => Path.GetFileName(entry)).ToList();
+    };
+
+    private static Func<string, bool> ContainerEntryExists(RootedPath root) => path =>
+    {
+        using var handle = TryOpen(root, path, Linux.O_PATH | Linux.O_NOFOLLOW);
+        return handle is not null;
+    };
+
+    private static IEnumerable<string> HostNames(string directory) =>
+        Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory).Select(entry => Path.GetFileName(entry)) : [];
+
+    private static bool HostEntryExists(string path) => Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
+
+    private static void CopyIn(ContainerFileSystem container, string hostSource, string containerDestination, bool several)
     {
         var root = container.Root;
         string full = Path.GetFullPath(hostSource);
@@ -49,8 +86,9 @@ public sealed class ContainerCopy(ContainerStore store)
             Write((int)existing.DangerousGetHandle(), name, full, container);
             return;
         }
-        // As docker cp: a file copied to a path ending in '/' goes into that directory, which must exist.
-        if (containerDestination.EndsWith('/') && !Directory.Exists(full))
+        // As docker cp: a file copied to a path ending in '/' goes into that directory, which must exist; as cp,
+        // so do several items.
+        if (several || (containerDestination.EndsWith('/') && !Directory.Exists(full)))
             throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{containerDestination}' does not exist in the container");
         string parent = Path.GetDirectoryName(containerDestination.TrimEnd('/')) ?? "/";
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
@@ -58,13 +96,15 @@ public sealed class ContainerCopy(ContainerStore store)
         Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full, container);
     }
 
-    private static void CopyOut(RootedPath root, string containerSource, string hostDestination)
+    private static void CopyOut(RootedPath root, string containerSource, string hostDestination, bool several)
     {
         using var source = TryOpen(root, containerSource, Linux.O_PATH)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerSource, $"'{containerSource}' does not exist in the container");
         string target = Path.GetFullPath(hostDestination);
         if (Directory.Exists(target))
             target = Path.Combine(target, Path.GetFileName(containerSource.TrimEnd('/')) is { Length: > 0 } name ? name : "root");
+        else if (several)
+            throw new EngineException("PathNotFound", ErrorKind.NotFound, hostDestination, $"the directory '{hostDestination}' does not exist");
         else if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostDestination, $"the directory of '{hostDestination}' does not exist");
         Read((int)source.DangerousGetHandle(), target);

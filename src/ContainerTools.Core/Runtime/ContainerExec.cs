@@ -20,10 +20,13 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         var init = container.IsRunning ? container.State.Init : null;
         if (init is null)
             throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, container.Name, $"container {container.Name} is not running");
+        if (options.Input && (options.Detach || options.Terminal is not null))
+            throw new EngineException("InputToDetachedOrTerminal", ErrorKind.InvalidArgument, container.Name,
+                "piped input goes only to a command that is neither detached nor interactive (its input is then the terminal)");
         var terminal = OpenTerminal(container.Name, init, options);
         try
         {
-            return Launch(container.Name, init, terminal, new ExecRequest { InitPid = init.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
+            return Launch(container.Name, init, terminal, options.Input, new ExecRequest { InitPid = init.Pid, CgroupPath = Cgroups.PathFor(container.Id), Spec = spec,
                 ContainerDirectory = store.Paths(container.Id).Directory, Detach = options.Detach, Terminal = terminal?.Number });
         }
         catch
@@ -33,12 +36,13 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         }
     }
 
-    private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, ExecRequest request)
+    private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, bool input, ExecRequest request)
     {
         var start = new ProcessStartInfo(SealedExecutable.SharedPathOf(helperExecutable))
         {
             ArgumentList = { "exec", request.ToJson() },
-            // Our stdin is pwsh's (maybe a terminal): the helper gets a pipe of its own, closed at once.
+            // Our stdin is pwsh's (maybe a terminal): the helper gets a pipe of its own, closed at once unless
+            // the caller writes the command's input to it.
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,7 +50,8 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
         };
         var process = PidNamespaceStart.Start(init, start)
             ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, containerName, $"container {containerName} is not running");
-        process.StandardInput.Close();
+        if (!input)
+            process.StandardInput.Close();
         return new ExecProcess(containerName, process, terminal);
     }
 

@@ -19,10 +19,56 @@ public sealed class ExecProcess(string containerName, Process process, PseudoTer
     /// <summary>The helper's pid on the host, which becomes the command's pid.</summary>
     public int HostPid => process.Id;
 
+    // Not disposed: after a cancel the pumps may still add until the killed command closes its pipes.
+    private BlockingCollection<ExecOutput>? _lines;
+    private Task[] _pumps = [];
+    private bool _inputEnded;
+
     /// <summary>Yields lines until both streams end; call from one thread (a cmdlet's pipeline thread).</summary>
     public IEnumerable<ExecOutput> Output(CancellationToken cancel = default)
     {
-        // Not disposed: after a cancel the pumps may still add until the killed command closes its pipes.
+        foreach (var line in Lines().GetConsumingEnumerable(cancel))
+            yield return line;
+        Task.WaitAll(_pumps);
+    }
+
+    /// <summary>The lines that have arrived so far, without waiting for more: output streams on while input is still being written.</summary>
+    public IEnumerable<ExecOutput> OutputSoFar()
+    {
+        var lines = Lines();
+        while (lines.TryTake(out var line))
+            yield return line;
+    }
+
+    /// <summary>
+    /// Writes to the command's stdin (started with <see cref="ExecOptions.Input"/>), blocking while its pipe is
+    /// full. A command that has exited or closed its stdin takes nothing more, silently, as with a native command.
+    /// </summary>
+    public void WriteInput(ReadOnlySpan<byte> data)
+    {
+        if (_inputEnded)
+            return;
+        try
+        {
+            Linux.WriteAll((int)ChildStdio.Handle(process.StandardInput.BaseStream).DangerousGetHandle(), data, $"stdin of the command in {ContainerName}");
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.EPIPE)
+        {
+            _inputEnded = true;
+        }
+    }
+
+    /// <summary>Ends the command's input: it reads end of file once it has read what was written.</summary>
+    public void CloseInput()
+    {
+        _inputEnded = true;
+        process.StandardInput.Close();
+    }
+
+    private BlockingCollection<ExecOutput> Lines()
+    {
+        if (_lines is not null)
+            return _lines;
         var lines = new BlockingCollection<ExecOutput>();
         int open = 2;
         void Pump(StreamReader reader, bool isError)
@@ -38,11 +84,8 @@ public sealed class ExecProcess(string containerName, Process process, PseudoTer
                     lines.CompleteAdding();
             }
         }
-        var stdout = Task.Run(() => Pump(process.StandardOutput, false));
-        var stderr = Task.Run(() => Pump(process.StandardError, true));
-        foreach (var line in lines.GetConsumingEnumerable(cancel))
-            yield return line;
-        Task.WaitAll(stdout, stderr);
+        _pumps = [Task.Run(() => Pump(process.StandardOutput, false)), Task.Run(() => Pump(process.StandardError, true))];
+        return _lines = lines;
     }
 
     /// <summary>Waits for the command; its exit code, or 128+signal when a signal ended it.</summary>

@@ -12,10 +12,16 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(void))]
 public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Files piped from Get-ChildItem bind here by FullName: their names are never patterns.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+    [Alias("FullName", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -24,12 +30,13 @@ public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
     protected override void ProcessRecord()
     {
         var copy = new ContainerCopy(new ContainerStore(Store));
-        foreach (string source in Path)
+        bool wildcards = ParameterSetName == "Path";
+        foreach (string source in wildcards ? Path : LiteralPath)
         {
             Try(() =>
             {
                 if (ShouldProcess($"{source} -> {Destination}", "Copy"))
-                    copy.Copy(Resolve(source), Resolve(Destination));
+                    copy.Copy(Resolve(source), Resolve(Destination), wildcards);
             });
         }
     }

@@ -67,7 +67,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [ValidateNotNullOrEmpty]
     public string? IPAddress { get; set; }
 
-    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp'.</summary>
+    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp'; '80' or '127.0.0.1::80' picks a free host port.</summary>
     [Parameter]
     [Alias("p")]
     public string[]? Publish { get; set; }
@@ -141,7 +141,9 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             User = User,
             Hostname = Hostname,
             Labels = Strings(Label),
-            Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias),
+            // Chosen now and recorded, so it is kept over restarts; not one another container of the store keeps.
+            Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias)
+                .WithHostPortsChosen(Lifecycle.Store.List().SelectMany(c => c.Record.Network.Ports)),
             Limits = Limits.ToLimits(),
             CapabilityAdd = CapabilityAdd,
             CapabilityDrop = CapabilityDrop,

@@ -37,7 +37,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
     protected CancellationToken Cancelled => _stopping.Token;
 
-    protected ExecProcess StartExec(string[] command, bool detach, bool terminal)
+    protected ExecProcess StartExec(string[] command, bool detach, bool terminal, bool input = false)
     {
         var store = new ContainerStore(Store);
         // A command started in a frozen cgroup freezes with it, and the cmdlet waiting on it for ever (docker
@@ -53,6 +53,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
             Environment = Environment?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
             WorkingDirectory = WorkingDirectory,
             Detach = detach,
+            Input = input,
             Terminal = terminal ? HostTerminal.Standard : null,
         });
     }

@@ -131,6 +131,39 @@ public sealed class BuildCmdletTests : IDisposable
         AssertNothingLeftBehind();
     }
 
+    [Fact]
+    public void ARebuildFromTheCacheIsTheSameImageAndAChangeKeepsTheTimesOfTheStepsBeforeIt()
+    {
+        Write("file.txt", "1");
+        Write("Dockerfile", """
+            FROM busybox
+            ENV MODE=first
+            RUN echo ran > /ran
+            COPY file.txt /
+            LABEL stage=last
+            """);
+        var first = Build().Output.Single();
+        string history = "Get-ContainerImageHistory test:1 | ForEach-Object { '{0:o} {1}' -f $_.Created, $_.CreatedBy }";
+        var firstHistory = _ps.Run(history).Select(h => h.ToString()).ToList();
+
+        var again = Build("-Tag test:2").Output.Single();
+
+        Assert.Equal(first.Text("Id"), again.Text("Id"));
+        Assert.Equal(first.Properties["Created"].Value, again.Properties["Created"].Value);
+        Assert.Equal(firstHistory, _ps.Run(history.Replace("test:1", "test:2", StringComparison.Ordinal)).Select(h => h.ToString()).ToList());
+
+        // A changed file: a new image, whose steps before the COPY keep their times (newest first: LABEL, COPY, RUN, ENV).
+        Write("file.txt", "2");
+        var changed = Build("-Tag test:3").Output.Single();
+        var changedHistory = _ps.Run(history.Replace("test:1", "test:3", StringComparison.Ordinal)).Select(h => h.ToString()).ToList();
+        Assert.NotEqual(first.Text("Id"), changed.Text("Id"));
+        Assert.Equal(firstHistory.Skip(2), changedHistory.Skip(2));
+        Assert.NotEqual(firstHistory[1], changedHistory[1]);
+        // -NoCache runs everything again: new times, a new image.
+        Assert.NotEqual(changed.Text("Id"), Build("-Tag test:4 -NoCache").Output.Single().Text("Id"));
+        AssertNothingLeftBehind();
+    }
+
     [Theory]
     [InlineData("FROM busybox\nRUN true\nFROBNICATE x", "DockerfileUnknownInstruction", ErrorCategory.InvalidData, "line 3")]
     [InlineData("FROM busybox\nCOPY missing.txt /", "BuildSourceNotFound", ErrorCategory.ObjectNotFound, "missing.txt")]

@@ -59,6 +59,34 @@ public sealed class ExecTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void PipelineInputIsTheCommandsStdinEachStringALineAndBytesAsTheyAre()
+    {
+        Assert.Equal(new object[] { "a", "b", 0 }, Ps.Run("'a','b' | Invoke-ContainerCommand web cat; $LASTEXITCODE").Select(o => o.BaseObject));
+        Assert.Equal(new object[] { "z|x y" }, Ps.Run("'x y', 'z' | Invoke-ContainerCommand web sh,-c,'read a; read b; echo \"$b|$a\"'").Select(o => o.BaseObject));
+        // A byte[] and single bytes go raw: no newline added, no text encoding.
+        Assert.Equal("00 ff 0a 41", string.Join("", Ps.Run(",[byte[]](0, 255, 10) | Invoke-ContainerCommand web od,-An,-tx1; [byte]65 | Invoke-ContainerCommand web od,-An,-tx1").Select(o => o.BaseObject)).Trim().Replace("  ", " "));
+        // Far more than a pipe holds, echoed back while it is still being written: nothing stalls.
+        Assert.Equal(new object[] { 20000, "line 20000" }, Ps.Run("$out = 1..20000 | ForEach-Object { \"line $_\" } | Invoke-ContainerCommand web cat; $out.Count; $out[-1]").Select(o => o.BaseObject));
+        // A command that reads nothing takes nothing, and that is no error.
+        Assert.Equal(new object[] { 0 }, Ps.Run("1..50000 | Invoke-ContainerCommand web true; $LASTEXITCODE").Select(o => o.BaseObject));
+        // An empty pipeline is an empty stdin; without a pipeline stdin is at its end, as before.
+        Assert.Equal(new object[] { "0", "0" }, Ps.Run("@() | Invoke-ContainerCommand web wc,-c; Invoke-ContainerCommand web wc,-c").Select(o => o.BaseObject));
+    }
+
+    [Fact]
+    public void PipedContainersAreTargetsAndPipedInputCannotGoToADetachedOrInteractiveCommand()
+    {
+        // Piped without a name, containers are where the command runs, once each, as before.
+        Assert.Equal(Ps.Run("Invoke-ContainerCommand web hostname").Select(o => o.BaseObject), Ps.Run("Get-Container web | Invoke-ContainerCommand -Command hostname").Select(o => o.BaseObject));
+        foreach (var option in new[] { "-Detach", "-Interactive" })
+        {
+            var refused = Assert.Single(Ps.Invoke($"'x' | Invoke-ContainerCommand web {option} cat").AllErrors);
+            Assert.Equal("InputToDetachedOrTerminal,ContainerTools.Cmdlets.InvokeContainerCommandCommand", refused.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, refused.CategoryInfo.Category);
+        }
+    }
+
+    [Fact]
     public void UserEnvironmentAndWorkingDirectoryApplyToTheCommandOnly()
     {
         var lines = Ps.Run("Invoke-ContainerCommand web -User nobody -Environment @{ GREETING = 'hi there' } -WorkingDirectory /home sh,-c,'id -u; echo $GREETING; pwd; echo $PATH'")

@@ -74,6 +74,28 @@ public sealed class ContainerNetworkTests : IDisposable
     }
 
     [Fact]
+    public void APortWithoutHostPortGetsAFreeOneThatIsShownServesAndIsKeptOverARestart()
+    {
+        _bed.CreateNetwork("anyport");
+        StartWeb("chosen", "anyport", "-Publish '127.0.0.1::80'");
+        string ports = (string)_ps.Run("Get-Container chosen").Single().Properties["Ports"].Value;
+        var match = System.Text.RegularExpressions.Regex.Match(ports, @"^127\.0\.0\.1:(\d+)->80/tcp$");
+        Assert.True(match.Success, ports);
+        string url = $"http://127.0.0.1:{match.Groups[1].Value}/";
+        Assert.Equal("chosen-page", Tool.TryRun("sh", ["-c", Fetch.Replace("wget", Busybox.Binary + " wget"), url]).Stdout.Trim());
+
+        _ps.Run("Stop-Container chosen -Timeout 1; Start-Container chosen");
+
+        Assert.Equal(ports, _ps.Run("Get-Container chosen").Single().Properties["Ports"].Value);
+        Assert.Equal("chosen-page", Tool.TryRun("sh", ["-c", Fetch.Replace("wget", Busybox.Binary + " wget"), url]).Stdout.Trim());
+        // A second container asking for any port gets another one, though the first is stopped meanwhile.
+        _ps.Run("Stop-Container chosen -Timeout 1");
+        var second = _ps.Run("New-Container busybox -Name second -Network anyport -Publish 80 -Command true").Single();
+        var record = new ContainerStore(_bed.Store.Location).Read((string)second.Properties["Id"].Value)!.Record;
+        Assert.NotEqual(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(record.Network.Ports).HostPort);
+    }
+
+    [Fact]
     public void ContainersOnDifferentNetworksCannotReachEachOther()
     {
         _bed.CreateNetwork("one");

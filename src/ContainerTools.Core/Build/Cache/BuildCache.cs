@@ -5,11 +5,16 @@ using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Build.Cache;
 
-/// <summary>What a cached step produced: its layer blob and diff ID, or none (a step that changed nothing).</summary>
+/// <summary>
+/// What a cached step produced: its layer blob and diff ID, or none (a config step, or one that changed
+/// nothing), and when it first ran: the time its history entry keeps on every cache hit.
+/// </summary>
 public sealed record CachedStep
 {
     [JsonPropertyName("layer")] public string? LayerDigest { get; init; }
     [JsonPropertyName("diffId")] public string? DiffId { get; init; }
+    /// <summary>Null in entries written before times were kept: such a hit is saved again with one.</summary>
+    [JsonPropertyName("created")] public DateTimeOffset? Created { get; init; }
 }
 
 [JsonSerializable(typeof(CachedStep))]

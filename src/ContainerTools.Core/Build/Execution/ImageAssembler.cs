@@ -4,14 +4,18 @@ using ContainerTools.Core.Images.Oci;
 
 namespace ContainerTools.Core.Build.Execution;
 
-/// <summary>Writes the config and manifest of a built image and registers it under its names: the one moment an image appears.</summary>
+/// <summary>
+/// Writes the config and manifest of a built image and registers it under its names: the one moment an image
+/// appears. The image is as old as its last history entry, so equal inputs (a rebuild from the cache) give
+/// equal bytes, hence the same id.
+/// </summary>
 public static class ImageAssembler
 {
     public static ImageRecord Register(ImageStore images, StageResult result, IEnumerable<ImageReference> names)
     {
         var config = new ConfigFile
         {
-            Created = DateTimeOffset.UtcNow,
+            Created = result.History.LastOrDefault()?.Created ?? DateTimeOffset.UtcNow,
             Author = result.Settings.Author,
             Architecture = HostPlatform.Architecture,
             Os = HostPlatform.Os,

@@ -146,36 +146,32 @@ public sealed class ImageBuilder
             {
                 cancel.ThrowIfCancellationRequested();
                 int number = counter.Next();
-                if (!step.ChangesFiles)
-                {
-                    key = key.Next(step);
-                    observer.Step(number, counter.Total, stage.DisplayName, step.CreatedBy, cached: false);
-                    Record(step, null);
-                    continue;
-                }
-                key = key.Next(step, step is CopyStep copy ? SourceDigest(copy) : null);
+                key = step.ChangesFiles ? key.Next(step, step is CopyStep copy ? SourceDigest(copy) : null) : key.Next(step);
                 CachedStep? hit = noCache ? null : builder._cache.Find(key, builder._images.Blobs);
-                observer.Step(number, counter.Total, stage.DisplayName, step.CreatedBy, cached: hit is not null);
+                // A config step is never reported as cached: it has nothing to skip.
+                observer.Step(number, counter.Total, stage.DisplayName, step.CreatedBy, cached: hit is not null && step.ChangesFiles);
                 BuiltLayer? layer;
                 if (hit is not null)
                     layer = hit.LayerDigest is null ? null : builder._committer.Adopted(TopChainId, hit.LayerDigest, hit.DiffId);
                 else
-                {
-                    layer = Run(step);
-                    builder._cache.Save(key, new CachedStep { LayerDigest = layer?.Digest, DiffId = layer?.DiffId });
-                }
-                Record(step, layer);
+                    layer = step.ChangesFiles ? Run(step) : null;
+                // Config steps are cached too, for their time: a rebuild that changes nothing keeps every time in
+                // the history and the config, so it makes the very same image (id), as docker and buildah do.
+                DateTimeOffset created = hit?.Created ?? DateTimeOffset.UtcNow;
+                if (hit?.Created is null)
+                    builder._cache.Save(key, new CachedStep { LayerDigest = layer?.Digest, DiffId = layer?.DiffId, Created = created });
+                Record(step, layer, created);
             }
             return new StageResult(_layers, steps.Final, key, _history);
         }
 
         private string? TopChainId => _layers.Count == 0 ? null : _layers[^1].ChainId;
 
-        private void Record(BuildStep step, BuiltLayer? layer)
+        private void Record(BuildStep step, BuiltLayer? layer, DateTimeOffset created)
         {
             if (layer is not null)
                 _layers.Add(layer);
-            _history.Add(new HistoryEntry { Created = DateTimeOffset.UtcNow, CreatedBy = step.CreatedBy, EmptyLayer = layer is null });
+            _history.Add(new HistoryEntry { Created = created, CreatedBy = step.CreatedBy, EmptyLayer = layer is null });
         }
 
         /// <summary>What the key of a COPY covers besides its text: the files it copies, or the stage or image it reads.</summary>
