@@ -37,12 +37,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
                 throw new EngineException("DetachedTerminal", ErrorKind.InvalidArgument, Image, "a detached container cannot be connected to a terminal: use -Interactive or -Detach");
             InteractiveStart.RequireTerminal(HostTerminal.Standard, Image);
             var created = CreateContainer(terminal: true, autoRemove: Remove);
-            using (Attached(created))
+            // A foreground run of an auto-remove container removes it itself, after reading its exit code.
+            using (Remove ? Lifecycle.Attach(created.Id) : null)
                 RunInteractive(created);
             return;
         }
         var container = CreateContainer(autoRemove: Remove);
-        using var attachment = Detach ? null : Attached(container);
+        using var foreground = Detach ? null : new ForegroundRun(Lifecycle, container);
         try
         {
             container = Lifecycle.Start(container.Id);
@@ -57,36 +58,10 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
             throw;
         }
         if (Detach)
-        {
             WriteObject(new ContainerInfo(container));
-            return;
-        }
-        try
-        {
-            foreach (var entry in LogFollower.Read(Lifecycle.Store, container.Id, follow: true, _stopping.Token))
-            {
-                if (entry.Stream == LogEntry.Stderr)
-                    WriteError(new ErrorRecord(new RemoteException(entry.Log), "NativeCommandError", ErrorCategory.NotSpecified, entry.Log));
-                else
-                    WriteObject(entry.Log);
-            }
-            var ended = Lifecycle.Wait(container.Id, null, _stopping.Token);
-            SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C stops the container, as it would a foreground `docker run`.
-            Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
-            if (Remove)
-                Lifecycle.Remove(container.Id, force: true);
-        }
+        else
+            foreground!.Follow(this, _stopping.Token);
     });
-
-    /// <summary>A foreground run of an auto-remove container removes it itself, after reading its output and exit code.</summary>
-    private ContainerAttachment? Attached(ContainerSnapshot container) => Remove ? Lifecycle.Attach(container.Id) : null;
 
     private void RunInteractive(ContainerSnapshot container)
     {
