@@ -25,6 +25,20 @@ Describe 'Containers in a real pwsh' {
         "$($errors[0])" | Should -Be 'oops'
     }
 
+    It 'starts a container attached like docker start -a, each run with its own output' {
+        New-Container busybox -Name pester-attach -- sh -c 'echo hello; echo oops >&2; exit 4' | Out-Null
+        foreach ($run in 1..2) {
+            $out = Start-Container pester-attach -Attach -ErrorVariable errors -ErrorAction SilentlyContinue
+            $out | Should -Be 'hello'
+            "$errors" | Should -Be 'oops'
+            $LASTEXITCODE | Should -Be 4
+        }
+        New-Container busybox -Name pester-attach2 true | Out-Null
+        { 'pester-attach', 'pester-attach2' | Start-Container -Attach -ErrorAction Stop } | Should -Throw '*cannot start and attach multiple containers*'
+        (Get-Container pester-attach2).Status | Should -Be 'Created'
+        Remove-Container pester-attach, pester-attach2
+    }
+
     It 'manages a container through its life with pipelines' {
         New-Container busybox -Name pester-web -Start sleep 300 | Select-Object -ExpandProperty Status | Should -Be 'Running'
         (Get-Container pester-web | Format-Table | Out-String -Width 200) | Should -Match 'pester-web\s+busybox:latest\s+"sleep 300".*Up '
