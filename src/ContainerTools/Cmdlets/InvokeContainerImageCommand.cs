@@ -46,13 +46,10 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
         using var foreground = Detach ? null : new ForegroundRun(Lifecycle, container);
         try
         {
-            container = Lifecycle.Start(container.Id);
+            container = ForegroundRun.Start(this, Lifecycle, container.Id);
         }
         catch
         {
-            // As docker run: $LASTEXITCODE says why the command never ran (126 not executable, 127 not found or
-            // the init failed before it, 125 the engine itself).
-            SessionState.PSVariable.Set("global:LASTEXITCODE", Lifecycle.Store.Read(container.Id)?.State.ExitCode ?? 125);
             if (Remove)
                 Lifecycle.Remove(container.Id, force: true);
             throw;

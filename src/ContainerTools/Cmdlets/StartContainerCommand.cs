@@ -58,7 +58,7 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
                 "you cannot start and attach multiple containers at once");
         var container = Lifecycle.Store.Find(_toAttach[0]);
         using var foreground = new ForegroundRun(Lifecycle, container);
-        Lifecycle.Start(container.Id);
+        ForegroundRun.Start(this, Lifecycle, container.Id);
         foreground.Follow(this, _stopping.Token);
     }
 

@@ -26,6 +26,23 @@ internal sealed class ForegroundRun : IDisposable
         _logStart = LogFollower.End(lifecycle.Store, container.Id);
     }
 
+    /// <summary>
+    /// Starts the container. When it cannot, $LASTEXITCODE says why the command never ran, as docker run's exit code
+    /// does (126 not executable, 127 not found or the init failed before it, 125 the engine itself).
+    /// </summary>
+    public static ContainerSnapshot Start(PSCmdlet cmdlet, ContainerLifecycle lifecycle, string id)
+    {
+        try
+        {
+            return lifecycle.Start(id);
+        }
+        catch
+        {
+            SetExitCode(cmdlet, lifecycle.Store.Read(id)?.State.ExitCode ?? 125);
+            throw;
+        }
+    }
+
     /// <summary>Writes the container's output through <paramref name="cmdlet"/> until it has ended and sets $LASTEXITCODE.</summary>
     public void Follow(PSCmdlet cmdlet, CancellationToken cancel)
     {
@@ -39,7 +56,7 @@ internal sealed class ForegroundRun : IDisposable
                     cmdlet.WriteObject(entry.Log);
             }
             var ended = _lifecycle.Wait(_id, null, cancel);
-            cmdlet.SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
+            SetExitCode(cmdlet, ended.State.ExitCode ?? -1);
         }
         catch (OperationCanceledException)
         {
@@ -53,6 +70,8 @@ internal sealed class ForegroundRun : IDisposable
                 _lifecycle.Remove(_id, force: true);
         }
     }
+
+    private static void SetExitCode(PSCmdlet cmdlet, int code) => cmdlet.SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     public void Dispose() => _attachment?.Dispose();
 }

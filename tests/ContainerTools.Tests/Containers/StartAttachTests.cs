@@ -36,6 +36,19 @@ public sealed class StartAttachTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void ACommandThatCannotStartSetsLastExitCodeAsARunDoes()
+    {
+        foreach (var (command, code) in new[] { ("/no/such/program", 127), ("/etc/passwd", 126) })
+        {
+            Ps.Run($"New-Container busybox -Name broken{code} -- {command} | Out-Null");
+            var result = Ps.Invoke($"$global:LASTEXITCODE = 0; Start-Container broken{code} -Attach");
+            Assert.Empty(result.Output);
+            Assert.StartsWith("ContainerStartFailed", result.AllErrors.Single().FullyQualifiedErrorId);
+            Assert.Equal(code, Ps.Run("$LASTEXITCODE").Single().BaseObject);
+        }
+    }
+
+    [Fact]
     public void ContainersFromThePipelineBindByIdAndOneIsAttached()
     {
         Ps.Run("New-Container busybox -Name piped -- sh -c 'echo via pipe; exit 9' | Out-Null");
