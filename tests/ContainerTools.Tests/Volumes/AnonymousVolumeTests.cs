@@ -109,7 +109,7 @@ public sealed class AnonymousVolumeTests : BusyboxSessionTest
     public void EveryOtherAutoRemovePathDeletesTheAnonymousVolumesToo()
     {
         // The monitor, when the run is detached; Stop-Container; Wait-Container.
-        Ps.Run("Invoke-ContainerImage busybox -Remove -Detach -Network none -Volume /by-monitor -- true");
+        Ps.Run("Invoke-ContainerImage busybox -Remove -Detach -Network none -Volume /by-monitor -- sleep 0.5");
         Ps.Run("Invoke-ContainerImage busybox -Remove -Detach -Network none -Name stopped -Volume /by-stop -- sleep 300");
         Ps.Run("Invoke-ContainerImage busybox -Remove -Detach -Network none -Name waited -Volume /by-wait -- sleep 1");
 
@@ -119,7 +119,7 @@ public sealed class AnonymousVolumeTests : BusyboxSessionTest
         var deadline = Stopwatch.StartNew();
         while (Ps.Run("Get-Container").Count > 0 || VolumeNames().Count > 0)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"left: {string.Join(", ", VolumeNames())}");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"left: {string.Join(", ", Volumes().Select(v => v.Name + " used by " + string.Join("+", v.UsedBy)))}; containers: {string.Join(", ", Directory.GetFileSystemEntries(Store.Location.ContainersDirectory))}");
             Thread.Sleep(50);
         }
         Assert.Empty(Directory.GetFileSystemEntries(Store.Location.VolumesDirectory));
