@@ -256,17 +256,21 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     {
         var paths = Paths(id);
         string trash = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
-        if (ReadRecord(id) is { AnonymousVolumes.Count: > 0, AutoRemove: false } kept && !anonymousVolumes)
+        var record = ReadRecord(id);
+        if (record is { AnonymousVolumes.Count: > 0, AutoRemove: false } && !anonymousVolumes)
         {
-            // The renamed record lists the volumes a removal deletes, also one a kill left to RemoveLeftovers: kept ones leave it first.
-            WriteRecord(kept with { AnonymousVolumes = [] });
+            // Kept, as docker rm without -v keeps them: off the record first, since the renamed record is what
+            // says which volumes go, also to RemoveLeftovers after a kill.
+            record = record with { AnonymousVolumes = [] };
+            WriteRecord(record);
         }
         if (Directory.Exists(paths.Directory))
         {
             Directory.Move(paths.Directory, trash);
             AtomicFile.SyncDirectory(Location.ContainersDirectory);
         }
-        if (TrashedAnonymousVolumes(id) is { Count: > 0 } volumes)
+        // No record left in place: a removal a kill interrupted after its rename, whose record is in the trash.
+        if ((record?.AnonymousVolumes ?? TrashedAnonymousVolumes(id)) is { Count: > 0 } volumes)
         {
             using var names = FileLock.Acquire(Location, NamesLock);
             new Volumes.VolumeStore(Location).RemoveUnused(volumes);
