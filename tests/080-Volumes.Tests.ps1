@@ -57,6 +57,18 @@ Describe 'Volumes' {
         Get-Container pester-nobind -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'gives -Volume /path an anonymous volume that Remove-Container -Volumes deletes with its container' {
+        $before = @(Get-ContainerVolume).Name
+        New-Container busybox -Name pester-anon -Network none -Volume /scratch, pester-named:/named true | Out-Null
+        $anonymous = @(Get-ContainerVolume | Where-Object Name -NotIn $before | Where-Object Name -NE 'pester-named')
+        $anonymous.Count | Should -Be 1
+        $anonymous[0].Name | Should -Match '^[0-9a-f]{64}$'
+        $anonymous[0].UsedBy | Should -Be 'pester-anon'
+        Remove-Container pester-anon -Volumes
+        Get-ContainerVolume $anonymous[0].Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-ContainerVolume pester-named).Name | Should -Be 'pester-named'
+    }
+
     It 'has help for every volume cmdlet' {
         foreach ($name in 'New-ContainerVolume', 'Get-ContainerVolume', 'Remove-ContainerVolume') {
             (Get-Help $name).Synopsis | Should -Not -BeLike "$name*"

@@ -22,8 +22,10 @@ public sealed record ContainerRecord
     public Networking.NetworkSettings Network { get; init; } = new();
     /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
-    /// <summary>The named volumes it mounts (-Volume name:/path): a volume is in use while any container names it.</summary>
+    /// <summary>The volumes it mounts (-Volume name:/path, anonymous ones too): a volume is in use while any container names it.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>Those of <see cref="Volumes"/> made up for it (-Volume /path, the image's VOLUMEs): removed with it by -Volumes or -AutoRemove.</summary>
+    public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
     /// <summary>Deleted once it has exited (docker run --rm): by the session attached to it, or by its monitor when none is.</summary>
     public bool AutoRemove { get; init; }
     /// <summary>Its host ids when it has a user namespace of its own (-UserNamespace Auto); null: the host's.</summary>

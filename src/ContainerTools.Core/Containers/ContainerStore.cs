@@ -40,7 +40,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         // On the host's network it is named as the host, as with docker and podman; else its short id.
         string hostname = options.Hostname ?? (network.SharesHostNetwork ? System.Net.Dns.GetHostName() : id[..12]);
         var security = ContainerSecurity.From(options.CapabilityAdd, options.CapabilityDrop, options.Privileged, options.SecurityOptions, options.Ulimits);
-        var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs);
+        var mounts = Volumes.ContainerMounts.Parse(Location, options.Volumes, options.Tmpfs, image.Defaults.Volumes);
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
         var userNamespace = options.UserNamespace == UserNamespaceMode.Auto ? UserNamespaceSettings.Load(Location) : null;
         var delegated = userNamespace?.Delegated();
@@ -58,8 +58,6 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (taken.TryGetValue(name, out string? existing))
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
                 $"the name '{name}' is already used by container {existing[..12]}: remove or rename that container, or choose another name");
-        // Under the names lock: a volume being removed waits, or is gone and made anew here.
-        mounts.EnsureVolumes(Location);
         var record = new ContainerRecord
         {
             Id = id,
@@ -74,6 +72,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Network = network,
             Limits = options.Limits ?? ResourceLimits.None,
             Volumes = mounts.Volumes,
+            AnonymousVolumes = mounts.AnonymousVolumes,
             UserNamespace = ids,
             AutoRemove = options.AutoRemove,
         };
@@ -90,10 +89,14 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             AtomicFile.WriteStaged(staged.Config, spec.ToJson());
             SeccompFilterFile.Link(staged.Directory, seccomp);
             AtomicFile.WriteStaged(staged.Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
+            // Under the names lock: a volume being removed waits, or is gone and made anew here. After the staged
+            // record: a kill from here on leaves its anonymous volumes to RemoveLeftovers, as a removal's.
+            mounts.EnsureVolumes(Location);
             AtomicFile.Publish(staging, paths.Directory);
         }
         catch
         {
+            new Volumes.VolumeStore(Location).RemoveUnused(mounts.AnonymousVolumes);
             if (Directory.Exists(staging))
                 Directory.Delete(staging, recursive: true);
             throw;
@@ -225,14 +228,16 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public ContainerSnapshot Rename(string nameOrId, string newName)
     {
         ContainerNames.Validate(newName);
-        using var names = FileLock.Acquire(Location, NamesLock);
         var container = Find(nameOrId);
+        // The container's lock before the names lock, in the order a removal takes them (see DeleteFiles).
+        using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
+        using var names = FileLock.Acquire(Location, NamesLock);
+        container = Read(container.Id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
         if (container.Name == newName)
             return container;
         if (IdsByName().TryGetValue(newName, out string? other))
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, newName,
                 $"the name '{newName}' is already used by container {other[..12]}");
-        using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
         var record = container.Record with { Name = newName };
         WriteRecord(record);
         return container with { Record = record };
@@ -242,15 +247,33 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public void WriteRecord(ContainerRecord record) =>
         AtomicFile.WriteAllBytes(Paths(record.Id).Record, JsonSerializer.SerializeToUtf8Bytes(record, ContainersJsonContext.Default.ContainerRecord));
 
-    /// <summary>Deletes a stopped container's files: renamed away first, so a crash midway leaves no half record.</summary>
-    public void DeleteFiles(string id)
+    /// <summary>
+    /// Deletes a stopped container's files: renamed away first, so a crash midway leaves no half record. Its
+    /// anonymous volumes go too when <paramref name="anonymousVolumes"/> (docker rm -v) or it is auto-remove
+    /// (docker run --rm), unless another container mounts them. The caller holds the container's lock.
+    /// </summary>
+    public void DeleteFiles(string id, bool anonymousVolumes = false)
     {
         var paths = Paths(id);
         string trash = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);
+        var record = ReadRecord(id);
+        if (record is { AnonymousVolumes.Count: > 0, AutoRemove: false } && !anonymousVolumes)
+        {
+            // Kept, as docker rm without -v keeps them: off the record first, since the renamed record is what
+            // says which volumes go, also to RemoveLeftovers after a kill.
+            record = record with { AnonymousVolumes = [] };
+            WriteRecord(record);
+        }
         if (Directory.Exists(paths.Directory))
         {
             Directory.Move(paths.Directory, trash);
             AtomicFile.SyncDirectory(Location.ContainersDirectory);
+        }
+        // No record left in place: a removal a kill interrupted after its rename, whose record is in the trash.
+        if ((record?.AnonymousVolumes ?? TrashedAnonymousVolumes(id)) is { Count: > 0 } volumes)
+        {
+            using var names = FileLock.Acquire(Location, NamesLock);
+            new Volumes.VolumeStore(Location).RemoveUnused(volumes);
         }
         DeleteRemoved(id);
         File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
@@ -266,8 +289,16 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             return;
         using var names = FileLock.Acquire(Location, NamesLock);
         foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory, RemovingPrefix + "*"))
-            DeleteRemoved(Path.GetFileName(dir)[RemovingPrefix.Length..]);
+        {
+            string id = Path.GetFileName(dir)[RemovingPrefix.Length..];
+            new Volumes.VolumeStore(Location).RemoveUnused(TrashedAnonymousVolumes(id));
+            DeleteRemoved(id);
+        }
     }
+
+    /// <summary>The anonymous volumes the record of a container renamed away (removed, or staged and never made) says go with it.</summary>
+    private IReadOnlyList<string> TrashedAnonymousVolumes(string id) =>
+        ReadJson(new ContainerPaths(Location, RemovingPrefix + id).Record, ContainersJsonContext.Default.ContainerRecord)?.AnonymousVolumes ?? [];
 
     /// <summary>The files of a container renamed away: its run directory first, so a kill midway leaves the renamed one for <see cref="RemoveLeftovers"/>.</summary>
     private void DeleteRemoved(string id)

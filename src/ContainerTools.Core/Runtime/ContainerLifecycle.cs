@@ -93,8 +93,11 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Attaches this session to an auto-remove container until disposed (see <see cref="ContainerAttachment"/>).</summary>
     public ContainerAttachment Attach(string id) => ContainerAttachment.To(Store.Paths(id));
 
-    /// <summary>Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first.</summary>
-    public void Remove(string nameOrId, bool force)
+    /// <summary>
+    /// Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first;
+    /// <paramref name="anonymousVolumes"/> deletes its anonymous volumes with it (docker rm -v).
+    /// </summary>
+    public void Remove(string nameOrId, bool force, bool anonymousVolumes = false)
     {
         Store.RemoveLeftovers();
         var container = Store.Find(nameOrId);
@@ -107,7 +110,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
                     $"container {container.Name} is running: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
-        RemoveLocked(container);
+        RemoveLocked(container, anonymousVolumes);
     }
 
     /// <summary>Deletes an auto-remove container once it has ended, unless it was started again meanwhile.</summary>
@@ -118,14 +121,14 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
             RemoveLocked(ended);
     }
 
-    /// <summary>Deletes a container that is not running; the caller holds its lock.</summary>
-    private void RemoveLocked(ContainerSnapshot container)
+    /// <summary>Deletes a container that is not running (an auto-remove one with its anonymous volumes); the caller holds its lock.</summary>
+    private void RemoveLocked(ContainerSnapshot container, bool anonymousVolumes = false)
     {
         AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
         new ContainerNetworking(Store.Location).Detach(container.Id);
-        Store.DeleteFiles(container.Id);
+        Store.DeleteFiles(container.Id, anonymousVolumes);
     }
 
     private ContainerSnapshot StopLocked(string id, TimeSpan timeout, int signal)

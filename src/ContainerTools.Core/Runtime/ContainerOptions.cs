@@ -16,7 +16,7 @@ public sealed record ContainerOptions
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
     public ResourceLimits? Limits { get; init; }
-    /// <summary>name:/path[:ro] or /host/path:/path[:ro], as docker run -v.</summary>
+    /// <summary>name:/path[:ro], /host/path:/path[:ro] or /path[:ro] (an anonymous volume), as docker run -v.</summary>
     public IReadOnlyList<string>? Volumes { get; init; }
     /// <summary>/path[:options], as docker run --tmpfs.</summary>
     public IReadOnlyList<string>? Tmpfs { get; init; }
@@ -56,6 +56,7 @@ public sealed record ContainerImage(string Reference, string? Id, ImageDefaults 
             WorkingDir = config.WorkingDir,
             User = config.User,
             StopSignal = config.StopSignal,
+            Volumes = config.Volumes,
         };
         // Shown as the user named it (busybox:latest), or by short id when it was named by id.
         string reference = Images.ImageReference.TryParse(nameOrId, out var named) && image.Names.Contains(named.ToString())

@@ -9,4 +9,6 @@ public sealed record ImageDefaults
     public string? WorkingDir { get; init; }
     public string? User { get; init; }
     public string? StopSignal { get; init; }
+    /// <summary>The image's VOLUMEs: paths that get an anonymous volume each unless the user mounts something there.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
 }

@@ -5,7 +5,7 @@ using ContainerTools.Core.Store;
 namespace ContainerTools.Core.Volumes;
 
 /// <summary>
-/// The named volumes of a store: volumes/&lt;name&gt;/volume.json and its data in _data. Created and removed
+/// The volumes of a store, named and anonymous: volumes/&lt;name&gt;/volume.json and its data in _data. Created and removed
 /// under the "volumes" lock; a removal also holds the containers' names lock, so no container can start
 /// using a volume while it is being deleted.
 /// </summary>
@@ -87,6 +87,29 @@ public sealed class VolumeStore(StoreLocation store)
             throw new EngineException("VolumeInUse", ErrorKind.ResourceBusy, name,
                 $"volume '{name}' is in use by container(s) {string.Join(", ", (running.Count > 0 ? running : users.Select(c => c.Name)))}: "
                 + (running.Count > 0 ? "stop them first" : "remove them first, or use -Force"));
+        DeleteLocked(name);
+    }
+
+    /// <summary>
+    /// Deletes those of <paramref name="names"/> that exist and no container names any more (a removed
+    /// container's anonymous volumes). The caller holds the containers' names lock, so none takes one up meanwhile.
+    /// </summary>
+    internal void RemoveUnused(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+            return;
+        using var volumes = FileLock.Acquire(Location, VolumesLock);
+        var containers = new ContainerStore(Location);
+        foreach (var name in names)
+        {
+            if (Read(name) is not null && containers.UsingVolume(name).Count == 0)
+                DeleteLocked(name);
+        }
+    }
+
+    /// <summary>Renamed away first (one atomic step), then deleted: a kill midway leaves a directory <see cref="List"/> finishes.</summary>
+    private void DeleteLocked(string name)
+    {
         string directory = Path.Combine(Location.VolumesDirectory, name);
         string trash = Path.Combine(Location.VolumesDirectory, RemovingPrefix + name);
         Directory.Move(directory, trash);

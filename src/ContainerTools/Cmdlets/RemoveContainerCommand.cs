@@ -10,11 +10,15 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>docker rm -v: its anonymous volumes go too (never named ones, nor one another container mounts).</summary>
+    [Parameter]
+    public SwitchParameter Volumes { get; set; }
+
     protected override void Process(string target)
     {
         var container = Lifecycle.Store.Find(target);
         if (!ShouldProcess(container.Name, Force && container.IsRunning ? "Kill and remove running container" : "Remove container"))
             return;
-        Lifecycle.Remove(container.Id, Force);
+        Lifecycle.Remove(container.Id, Force, Volumes);
     }
 }
