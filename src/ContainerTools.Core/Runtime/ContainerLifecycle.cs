@@ -18,6 +18,15 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     public ContainerSnapshot Start(string nameOrId)
     {
+        var started = StartLocked(nameOrId);
+        // A run that ended while we held the lock (a `true`) found it taken, so its monitor left the auto-remove to us.
+        if (started.Record.AutoRemove && ContainerAttachment.NoneOn(Store.Paths(started.Id)) && Store.Read(started.Id) is { Status: ContainerStatus.Exited })
+            RemoveEnded(started.Id);
+        return started;
+    }
+
+    private ContainerSnapshot StartLocked(string nameOrId)
+    {
         var container = Store.Find(nameOrId);
         using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
         container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
