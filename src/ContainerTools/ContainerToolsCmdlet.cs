@@ -16,6 +16,14 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
 
     private StoreLocation? _store;
 
+    // Not disposed: Ctrl+C may come after EndProcessing, and a source without a timer holds nothing that needs it.
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing): what a cmdlet waits for, follows or downloads ends with it.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
     protected StoreLocation Store => _store ??= StoreLocation.Resolve(SessionString(RootVariable), SessionString(RunRootVariable));
 
     /// <summary>

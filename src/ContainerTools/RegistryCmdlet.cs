@@ -5,12 +5,10 @@ namespace ContainerTools;
 
 /// <summary>
 /// Base of the cmdlets that talk to a registry: the transport and login parameters they share, the options
-/// made from them, and cancellation on Ctrl+C.
+/// made from them, and progress of transfers.
 /// </summary>
 public abstract class RegistryCmdlet : ContainerToolsCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     /// <summary>Credentials for this call only; without them the auth file's login for the registry is used. Connect-ContainerRegistry overrides it to require one.</summary>
     [Parameter]
     [Credential]
@@ -24,8 +22,6 @@ public abstract class RegistryCmdlet : ContainerToolsCmdlet
 
     [Parameter]
     public string? AuthFile { get; set; }
-
-    protected CancellationToken Cancellation => _stop.Token;
 
     protected RegistryOptions Options => new()
     {
@@ -47,8 +43,6 @@ public abstract class RegistryCmdlet : ContainerToolsCmdlet
             record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     private static string Short(string digest) => Core.Images.Digest.Short(digest);
 }

@@ -67,7 +67,7 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
         {
             Try(() =>
             {
-                var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, Cancellation);
+                var image = new ImageBuilder(Store, System.IO.Path.Combine(ModuleDirectory, "ctmon")).Build(request, progress, StopToken);
                 WriteObject(new ContainerImageInfo(image, tags.Count == 0 ? null : tags[0].ToString()));
             });
         }

@@ -20,7 +20,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
         Try(() =>
         {
             var thread = new PipelineThread();
-            WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, Cancellation)));
+            WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, StopToken)));
         });
     }
 }

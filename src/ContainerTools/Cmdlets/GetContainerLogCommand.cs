@@ -12,7 +12,6 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(string))]
 public sealed class GetContainerLogCommand : ContainerTargetCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Only the last n lines.</summary>
     [Parameter]
@@ -35,7 +34,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdlet
     protected override void Process(string target)
     {
         var container = Lifecycle.Store.Find(target);
-        var past = LogFollower.Read(Lifecycle.Store, container.Id, follow: false, _stopping.Token).Where(Wanted).ToList();
+        var past = LogFollower.Read(Lifecycle.Store, container.Id, follow: false, StopToken).Where(Wanted).ToList();
         long end = LogFollower.End(Lifecycle.Store, container.Id);
         foreach (var entry in Tail is { } tail ? past.TakeLast(tail) : past)
             WriteObject(Format(entry));
@@ -43,7 +42,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdlet
             return;
         try
         {
-            foreach (var entry in LogFollower.Read(Lifecycle.Store, container.Id, follow: true, _stopping.Token, end).Where(Wanted))
+            foreach (var entry in LogFollower.Read(Lifecycle.Store, container.Id, follow: true, StopToken, end).Where(Wanted))
                 WriteObject(Format(entry));
         }
         catch (OperationCanceledException)
@@ -57,7 +56,5 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdlet
     private string Format(LogEntry entry) =>
         Timestamps ? entry.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture) + " " + entry.Log : entry.Log;
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
-    protected override void EndProcessing() => _stopping.Dispose();
 }

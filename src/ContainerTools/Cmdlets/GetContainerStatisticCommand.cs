@@ -12,11 +12,10 @@ namespace ContainerTools.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ContainerStatistic")]
 [OutputType(typeof(ContainerStatistic))]
-public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet, IDisposable
+public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly List<ContainerSnapshot> _containers = [];
-    private readonly CancellationTokenSource _stop = new();
     private bool _named;
 
     /// <summary>Names (wildcards allowed), ids or id prefixes; all running containers when omitted.</summary>
@@ -63,11 +62,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet, IDispos
         if (targets.Count == 0)
             return;
         int sets = Count > 0 ? Count : Stream ? int.MaxValue : 1;
-        foreach (var set in StatisticsSampler.Sample(targets, Interval, _stop.Token).Take(sets))
+        foreach (var set in StatisticsSampler.Sample(targets, Interval, StopToken).Take(sets))
             WriteObject(set, enumerateCollection: true);
     });
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
 }

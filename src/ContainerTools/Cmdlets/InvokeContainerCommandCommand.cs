@@ -66,7 +66,7 @@ public sealed class InvokeContainerCommandCommand : ExecCmdlet, IDisposable
             if (_fed is null || InputObject?.BaseObject is not { } input)
                 return;
             // Ctrl+C while the command does not read (its pipe full) ends it, which ends the write.
-            using (Cancelled.Register(_fed.Kill))
+            using (StopToken.Register(_fed.Kill))
                 _fed.WriteInput(input switch
                 {
                     byte[] bytes => bytes,
@@ -100,7 +100,7 @@ public sealed class InvokeContainerCommandCommand : ExecCmdlet, IDisposable
         try
         {
             // Detached, the output ends when the command has exec'd with /dev/null as its stdio.
-            foreach (var output in process.Output(Cancelled))
+            foreach (var output in process.Output(StopToken))
                 WriteOutput(output);
             if (!Detach)
                 SessionState.PSVariable.Set("global:LASTEXITCODE", process.WaitForExit());

@@ -15,7 +15,6 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(string), typeof(ContainerInfo))]
 public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Deletes the container once it has exited: here in the foreground, by its monitor when detached (or when this session ends first).</summary>
     [Parameter]
@@ -57,15 +56,15 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
         if (Detach)
             WriteObject(new ContainerInfo(container));
         else
-            foreground!.Follow(this, _stopping.Token);
+            foreground!.Follow(this, StopToken);
     });
 
     private void RunInteractive(ContainerSnapshot container)
     {
         try
         {
-            var ended = new InteractiveStart(Lifecycle).Run(container.Id, HostTerminal.Standard, _stopping.Token);
-            if (_stopping.IsCancellationRequested)
+            var ended = new InteractiveStart(Lifecycle).Run(container.Id, HostTerminal.Standard, StopToken);
+            if (StopToken.IsCancellationRequested)
                 Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(10));
             else
                 SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
@@ -77,7 +76,5 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
-    protected override void EndProcessing() => _stopping.Dispose();
 }

@@ -28,7 +28,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdlet
             var pusher = new ImagePusher(new ImageStore(Store), Options);
             string activity = $"Pushing {destination?.Familiar ?? Name}";
             var thread = new PipelineThread();
-            var result = thread.Run(pusher.PushAsync(Name, destination, thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), Cancellation));
+            var result = thread.Run(pusher.PushAsync(Name, destination, thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), StopToken));
             WriteProgress(new ProgressRecord(0, activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteObject(result);
         });

@@ -33,7 +33,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
                 var unpack = new ImageProgressWriter(this, 0, activity);
                 var thread = new PipelineThread();
                 var result = thread.Run(puller.PullAsync(reference, platform,
-                    thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
+                    thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), StopToken));
                 unpack.Complete();
                 WriteInformation($"{reference.Familiar}: {result.ManifestDigest}, downloaded {result.Downloaded} blob(s) ({HumanReadable.Size(result.BytesDownloaded)}), {result.Present} already present",
                     ["ContainerTools", "Pull"]);

@@ -13,7 +13,6 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerInfo), typeof(string))]
 public sealed class StartContainerCommand : ContainerTargetCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
     private readonly List<string> _toAttach = [];
 
     [Parameter]
@@ -48,7 +47,6 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
     {
         if (Attach && _toAttach.Count > 0)
             TryTerminating(AttachToOne);
-        _stopping.Dispose();
     }
 
     private void AttachToOne()
@@ -59,8 +57,6 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
         var container = Lifecycle.Store.Find(_toAttach[0]);
         using var foreground = new ForegroundRun(Lifecycle, container);
         ForegroundRun.Start(this, Lifecycle, container.Id);
-        foreground.Follow(this, _stopping.Token);
+        foreground.Follow(this, StopToken);
     }
-
-    protected override void StopProcessing() => _stopping.Cancel();
 }

@@ -8,7 +8,6 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerInfo))]
 public sealed class WaitContainerCommand : ContainerTargetCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Seconds to wait at most; without it, waits as long as it takes.</summary>
     [Parameter]
@@ -16,9 +15,7 @@ public sealed class WaitContainerCommand : ContainerTargetCmdlet
     public int? Timeout { get; set; }
 
     protected override void Process(string target) =>
-        WriteContainer(Lifecycle.Wait(target, Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, _stopping.Token));
+        WriteContainer(Lifecycle.Wait(target, Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, StopToken));
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
-    protected override void EndProcessing() => _stopping.Dispose();
 }

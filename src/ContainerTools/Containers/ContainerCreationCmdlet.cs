@@ -168,7 +168,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         var unpack = new ImageProgressWriter(this, 0, activity);
         var thread = new PipelineThread();
         var image = thread.Run(new ImagePuller(images, Options).EnsureAsync(Image, Pull, PlatformSelector.Host,
-            thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), Cancellation));
+            thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), thread.Progress<ImageProgress>(unpack.Report), StopToken));
         unpack.Complete();
         return image;
     }

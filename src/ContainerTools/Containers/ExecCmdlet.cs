@@ -13,8 +13,6 @@ namespace ContainerTools.Containers;
 /// </summary>
 public abstract class ExecCmdlet : ContainerToolsCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [Alias("Id")]
@@ -33,9 +31,6 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? WorkingDirectory { get; set; }
-
-    /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
-    protected CancellationToken Cancelled => _stopping.Token;
 
     protected ExecProcess StartExec(string[] command, bool detach, bool terminal, bool input = false)
     {
@@ -64,13 +59,9 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     /// </summary>
     protected void RunOnTerminal(ExecProcess process)
     {
-        int exitCode = process.Attach(HostTerminal.Standard, Cancelled);
-        foreach (var output in process.Output(Cancelled))
+        int exitCode = process.Attach(HostTerminal.Standard, StopToken);
+        foreach (var output in process.Output(StopToken))
             WriteError(new ErrorRecord(new RemoteException(output.Line), "NativeCommandError", ErrorCategory.NotSpecified, output.Line));
         SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
     }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    protected override void EndProcessing() => _stopping.Dispose();
 }
