@@ -200,6 +200,13 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public IReadOnlyList<ContainerSnapshot> UsingVolume(string name) =>
         StoredIds().Select(Read).Where(c => c is not null && c.Record.Volumes.Contains(name)).ToList()!;
 
+    /// <summary>
+    /// The ports the containers publish, running or not, from their records alone; read only when enumerated, so a
+    /// creation that picks no host port reads nothing.
+    /// </summary>
+    public IEnumerable<Networking.PortMapping> PublishedPorts() =>
+        StoredIds().Select(ReadRecord).OfType<ContainerRecord>().SelectMany(record => record.Network.Ports);
+
     /// <summary>The ids of the containers' directories, leaving out those being created or removed. Repairs nothing.</summary>
     private IEnumerable<string> StoredIds() => !Directory.Exists(Location.ContainersDirectory) ? [] :
         Directory.EnumerateDirectories(Location.ContainersDirectory)

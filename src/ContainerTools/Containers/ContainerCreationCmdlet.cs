@@ -143,7 +143,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             Labels = Strings(Label),
             // Chosen now and recorded, so it is kept over restarts; not one another container of the store keeps.
             Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias)
-                .WithHostPortsChosen(Lifecycle.Store.List().SelectMany(c => c.Record.Network.Ports)),
+                .WithHostPortsChosen(Lifecycle.Store.PublishedPorts()),
             Limits = Limits.ToLimits(),
             CapabilityAdd = CapabilityAdd,
             CapabilityDrop = CapabilityDrop,
