@@ -54,7 +54,7 @@ public sealed unsafe class IsalGzipStream : ReadOnlyStream
                 uint inputBefore = _state->AvailIn;
                 int result = Isal.isal_inflate(_state);
                 if (result < 0)
-                    throw new InvalidDataException(result == -6 ? "The gzip data does not match its checksum." : $"The gzip data is corrupt (ISA-L inflate error {result}).");
+                    throw new InvalidDataException(result == Isal.ISAL_INCORRECT_CHECKSUM ? "The gzip data does not match its checksum." : $"The gzip data is corrupt (ISA-L inflate error {result}).");
                 int produced = buffer.Length - (int)_state->AvailOut;
                 if (_state->BlockState == Isal.ISAL_BLOCK_FINISH && !NextMember())
                 {

@@ -19,6 +19,7 @@ public static unsafe partial class Isal
 
     public const uint ISAL_GZIP = 1;
     public const int ISAL_BLOCK_FINISH = 5;
+    public const int ISAL_INCORRECT_CHECKSUM = -6;
 
     /// <summary>The fields of struct inflate_state the caller reads and writes; the rest is the library's.</summary>
     [StructLayout(LayoutKind.Explicit)]
