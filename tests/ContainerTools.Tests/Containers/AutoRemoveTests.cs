@@ -82,19 +82,22 @@ public sealed class AutoRemoveTests : BusyboxSessionTest
         Assert.Equal("Exited", Ps.Run("(Get-Container kept).Status").Single().BaseObject);
     }
 
-    /// <summary>Waits for the container to go, then checks that nothing of it is left: files, locks, mounts, cgroups.</summary>
+    /// <summary>
+    /// Waits for the container to go and for the removal to finish (its lock files go last, after its renamed
+    /// files, so they may outlive its listing by the time that deletion takes), then checks that nothing of it
+    /// is left: files, locks, mounts, cgroups.
+    /// </summary>
     private void AssertDeleted(string id)
     {
+        var paths = new Core.Containers.ContainerPaths(Store.Location, id);
+        string lockFile = Path.Combine(Store.Location.LocksDirectory, paths.LockName + ".lock");
         var deadline = Stopwatch.StartNew();
-        while (Ps.Invoke($"Get-Container -Id {id}").Output.Count > 0)
+        while (Ps.Invoke($"Get-Container -Id {id}").Output.Count > 0 || File.Exists(paths.AttachLock) || File.Exists(lockFile))
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"container {id} is still there");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"container {id} is still there, or its attach lock or lock remains");
             Thread.Sleep(50);
         }
-        var paths = new Core.Containers.ContainerPaths(Store.Location, id);
         Assert.False(Directory.Exists(paths.Directory), "its files remain");
-        Assert.False(File.Exists(paths.AttachLock), "its attach lock remains");
-        Assert.False(File.Exists(Path.Combine(Store.Location.LocksDirectory, paths.LockName + ".lock")), "its lock remains");
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(id, StringComparison.Ordinal));
         foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
             Assert.False(Directory.Exists(Path.Combine(hierarchy, "containertools", id)), $"cgroup {hierarchy}/containertools/{id} remains");
