@@ -26,7 +26,8 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     public string ResolvConf => Path.Combine(RunDirectory, "resolv.conf");
     /// <summary>Where an interactive container's init sends its terminal; short, as a socket path must be.</summary>
     public string ConsoleSocket => Path.Combine(store.RunRoot, "console-" + Id[..12] + ".sock");
-    public string LockName => "container-" + Id;
+    /// <summary>The container's lock (<see cref="ContainerStore.Lock"/>): in its directory, so it goes with it.</summary>
+    public string Lock => Path.Combine(Directory, "lock");
     /// <summary>Held shared by a session attached to the container (a foreground run): its monitor then leaves an auto-remove to it.</summary>
-    public string AttachLock => Path.Combine(store.RunRoot, "attached-" + Id + ".lock");
+    public string AttachLock => Path.Combine(Directory, "attached.lock");
 }

@@ -184,11 +184,33 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         return byId.Count switch
         {
             1 => byId[0],
-            0 => throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'"),
+            0 => throw NotFound(nameOrId),
             _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
                 $"'{nameOrId}' matches {byId.Count} containers: give more of the id"),
         };
     }
+
+    /// <summary>
+    /// Finds one container (as <see cref="Find"/>), takes its lock and reads it again under it; throws NotFound when it
+    /// was deleted meanwhile. The caller disposes what it gets.
+    /// </summary>
+    public LockedContainer FindLocked(string nameOrId)
+    {
+        string id = Find(nameOrId).Id;
+        var held = Lock(id) ?? throw NotFound(nameOrId);
+        try
+        {
+            return new LockedContainer(held, Read(id) ?? throw NotFound(nameOrId));
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    public static EngineException NotFound(string nameOrId) =>
+        new("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
 
     public IReadOnlyList<string> ContainersUsing(string imageId) =>
         List().Where(c => c.Record.ImageId == imageId).Select(c => c.Name).ToList();
@@ -235,11 +257,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public ContainerSnapshot Rename(string nameOrId, string newName)
     {
         ContainerNames.Validate(newName);
-        var container = Find(nameOrId);
         // The container's lock before the names lock, in the order a removal takes them (see DeleteFiles).
-        using var own = FileLock.Acquire(Location, Paths(container.Id).LockName);
+        using var locked = FindLocked(nameOrId);
         using var names = FileLock.Acquire(Location, NamesLock);
-        container = Read(container.Id) ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
+        var container = locked.Container;
         if (container.Name == newName)
             return container;
         if (IdsByName().TryGetValue(newName, out string? other))
@@ -249,6 +270,12 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         WriteRecord(record);
         return container with { Record = record };
     }
+
+    /// <summary>
+    /// Takes a container's lock (serializing its lifecycle transitions); null when the container is gone, or with
+    /// <paramref name="wait"/> false when someone holds it. A late comer to a deleted container leaves nothing behind.
+    /// </summary>
+    public FileLock? Lock(string id, bool wait = true) => FileLock.InDirectory(Paths(id).Lock, wait);
 
     /// <summary>Replaces a container's record; the caller holds the container's lock.</summary>
     public void WriteRecord(ContainerRecord record) =>
@@ -283,10 +310,6 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             new Volumes.VolumeStore(Location).RemoveUnused(volumes);
         }
         DeleteRemoved(id);
-        File.Delete(Path.Combine(Location.LocksDirectory, paths.LockName + ".lock"));
-        // The run root may be gone (emptied at boot) or never made (nothing ever attached).
-        if (File.Exists(paths.AttachLock))
-            File.Delete(paths.AttachLock);
     }
 
     /// <summary>Finishes deletions a killed process left behind (directories under the removing prefix).</summary>

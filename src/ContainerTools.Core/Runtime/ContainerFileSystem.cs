@@ -16,10 +16,10 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 public sealed class ContainerFileSystem : IDisposable
 {
-    private readonly FileLock? _lock;
+    private readonly LockedContainer? _lock;
     private readonly bool _mountedInUserNamespace;
 
-    private ContainerFileSystem(RootedPath root, ContainerSnapshot container, FileLock? held)
+    private ContainerFileSystem(RootedPath root, ContainerSnapshot container, LockedContainer? held)
     {
         Root = root;
         RootOwner = container.Record.UserNamespace is { } ids ? ((int)ids.Uids.Start, (int)ids.Gids.Start) : (0, 0);
@@ -45,12 +45,10 @@ public sealed class ContainerFileSystem : IDisposable
     /// <param name="withMounts">Whether a stopped container's volumes and bind mounts join its overlay (a copy sees them; an export does not).</param>
     public static ContainerFileSystem Open(ContainerStore store, string nameOrId, bool writable, bool withMounts = true)
     {
-        var container = store.Find(nameOrId);
-        var held = FileLock.Acquire(store.Location, store.Paths(container.Id).LockName);
+        var held = store.FindLocked(nameOrId);
         try
         {
-            container = store.Read(container.Id)
-                ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
+            var container = held.Container;
             if (container.IsRunning)
             {
                 // Its root is held by its init, not by us: a Stop need not wait for the copy.

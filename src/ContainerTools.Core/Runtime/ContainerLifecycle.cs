@@ -27,9 +27,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     private ContainerSnapshot StartLocked(string nameOrId)
     {
-        var container = Store.Find(nameOrId);
-        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
-        container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        using var locked = Store.FindLocked(nameOrId);
+        var container = locked.Container;
         if (container.IsRunning)
             return container;
         // A monitor killed before its CNI DELs left them to us: do them before attaching again.
@@ -53,8 +52,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     private ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal, bool keep)
     {
-        var container = Store.Find(nameOrId);
-        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
+        using var locked = Store.FindLocked(nameOrId);
+        var container = locked.Container;
         var ended = StopLocked(container.Id, timeout, signal ?? container.Record.StopSignal);
         if (!keep && ended.Record.AutoRemove && ended.Status == ContainerStatus.Exited && ContainerAttachment.NoneOn(Store.Paths(ended.Id)))
             RemoveLocked(ended);
@@ -100,7 +99,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     }
 
     /// <summary>Attaches this session to an auto-remove container until disposed (see <see cref="ContainerAttachment"/>).</summary>
-    public ContainerAttachment Attach(string id) => ContainerAttachment.To(Store.Paths(id));
+    public ContainerAttachment? Attach(string id) => ContainerAttachment.To(Store.Paths(id));
 
     /// <summary>
     /// Deletes a container. A running one is refused unless <paramref name="force"/>, which kills it first;
@@ -109,9 +108,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     public void Remove(string nameOrId, bool force, bool anonymousVolumes = false)
     {
         Store.RemoveLeftovers();
-        var container = Store.Find(nameOrId);
-        using var own = FileLock.Acquire(Store.Location, Store.Paths(container.Id).LockName);
-        container = Store.Read(container.Id) ?? throw NotFound(nameOrId);
+        using var locked = Store.FindLocked(nameOrId);
+        var container = locked.Container;
         if (container.IsRunning)
         {
             if (!force)
@@ -125,8 +123,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Deletes an auto-remove container once it has ended, unless it was started again meanwhile.</summary>
     private void RemoveEnded(string id)
     {
-        using var own = FileLock.Acquire(Store.Location, Store.Paths(id).LockName);
-        if (Store.Read(id) is { Status: ContainerStatus.Exited } ended)
+        using var own = Store.Lock(id);
+        if (own is not null && Store.Read(id) is { Status: ContainerStatus.Exited } ended)
             RemoveLocked(ended);
     }
 
@@ -184,6 +182,5 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         }
     }
 
-    private static EngineException NotFound(string nameOrId) =>
-        new("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
+    private static EngineException NotFound(string nameOrId) => ContainerStore.NotFound(nameOrId);
 }

@@ -194,7 +194,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         alive.Dispose();
         if (!ContainerAttachment.NoneOn(_paths))
             return;
-        using var own = FileLock.TryAcquire(store.Location, _paths.LockName);
+        using var own = store.Lock(id, wait: false);
         if (own is not null && store.Read(id) is { Status: ContainerStatus.Exited })
             store.DeleteFiles(id);
     }

@@ -65,11 +65,8 @@ public sealed class ContainerResources(ContainerStore store)
 
     private ContainerSnapshot Locked(string nameOrId, Func<ContainerSnapshot, ContainerSnapshot> change)
     {
-        var found = store.Find(nameOrId);
-        using var own = FileLock.Acquire(store.Location, store.Paths(found.Id).LockName);
-        var container = store.Read(found.Id)
-            ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, $"no container named or with id '{nameOrId}'");
-        return change(container);
+        using var locked = store.FindLocked(nameOrId);
+        return change(locked.Container);
     }
 
     private ContainerSnapshot WriteStatus(ContainerSnapshot container, ContainerStatus status)

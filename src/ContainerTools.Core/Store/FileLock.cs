@@ -41,6 +41,23 @@ public sealed class FileLock : IDisposable
     }
 
     /// <summary>
+    /// Locks a file in the directory of what it guards, made there on first use: null when the directory is gone
+    /// (what it guarded was deleted: nothing is made for it, so no lock file outlives it) or, with
+    /// <paramref name="wait"/> false, when someone holds it.
+    /// </summary>
+    public static FileLock? InDirectory(string path, bool wait, bool shared = false)
+    {
+        try
+        {
+            return Lock(path, LibC.O_RDWR | LibC.O_CREAT, (shared ? Linux.LOCK_SH : Linux.LOCK_EX) | (wait ? 0 : Linux.LOCK_NB));
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.ENOENT)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Locks a directory itself, so no lock file outlives what it guards: null when the directory does not
     /// exist or, with <paramref name="wait"/> false, when someone holds it.
     /// </summary>

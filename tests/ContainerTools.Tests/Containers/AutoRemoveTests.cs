@@ -83,21 +83,19 @@ public sealed class AutoRemoveTests : BusyboxSessionTest
     }
 
     /// <summary>
-    /// Waits for the container to go and for the removal to finish (its lock files go last, after its renamed
-    /// files, so they may outlive its listing by the time that deletion takes), then checks that nothing of it
-    /// is left: files, locks, mounts, cgroups.
+    /// Waits for the container to go and for the removal to finish (its run directory goes after its renamed files,
+    /// so it may outlive its listing by the time that deletion takes), then checks that nothing of it is left:
+    /// no file or directory of the store or run root named for it (records, locks), no mount, no cgroup.
     /// </summary>
     private void AssertDeleted(string id)
     {
-        var paths = new Core.Containers.ContainerPaths(Store.Location, id);
-        string lockFile = Path.Combine(Store.Location.LocksDirectory, paths.LockName + ".lock");
         var deadline = Stopwatch.StartNew();
-        while (Ps.Invoke($"Get-Container -Id {id}").Output.Count > 0 || File.Exists(paths.AttachLock) || File.Exists(lockFile))
+        while (Ps.Invoke($"Get-Container -Id {id}").Output.Count > 0 || Store.FilesNamedFor(id).FirstOrDefault() is not null)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), $"container {id} is still there, or its attach lock or lock remains");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15),
+                $"container {id} is still there, or these of its files remain: {string.Join(", ", Store.FilesNamedFor(id))}");
             Thread.Sleep(50);
         }
-        Assert.False(Directory.Exists(paths.Directory), "its files remain");
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(id, StringComparison.Ordinal));
         foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
             Assert.False(Directory.Exists(Path.Combine(hierarchy, "containertools", id)), $"cgroup {hierarchy}/containertools/{id} remains");

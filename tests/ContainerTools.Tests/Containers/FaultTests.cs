@@ -112,7 +112,7 @@ public sealed class FaultTests : IDisposable
 
     private void AssertNothingLeft(string id)
     {
-        Assert.False(Directory.Exists(_run.Containers.Paths(id).Directory), "the container's files remain");
+        Assert.Empty(_store.FilesNamedFor(id));
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(id, StringComparison.Ordinal));
         foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
             Assert.False(Directory.Exists(Path.Combine(hierarchy, "containertools", id)), $"cgroup {hierarchy}/containertools/{id} remains");

@@ -36,6 +36,12 @@ public sealed class TestStore : IDisposable
         return dir;
     }
 
+    /// <summary>Files and directories of the store and run root whose path names the container (its records, locks, sockets).</summary>
+    public IEnumerable<string> FilesNamedFor(string id) =>
+        new[] { Location.Root, Location.RunRoot }.Where(Directory.Exists)
+            .SelectMany(root => Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
+            .Where(path => path.Contains(id[..12], StringComparison.Ordinal));
+
     public void Dispose()
     {
         // Container ids first: their cgroups (containertools/<id>) do not name the store.
