@@ -20,25 +20,23 @@ public sealed class OciCreate(OciStateDirectory states)
     /// <summary>The container, and its init's exit code once it ends (while this process lives: `run` waits on it).</summary>
     public (OciContainer Container, Task<int> Exited) Create(OciCreateOptions options)
     {
-        using var own = states.Lock(options.Id);
-        if (states.TryRead(options.Id) is not null)
-            throw new EngineException("ContainerExists", ErrorKind.AlreadyExists, options.Id, $"container with id \"{options.Id}\" already exists");
-        string bundle = Path.GetFullPath(options.Bundle);
-        var spec = OciBundle.Load(bundle);
-        var namespaces = OciNamespaces.From(spec.Linux);
-        if (spec.Process.Terminal && options.ConsoleSocket is null)
-            throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, options.Id, "process.terminal needs --console-socket");
-        string cgroupPath = CgroupPathOf(options.Id, spec.Linux.CgroupsPath);
-        foreach (var device in spec.Linux.Devices ?? [])
-            OciDevices.Validate(device);
-        // Compiled here, where libseccomp is: a bad profile fails before anything starts.
-        byte[]? seccomp = OciSeccomp.Compile(spec);
+        using var own = states.Claim(options.Id);
         string directory = states.DirectoryOf(options.Id);
-        Directory.CreateDirectory(directory);
+        string? cgroupPath = null;
         ICgroup? cgroup = null;
         (int Pid, Task<int> Exited)? init = null;
         try
         {
+            string bundle = Path.GetFullPath(options.Bundle);
+            var spec = OciBundle.Load(bundle);
+            var namespaces = OciNamespaces.From(spec.Linux);
+            if (spec.Process.Terminal && options.ConsoleSocket is null)
+                throw new EngineException("ConsoleSocketRequired", ErrorKind.InvalidArgument, options.Id, "process.terminal needs --console-socket");
+            cgroupPath = CgroupPathOf(options.Id, spec.Linux.CgroupsPath);
+            foreach (var device in spec.Linux.Devices ?? [])
+                OciDevices.Validate(device);
+            // Compiled here, where libseccomp is: a bad profile fails before anything starts.
+            byte[]? seccomp = OciSeccomp.Compile(spec);
             Errno.Check(Linux.mkfifo(states.FifoOf(options.Id), 0x180 /* 0600 */), "mkfifo", states.FifoOf(options.Id));
             if (seccomp is not null)
                 AtomicFile.WriteAllBytes(Path.Combine(directory, SeccompFilterFile.Name), seccomp);
@@ -81,7 +79,8 @@ public sealed class OciCreate(OciStateDirectory states)
                 started.Exited.Wait();
             }
             cgroup?.Delete();
-            OciDeviceRules.Remove(cgroupPath);
+            if (cgroupPath is not null)
+                OciDeviceRules.Remove(cgroupPath);
             Directory.Delete(directory, recursive: true);
             throw;
         }

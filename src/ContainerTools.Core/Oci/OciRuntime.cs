@@ -22,7 +22,7 @@ public sealed class OciRuntime(OciStateDirectory states)
 
     public void Start(string id)
     {
-        using var own = states.Lock(id);
+        using var own = states.Lock(id) ?? throw OciStateDirectory.NotFound(id);
         var container = states.Read(id);
         var state = StateOf(container);
         if (state.Status != OciState.Created)
@@ -75,12 +75,15 @@ public sealed class OciRuntime(OciStateDirectory states)
     public void Delete(string id, bool force)
     {
         using var own = states.Lock(id);
-        var container = states.TryRead(id);
+        var container = own is null ? null : states.TryRead(id);
         if (container is null)
         {
-            if (force)
-                return;
-            throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"container \"{id}\" does not exist");
+            if (!force)
+                throw OciStateDirectory.NotFound(id);
+            // A directory without a record is a create killed midway.
+            if (own is not null)
+                states.Delete(id);
+            return;
         }
         var state = StateOf(container);
         if (state.Status is OciState.Running or OciState.Paused && !force)

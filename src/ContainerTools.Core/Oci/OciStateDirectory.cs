@@ -1,11 +1,13 @@
 using System.Text.Json;
+using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Oci;
 
 /// <summary>
 /// ctrun's state directory (--root, default /run/ctrun): root/ID/container.json (the record), root/ID/exec.fifo
-/// (present from create until start releases the init), and one lock per container serialising its transitions.
+/// (present from create until start releases the init), and root/ID/.lock serialising the container's transitions: in
+/// its directory, so a command on an id that does not exist, or a create that failed, leaves nothing behind.
 /// </summary>
 public sealed class OciStateDirectory(string root)
 {
@@ -18,11 +20,26 @@ public sealed class OciStateDirectory(string root)
 
     public string FifoOf(string id) => Path.Combine(DirectoryOf(id), FifoName);
 
-    public FileLock Lock(string id)
+    /// <summary>
+    /// Makes the directory of a container about to be created and takes its lock; an id whose directory exists is
+    /// taken, as runc has it (a create killed midway leaves one: `delete --force` clears it).
+    /// </summary>
+    public FileLock Claim(string id)
     {
         Directory.CreateDirectory(Root);
-        return FileLock.Acquire(Path.Combine(Root, "." + CheckId(id) + ".lock"));
+        string directory = DirectoryOf(id);
+        if (Linux.mkdirat(Linux.AT_FDCWD, directory, 0x1ED /* 0755: a user-namespaced init opens exec.fifo in it */) < 0)
+        {
+            if (Errno.Last == Errno.EEXIST)
+                throw new EngineException("ContainerExists", ErrorKind.AlreadyExists, id, $"container with id \"{id}\" already exists");
+            throw new NativeCallException("mkdir", directory, Errno.Last);
+        }
+        // Null only if a `delete --force` took the new directory for a dead create's within these microseconds.
+        return Lock(id) ?? throw new EngineException("ContainerExists", ErrorKind.AlreadyExists, id, $"container \"{id}\" was deleted while it was created");
     }
+
+    /// <summary>Takes the lock of a container; null when it has no directory (nothing is made for it).</summary>
+    public FileLock? Lock(string id) => FileLock.InDirectory(Path.Combine(DirectoryOf(id), ".lock"), wait: true);
 
     public OciContainer? TryRead(string id)
     {
@@ -37,19 +54,21 @@ public sealed class OciStateDirectory(string root)
         }
     }
 
-    public OciContainer Read(string id) => TryRead(id)
-        ?? throw new EngineException("ContainerNotFound", ErrorKind.NotFound, id, $"container \"{id}\" does not exist");
+    public OciContainer Read(string id) => TryRead(id) ?? throw NotFound(id);
+
+    public static EngineException NotFound(string id) =>
+        new("ContainerNotFound", ErrorKind.NotFound, id, $"container \"{id}\" does not exist");
 
     public void Write(OciContainer container) =>
         AtomicFile.WriteAllBytes(Path.Combine(DirectoryOf(container.Id), "container.json"),
             JsonSerializer.SerializeToUtf8Bytes(container, OciRuntimeJsonContext.Default.OciContainer));
 
+    /// <summary>Deletes the container's directory (its lock with it); the caller holds that lock.</summary>
     public void Delete(string id)
     {
         string directory = DirectoryOf(id);
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
-        File.Delete(Path.Combine(Root, "." + id + ".lock"));
     }
 
     public IEnumerable<string> Ids() => Directory.Exists(Root)

@@ -60,6 +60,35 @@ public sealed class CtrunLifecycleTests
     }
 
     [Fact]
+    public void CommandsOnAnUnknownIdAndAFailedCreateLeaveNothingInTheStateRoot()
+    {
+        using var bundle = new CtrunBundle(["true"]);
+        bundle.Must("delete", "--force", bundle.Id);
+        Assert.NotEqual(0, bundle.Ctrun("start", bundle.Id).ExitCode);
+        Assert.NotEqual(0, bundle.Ctrun("kill", bundle.Id, "TERM").ExitCode);
+        Assert.NotEqual(0, bundle.Ctrun("delete", bundle.Id).ExitCode);
+        Assert.NotEqual(0, bundle.Ctrun("create", "--bundle", bundle.Scratch("no-bundle"), bundle.Id).ExitCode);
+        Assert.Empty(Directory.Exists(bundle.StateRoot) ? Directory.EnumerateFileSystemEntries(bundle.StateRoot) : []);
+    }
+
+    [Fact]
+    public void ACreateKilledMidwayHoldsItsIdUntilDeleteForceClearsIt()
+    {
+        using var bundle = new CtrunBundle(["true"]);
+        // What a create killed before it wrote its record leaves: the directory, its lock and exec.fifo.
+        string directory = Path.Combine(bundle.StateRoot, bundle.Id);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, ".lock"), "");
+        File.WriteAllText(Path.Combine(directory, "exec.fifo"), "");
+        Assert.Contains("already exists", bundle.Ctrun("create", "--bundle", bundle.Directory, bundle.Id).Stderr);
+        Assert.NotEqual(0, bundle.Ctrun("state", bundle.Id).ExitCode);
+        bundle.Must("delete", "--force", bundle.Id);
+        Assert.False(Directory.Exists(directory));
+        var result = bundle.Run();
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public void ErrorsGoToTheLogAsJsonLinesAndSystemdCgroupIsRefused()
     {
         using var bundle = new CtrunBundle(["true"]);
