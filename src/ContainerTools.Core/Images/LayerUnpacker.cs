@@ -53,7 +53,7 @@ public sealed class LayerUnpacker : IDisposable
             unpacker.ApplyAll(tar);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
-                                      || e is ArgumentException && e.Source == "System.Formats.Tar")
+                                      || e is ArgumentException or NotSupportedException && e.Source == "System.Formats.Tar")
         {
             throw new EngineException("CorruptLayer", ErrorKind.InvalidData, layer, $"Layer {layer} is not a readable tar archive: {e.Message}", e);
         }
@@ -102,7 +102,8 @@ public sealed class LayerUnpacker : IDisposable
 
     private void Apply(TarEntry entry)
     {
-        string path = EntryPath(entry.Name, entry.Name, "name");
+        var sparse = entry.EntryType is TarEntryType.RegularFile ? PaxSparseFile.Of(entry, _layer) : null;
+        string path = EntryPath(sparse?.Name ?? entry.Name, entry.Name, "name");
         if (path.Length == 0)
             return; // the layer root itself: its directory is ours
         int slash = path.LastIndexOf('/');
@@ -122,7 +123,7 @@ public sealed class LayerUnpacker : IDisposable
                 _directoryTimes.Add((parentPath, name, entry.ModificationTime));
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                WriteFile(parent, path, name, entry);
+                WriteFile(parent, path, name, entry, sparse);
                 break;
             case TarEntryType.SymbolicLink:
                 CreateReplacing(parent, path, name, () => Linux.symlinkat(entry.LinkName, parent, name), "symlinkat");
@@ -215,13 +216,15 @@ public sealed class LayerUnpacker : IDisposable
     /// buffer (one write for a small file), chown and chmod only when creation could not give the owner or mode,
     /// times set through the open descriptor.
     /// </summary>
-    private void WriteFile(int parent, string path, string name, TarEntry entry)
+    private void WriteFile(int parent, string path, string name, TarEntry entry, PaxSparseFile? sparse)
     {
         uint mode = Mode(entry);
         using var file = new SafeFileHandle(CreateReplacing(parent, path, name,
             () => Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, mode & 0x1ff), "openat"), ownsHandle: true);
         int fd = Fd(file);
-        if (entry.DataStream is { } data)
+        if (sparse is not null)
+            WriteSparse(fd, entry.DataStream ?? Stream.Null, sparse, path);
+        else if (entry.DataStream is { } data)
             WriteData(fd, data, path);
         if (!OwnedAsCreated(entry))
             Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
@@ -230,7 +233,7 @@ public sealed class LayerUnpacker : IDisposable
         SetXattrs(fd, path, entry);
         var time = Timespec(entry.ModificationTime);
         Linux.SetTimes(fd, time, time, path);
-        Size += entry.Length;
+        Size += sparse?.Size ?? entry.Length;
     }
 
     private void WriteData(int fd, Stream data, string path)
@@ -238,6 +241,25 @@ public sealed class LayerUnpacker : IDisposable
         int n;
         while ((n = data.Read(_buffer)) > 0)
             Linux.WriteAll(fd, _buffer.AsSpan(0, n), path);
+    }
+
+    /// <summary>A sparse file's segments at their offsets; the holes between them stay holes.</summary>
+    private void WriteSparse(int fd, Stream data, PaxSparseFile sparse, string path)
+    {
+        Errno.Check(Linux.ftruncate(fd, sparse.Size), "ftruncate", path);
+        foreach (var (offset, length) in sparse.Segments)
+        {
+            if (Linux.lseek(fd, offset, Linux.SEEK_SET) == -1)
+                throw new NativeCallException("lseek", path, Errno.Last);
+            for (long left = length; left > 0;)
+            {
+                int n = data.Read(_buffer, 0, (int)Math.Min(left, _buffer.Length));
+                if (n == 0)
+                    throw new EndOfStreamException($"The data of '{path}' ends before its sparse map does.");
+                Linux.WriteAll(fd, _buffer.AsSpan(0, n), path);
+                left -= n;
+            }
+        }
     }
 
     /// <summary>Whether a node this thread creates in the current parent already has the entry's owner.</summary>

@@ -41,7 +41,8 @@ public static class ArchiveFormats
                 dockerManifest |= name == "manifest.json";
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
+                                      || e is NotSupportedException && e.Source == "System.Formats.Tar")
         {
             throw new EngineException("CorruptArchive", ErrorKind.InvalidData, path, $"{path} is not a readable tar archive: {e.Message}", e);
         }

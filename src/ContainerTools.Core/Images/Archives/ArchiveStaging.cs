@@ -38,7 +38,8 @@ public sealed partial class ArchiveStaging : IDisposable
                 entry.ExtractToFile(target, overwrite: true);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
+                                      || e is NotSupportedException && e.Source == "System.Formats.Tar")
         {
             staging.Dispose();
             throw new EngineException("CorruptArchive", ErrorKind.InvalidData, archive, $"{archive} is not a readable tar archive: {e.Message}", e);

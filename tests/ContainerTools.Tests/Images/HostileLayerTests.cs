@@ -1,0 +1,139 @@
+using System.Formats.Tar;
+using System.Management.Automation;
+using System.Text;
+using ContainerTools.Core;
+using ContainerTools.Core.Images;
+using ContainerTools.Core.Images.Archives;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Images;
+
+/// <summary>
+/// Unusual and hostile layers beyond BadInputTests: each is unpacked as containerd would (checked in the tree) or
+/// refused with an ErrorRecord of the right id, category and target, the store as it was.
+/// </summary>
+public sealed class HostileLayerTests : IDisposable
+{
+    private static readonly DateTimeOffset Earlier = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = new(2023, 6, 7, 8, 9, 10, TimeSpan.Zero);
+
+    private readonly TestStore _store = new();
+    private readonly string _scratch;
+    private PowerShellSession? _ps;
+
+    public HostileLayerTests() => _scratch = _store.Scratch("hostile");
+
+    public void Dispose()
+    {
+        _ps?.Dispose();
+        _store.Dispose();
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.1")]
+    public void GnuTarPaxSparseFilesUnpackAsTheFilesTheyStandFor(string version)
+    {
+        string source = Directory.CreateDirectory(Path.Combine(_scratch, "source")).FullName;
+        string sparse = Path.Combine(source, "lastlog");
+        using (var file = File.Create(sparse))
+        {
+            file.SetLength(10 << 20);
+            file.Position = 5_000_000;
+            file.Write("hello"u8);
+            file.Position = (10 << 20) - 3;
+            file.Write("end"u8);
+        }
+        string tar = Path.Combine(_scratch, "sparse.tar");
+        Tool.Run("tar", "-C", source, "--format=pax", "--sparse", "--sparse-version=" + version, "-cf", tar, "lastlog");
+
+        string diff = Unpack(tar);
+
+        Assert.Equal(["lastlog"], Directory.GetFileSystemEntries(diff).Select(Path.GetFileName)); // no GNUSparseFile.<pid>/ stand-in
+        Assert.Equal(File.ReadAllBytes(sparse), File.ReadAllBytes(Path.Combine(diff, "lastlog")));
+        Assert.True(long.Parse(Tool.Run("stat", "-c", "%b", Path.Combine(diff, "lastlog")).Trim()) * 512 < 1 << 20, "the holes stay holes");
+    }
+
+    [Theory]
+    [InlineData("2\n4\n2\n0\n2\n", "abcd", "out of order")]
+    [InlineData("1\n8\n4\n", "abcd", "beyond the file's size")]
+    [InlineData("1\n0\n4\n", "ab", "covers 4 bytes but the entry holds 2")]
+    [InlineData("1\nx\n", "", "not a list of numbers")]
+    [InlineData("4\n0\n2\n", "ab", "not a list of numbers")] // the count says 4 segments, the map holds 1
+    public void ADamagedSparseMapIsACorruptLayer(string map, string data, string why)
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "damaged.tar"), w =>
+        {
+            byte[] mapBlock = new byte[512];
+            Encoding.ASCII.GetBytes(map).CopyTo(mapBlock, 0);
+            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "GNUSparseFile.1/f", new Dictionary<string, string>
+            {
+                ["GNU.sparse.major"] = "1",
+                ["GNU.sparse.minor"] = "0",
+                ["GNU.sparse.name"] = "f",
+                ["GNU.sparse.realsize"] = "8",
+            }) { DataStream = new MemoryStream([.. mapBlock, .. Encoding.ASCII.GetBytes(data)]) });
+        });
+        var error = Assert.Throws<EngineException>(() => Unpack(tar));
+        Assert.Equal("CorruptLayer", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
+        Assert.Contains(why, error.Message);
+    }
+
+    [Fact]
+    public void AnOldGnuSparseEntryIsInvalidDataNotACrash()
+    {
+        string source = Directory.CreateDirectory(Path.Combine(_scratch, "source")).FullName;
+        using (var file = File.Create(Path.Combine(source, "holes")))
+        {
+            file.SetLength(1 << 20);
+            file.Write("start"u8);
+        }
+        string tar = Path.Combine(_scratch, "gnu-sparse.tar");
+        Tool.Run("tar", "-C", source, "--format=gnu", "--sparse", "-cf", tar, "holes");
+
+        AssertRejected($"Import-ContainerImage -Path '{tar}' -Name sparse:1", "CorruptArchive", ErrorCategory.InvalidData, tar);
+        string layout = ImageFixtures.OciLayout(Path.Combine(_scratch, "layout"), [tar]);
+        AssertRejected($"Import-ContainerImage -Path '{layout}'", "CorruptLayer", ErrorCategory.InvalidData, LayerDigest(tar));
+    }
+
+    private string Unpack(string tar)
+    {
+        string diff = Directory.CreateDirectory(Path.Combine(_scratch, "diff-" + Guid.NewGuid().ToString("N"))).FullName;
+        using var stream = File.OpenRead(tar);
+        LayerUnpacker.Unpack(stream, diff, "test-layer");
+        return diff;
+    }
+
+    /// <summary>A layer of an OCI layout made by <paramref name="write"/>: refused as InvalidData naming the layer, the store as it was.</summary>
+    private void RejectLayer(Action<TarWriter> write, string errorId)
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "layer.tar"), write);
+        string layout = ImageFixtures.OciLayout(Path.Combine(_scratch, "layout"), [tar]);
+        AssertRejected($"Import-ContainerImage -Path '{layout}'", errorId, ErrorCategory.InvalidData, LayerDigest(tar));
+    }
+
+    private static string LayerDigest(string tar) => ImageFixtures.Sha256(File.ReadAllBytes(tar));
+
+    /// <summary>A session over a store that holds an image already, so "as it was" is not just "empty".</summary>
+    private PowerShellSession InitSession()
+    {
+        if (_ps is null)
+        {
+            _ps = new PowerShellSession(_store);
+            _ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
+        }
+        return _ps;
+    }
+
+    private void AssertRejected(string script, string errorId, ErrorCategory category, object target)
+    {
+        var ps = InitSession();
+        string before = ImageFixtures.Snapshot(_store.Location.Root);
+        var error = Assert.Single(ps.Invoke(script).AllErrors);
+        Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.Equal(target, error.TargetObject);
+        Assert.Equal(before, ImageFixtures.Snapshot(_store.Location.Root));
+    }
+}
