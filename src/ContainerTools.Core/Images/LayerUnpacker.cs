@@ -67,7 +67,16 @@ public sealed class LayerUnpacker : IDisposable
         {
             if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                 continue;
-            Apply(entry);
+            try
+            {
+                Apply(entry);
+            }
+            catch (NativeCallException e) when (e.Errno is Errno.ENAMETOOLONG or Errno.ELOOP)
+            {
+                // The layer's names, not the host: longer than Linux allows, or through a loop of its own symlinks.
+                throw new EngineException("InvalidLayerEntry", ErrorKind.InvalidData, _layer,
+                    $"Layer {_layer}: entry '{entry.Name}' cannot be made: {e.Message}", e);
+            }
         }
         SetDirectoryTimes();
     }
@@ -159,9 +168,7 @@ public sealed class LayerUnpacker : IDisposable
         int parent = Parent(parentPath, entry);
         if (name == OpaqueMarker)
         {
-            using var directory = parentPath.Length == 0
-                ? _root.OpenBeneath(".", Linux.O_RDONLY | Linux.O_DIRECTORY)
-                : _root.OpenBeneath(parentPath, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW);
+            using var directory = Checked(Linux.openat(parent, ".", Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "openat", parentPath);
             SetXattr(Fd(directory), parentPath, "trusted.overlay.opaque", "y"u8);
             return;
         }
@@ -289,17 +296,22 @@ public sealed class LayerUnpacker : IDisposable
         string target = EntryPath(entry.LinkName, entry.Name, "hard link target");
         int slash = target.LastIndexOf('/');
         string targetParent = slash < 0 ? "" : target[..slash];
-        using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
+        using var targetDirectory = targetParent.Length == 0 ? null : TryParent(targetParent, entry) ?? throw InvalidHardLink(entry, "which the layer does not hold");
         int targetFd = targetDirectory is null ? _root.Descriptor : Fd(targetDirectory);
         string targetName = target[(slash + 1)..];
         if (TryCreateReplacing(parent, path, name, () => Linux.linkat(targetFd, targetName, parent, name, 0)) == -1)
         {
-            if (Errno.Last == Errno.ENOENT)
-                throw new EngineException("InvalidHardLink", ErrorKind.InvalidData, _layer,
-                    $"Layer {_layer}: hard link '{entry.Name}' names '{entry.LinkName}', which the layer does not hold.");
-            throw new NativeCallException("linkat", path, Errno.Last);
+            throw Errno.Last switch
+            {
+                Errno.ENOENT => InvalidHardLink(entry, "which the layer does not hold"),
+                Errno.EPERM => InvalidHardLink(entry, "which is a directory"), // root may link anything else
+                int errno => (Exception)new NativeCallException("linkat", path, errno),
+            };
         }
     }
+
+    private EngineException InvalidHardLink(TarEntry entry, string why) =>
+        new("InvalidHardLink", ErrorKind.InvalidData, _layer, $"Layer {_layer}: hard link '{entry.Name}' names '{entry.LinkName}', {why}.");
 
     /// <summary>Removes whatever an earlier entry left at <paramref name="path"/>, so the new entry replaces it.</summary>
     private void Replace(int parent, string path, string name)

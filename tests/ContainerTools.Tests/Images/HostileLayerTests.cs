@@ -81,6 +81,22 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void AnOpaqueMarkerInASymlinkedDirectoryMarksTheDirectoryItLeadsTo()
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "opaque.tar"), w =>
+        {
+            w.AddDirectory("real");
+            w.AddLink(TarEntryType.SymbolicLink, "link", "real");
+            w.AddFile("link/.wh..wh..opq", "");
+        });
+
+        string diff = Unpack(tar);
+
+        Assert.Equal("y", FileTree.Xattr(Path.Combine(diff, "real"), "trusted.overlay.opaque"));
+        Assert.Null(FileTree.Xattr(diff, "trusted.overlay.opaque"));
+    }
+
+    [Fact]
     public void AnOldGnuSparseEntryIsInvalidDataNotACrash()
     {
         string source = Directory.CreateDirectory(Path.Combine(_scratch, "source")).FullName;
@@ -95,6 +111,44 @@ public sealed class HostileLayerTests : IDisposable
         AssertRejected($"Import-ContainerImage -Path '{tar}' -Name sparse:1", "CorruptArchive", ErrorCategory.InvalidData, tar);
         string layout = ImageFixtures.OciLayout(Path.Combine(_scratch, "layout"), [tar]);
         AssertRejected($"Import-ContainerImage -Path '{layout}'", "CorruptLayer", ErrorCategory.InvalidData, LayerDigest(tar));
+    }
+
+    [Theory]
+    [InlineData(256, 1)] // one name longer than a file system allows
+    [InlineData(200, 25)] // a directory path longer than PATH_MAX
+    public void ANameTooLongForLinuxIsInvalidData(int componentLength, int components)
+    {
+        string name = string.Join('/', Enumerable.Repeat(new string('n', componentLength), components));
+        RejectLayer(w => w.AddFile(name, "x"), "InvalidLayerEntry");
+    }
+
+    [Fact]
+    public void APathThroughASymlinkLoopIsInvalidData() =>
+        RejectLayer(w =>
+        {
+            w.AddLink(TarEntryType.SymbolicLink, "a", "b");
+            w.AddLink(TarEntryType.SymbolicLink, "b", "a");
+            w.AddFile("a/x", "x");
+        }, "InvalidLayerEntry");
+
+    [Fact]
+    public void AHardLinkToADirectoryIsInvalidData() =>
+        RejectLayer(w =>
+        {
+            w.AddDirectory("dir");
+            w.AddLink(TarEntryType.HardLink, "link", "dir");
+        }, "InvalidHardLink");
+
+    [Fact]
+    public void AHardLinkThroughASymlinkToOutsideIsTheSameSecurityErrorAsAFile()
+    {
+        InitSession();
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "escape.tar"), w =>
+        {
+            w.AddLink(TarEntryType.SymbolicLink, "host", "/etc");
+            w.AddLink(TarEntryType.HardLink, "passwd", "host/passwd");
+        });
+        AssertRejected($"Import-ContainerImage -Path '{tar}' -Name escape:1", "LayerEntryEscapesRoot", ErrorCategory.SecurityError, "passwd");
     }
 
     private string Unpack(string tar)
