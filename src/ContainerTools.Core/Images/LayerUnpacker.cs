@@ -316,15 +316,17 @@ public sealed class LayerUnpacker : IDisposable
     /// <summary>Removes whatever an earlier entry left at <paramref name="path"/>, so the new entry replaces it.</summary>
     private void Replace(int parent, string path, string name)
     {
-        if (_cachedParent is not null && (_cachedParent == path || _cachedParent.StartsWith(path + "/", StringComparison.Ordinal)))
+        if (_cachedParent is not null && IsAtOrUnder(_cachedParent, path))
             ForgetCachedParent();
         if (Linux.unlinkat(parent, name, 0) == 0 || Errno.Last == Errno.ENOENT)
             return;
         if (Errno.Last != Errno.EISDIR)
             throw new NativeCallException("unlinkat", path, Errno.Last);
         // A directory: delete its tree through the parent descriptor (the magic link pins the real directory, and
-        // Directory.Delete never follows symlinks inside it).
+        // Directory.Delete never follows symlinks inside it). The times of it and of directories in it go too: set
+        // later, they would land on what replaced it, or fail on a path that is gone.
         Directory.Delete($"/proc/self/fd/{parent}/{name}", recursive: true);
+        _directoryTimes.RemoveAll(d => IsAtOrUnder(d.Parent.Length == 0 ? d.Name : d.Parent + "/" + d.Name, path));
     }
 
     /// <summary>The directory an entry goes into, created (0755, root-owned, as Docker does) when the layer lists it later or never.</summary>
@@ -402,6 +404,9 @@ public sealed class LayerUnpacker : IDisposable
             throw;
         }
     }
+
+    private static bool IsAtOrUnder(string path, string directory) =>
+        path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
 
     private void ForgetCachedParent()
     {

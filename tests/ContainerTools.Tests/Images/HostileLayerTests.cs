@@ -81,6 +81,22 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void ADirectoryReplacedByAFileLeavesTheFileWithItsOwnTime()
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "replaced.tar"), w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "x") { Mode = (UnixFileMode)0x1ed, ModificationTime = Earlier });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "x/sub") { Mode = (UnixFileMode)0x1ed, ModificationTime = Earlier });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "x") { Mode = (UnixFileMode)0x1a4, ModificationTime = Later, DataStream = new MemoryStream("file"u8.ToArray()) });
+        });
+
+        string diff = Unpack(tar);
+
+        Assert.Equal("file", File.ReadAllText(Path.Combine(diff, "x")));
+        Assert.Equal(Later.UtcDateTime, File.GetLastWriteTimeUtc(Path.Combine(diff, "x")));
+    }
+
+    [Fact]
     public void AnOpaqueMarkerInASymlinkedDirectoryMarksTheDirectoryItLeadsTo()
     {
         string tar = ImageFixtures.Tar(Path.Combine(_scratch, "opaque.tar"), w =>
