@@ -113,6 +113,20 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void AZstdLayerThatOpensWithASkippableFrameIsZstd()
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "rootfs.tar"), w => w.AddFile("hello", "world"));
+        Tool.Run("zstd", "-q", tar, "-o", tar + ".zst");
+        string framed = Path.Combine(_scratch, "framed.tar.zst");
+        File.WriteAllBytes(framed, [0x5e, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, .. "skip"u8, .. File.ReadAllBytes(tar + ".zst")]);
+
+        var image = ImageImporter.Import(_store.Location, framed, ImageReference.Parse("framed:1")).Single().Image;
+
+        string layer = new ImageStore(_store.Location).LayerDirectory(image.Layers.Single().ChainId);
+        Assert.Equal("world", File.ReadAllText(Path.Combine(layer, "hello")));
+    }
+
+    [Fact]
     public void AnOldGnuSparseEntryIsInvalidDataNotACrash()
     {
         string source = Directory.CreateDirectory(Path.Combine(_scratch, "source")).FullName;
