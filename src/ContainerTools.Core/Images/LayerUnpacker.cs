@@ -53,7 +53,7 @@ public sealed class LayerUnpacker : IDisposable
             unpacker.ApplyAll(tar);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
-                                      || e is ArgumentException or NotSupportedException && e.Source == "System.Formats.Tar")
+                                      || e is ArgumentException && e.Source == "System.Formats.Tar")
         {
             throw new EngineException("CorruptLayer", ErrorKind.InvalidData, layer, $"Layer {layer} is not a readable tar archive: {e.Message}", e);
         }
@@ -63,7 +63,7 @@ public sealed class LayerUnpacker : IDisposable
     private void ApplyAll(Stream tar)
     {
         using var reader = new TarReader(tar, leaveOpen: true);
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        while (reader.NextEntry() is { } entry)
         {
             if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                 continue;

@@ -144,6 +144,22 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("mtime:=99999999999999")] // beyond the year 9999
+    [InlineData("mtime:=-99999999999")] // before the year 1
+    [InlineData("uid:=4294967295")] // beyond an int
+    public void AHeaderTarReaderCannotTakeIsInvalidDataNotACrash(string paxOption)
+    {
+        string source = Directory.CreateDirectory(Path.Combine(_scratch, "source")).FullName;
+        File.WriteAllText(Path.Combine(source, "file"), "x");
+        string tar = Path.Combine(_scratch, "odd-header.tar");
+        Tool.Run("tar", "-C", source, "--format=pax", "--pax-option=" + paxOption, "-cf", tar, "file");
+
+        AssertRejected($"Import-ContainerImage -Path '{tar}' -Name odd:1", "CorruptArchive", ErrorCategory.InvalidData, tar);
+        string layout = ImageFixtures.OciLayout(Path.Combine(_scratch, "layout"), [tar]);
+        AssertRejected($"Import-ContainerImage -Path '{layout}'", "CorruptLayer", ErrorCategory.InvalidData, LayerDigest(tar));
+    }
+
+    [Theory]
     [InlineData(256, 1)] // one name longer than a file system allows
     [InlineData(200, 25)] // a directory path longer than PATH_MAX
     public void ANameTooLongForLinuxIsInvalidData(int componentLength, int components)

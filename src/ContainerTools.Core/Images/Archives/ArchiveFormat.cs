@@ -33,7 +33,7 @@ public static class ArchiveFormats
         try
         {
             using var reader = new TarReader(tar);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            while (reader.NextEntry() is { } entry)
             {
                 any = true;
                 string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
@@ -41,8 +41,7 @@ public static class ArchiveFormats
                 dockerManifest |= name == "manifest.json";
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
-                                      || e is NotSupportedException && e.Source == "System.Formats.Tar")
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException)
         {
             throw new EngineException("CorruptArchive", ErrorKind.InvalidData, path, $"{path} is not a readable tar archive: {e.Message}", e);
         }

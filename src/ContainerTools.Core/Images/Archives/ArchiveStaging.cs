@@ -27,7 +27,7 @@ public sealed partial class ArchiveStaging : IDisposable
             using var tar = LayerCompressions.Decompress(file, LayerCompressions.Detect(file));
             using var reader = new TarReader(tar);
             var links = new Dictionary<string, string>(StringComparer.Ordinal);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            while (reader.NextEntry() is { } entry)
             {
                 string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                 if (!IsSafe(name))
@@ -49,8 +49,7 @@ public sealed partial class ArchiveStaging : IDisposable
             }
             staging.Link(links);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException
-                                      || e is NotSupportedException && e.Source == "System.Formats.Tar")
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException)
         {
             staging.Dispose();
             throw new EngineException("CorruptArchive", ErrorKind.InvalidData, archive, $"{archive} is not a readable tar archive: {e.Message}", e);
