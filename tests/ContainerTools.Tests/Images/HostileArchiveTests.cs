@@ -7,7 +7,7 @@ using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Images;
 
-/// <summary>Unusual and hostile image archives (docker-archive, oci-archive): read as skopeo reads them, or refused with the store as it was.</summary>
+/// <summary>Unusual and hostile image archives and layouts: read as skopeo reads them, or refused with the store as it was.</summary>
 public sealed class HostileArchiveTests : IDisposable
 {
     private readonly TestStore _store = new();
@@ -54,6 +54,33 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Equal(archive, error.TargetObject);
         Assert.Contains("'bbb/layer.tar'", error.Exception.Message);
+        Assert.Equal(before, ImageFixtures.Snapshot(_store.Location.Root));
+    }
+
+    [Theory]
+    [InlineData("config", "\"rootfs\":", "\"rootfs_\":")] // missing
+    [InlineData("config", "\"rootfs\":", "\"rootfs\":null,\"x\":")]
+    [InlineData("config", "\"diff_ids\":", "\"diff_ids\":null,\"x\":")]
+    [InlineData("index.json", "\"manifests\":", "\"manifests_\":")]
+    [InlineData("index.json", "\"manifests\":", "\"manifests\":null,\"x\":")]
+    [InlineData("index.json", "manifest.v1+json", "index.v1+json")] // a manifest said to be an index: it has no "manifests"
+    public void ADocumentWithoutAMemberItsFormatRequiresIsInvalidData(string document, string from, string to)
+    {
+        string layer = ImageFixtures.Tar(Path.Combine(_scratch, "layer.tar"), w => w.AddFile("data", "x"));
+        string layout = ImageFixtures.OciLayout(Path.Combine(_scratch, "layout"), [layer],
+            tamperConfig: config => document == "config" ? config.Replace(from, to) : config);
+        string index = Path.Combine(layout, "index.json");
+        if (document == "index.json")
+            File.WriteAllText(index, File.ReadAllText(index).Replace(from, to));
+        using var ps = new PowerShellSession(_store);
+        ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
+        string before = ImageFixtures.Snapshot(_store.Location.Root);
+
+        var error = Assert.Single(ps.Invoke($"Import-ContainerImage -Path '{layout}'").AllErrors);
+
+        Assert.StartsWith("InvalidImageDocument,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.NotNull(error.TargetObject);
         Assert.Equal(before, ImageFixtures.Snapshot(_store.Location.Root));
     }
 
