@@ -477,13 +477,28 @@ public sealed class LayerUnpacker : IDisposable
     private static void SetXattrs(int fd, string path, TarEntry entry)
     {
         foreach (var (name, value) in Xattrs(entry))
-            SetXattr(fd, path, name, value);
+            SkippingUnsupported(() => SetXattr(fd, path, name, value));
     }
 
     private static void SetNodeXattrs(int parent, string name, TarEntry entry)
     {
         foreach (var (xattr, value) in Xattrs(entry))
-            SetLinkXattr($"/proc/self/fd/{parent}/{name}", xattr, value);
+            SkippingUnsupported(() => SetLinkXattr($"/proc/self/fd/{parent}/{name}", xattr, value));
+    }
+
+    /// <summary>
+    /// An xattr the file system cannot hold (a namespace Linux lacks: macOS's com.apple.*, which tarballs made with
+    /// bsdtar on a Mac carry) is left out, as containerd and Docker leave it out, rather than failing the layer.
+    /// </summary>
+    private static void SkippingUnsupported(Action setXattr)
+    {
+        try
+        {
+            setXattr();
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.EOPNOTSUPP)
+        {
+        }
     }
 
     private static unsafe void SetXattr(int fd, string path, string name, ReadOnlySpan<byte> value)

@@ -97,6 +97,28 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void XattrsOfANamespaceLinuxLacksAreLeftOutAsDockerLeavesThemOut()
+    {
+        // What bsdtar on a Mac writes: com.apple.* xattrs, in SCHILY (GNU) and LIBARCHIVE (base64) spelling.
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "mac.tar"), w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "file", new Dictionary<string, string>
+            {
+                ["SCHILY.xattr.com.apple.provenance"] = "\u0001\u0002",
+                ["LIBARCHIVE.xattr.com.apple.quarantine"] = Convert.ToBase64String("0081;6534b123;Safari;"u8),
+                ["SCHILY.xattr.user.kept"] = "yes",
+            }) { DataStream = new MemoryStream("content"u8.ToArray()), Mode = (UnixFileMode)0x1a4 });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Fifo, "fifo", new Dictionary<string, string> { ["SCHILY.xattr.com.apple.provenance"] = "x" }) { Mode = (UnixFileMode)0x1a4 });
+        });
+
+        string diff = Unpack(tar);
+
+        Assert.Equal("content", File.ReadAllText(Path.Combine(diff, "file")));
+        Assert.Equal("yes", FileTree.Xattr(Path.Combine(diff, "file"), "user.kept"));
+        Assert.StartsWith("fifo", FileTree.Stat(Path.Combine(diff, "fifo")));
+    }
+
+    [Fact]
     public void AnOpaqueMarkerInASymlinkedDirectoryMarksTheDirectoryItLeadsTo()
     {
         string tar = ImageFixtures.Tar(Path.Combine(_scratch, "opaque.tar"), w =>
