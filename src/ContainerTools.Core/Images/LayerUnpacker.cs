@@ -17,6 +17,10 @@ public sealed class LayerUnpacker : IDisposable
 {
     private const string WhiteoutPrefix = ".wh.";
     private const string OpaqueMarker = ".wh..wh..opq";
+    // AUFS kept its own metadata at the top of a layer (old Docker Hub layers still carry it): ".wh..wh.aufs",
+    // ".wh..wh.orph/", and ".wh..wh.plnk/", whose files may be hard link targets.
+    private const string AufsMetaPrefix = ".wh..wh.";
+    private const string AufsLinkDirectory = ".wh..wh.plnk";
     private const int O_DIR_PATH = Linux.O_PATH | Linux.O_DIRECTORY;
     private const uint SetIdBits = 0xe00; // set-uid, set-gid, sticky: chown clears the first two, so they are set after it
 
@@ -78,7 +82,24 @@ public sealed class LayerUnpacker : IDisposable
                     $"Layer {_layer}: entry '{entry.Name}' cannot be made: {e.Message}", e);
             }
         }
+        RemoveAufsLinkDirectory();
         SetDirectoryTimes();
+    }
+
+    /// <summary>
+    /// AUFS metadata is not part of the image (Docker skips it); only the files of its link directory are unpacked,
+    /// so that hard links to them resolve, and the directory goes at the end: the files live on under their links.
+    /// </summary>
+    private bool IsAufsMetadata(string path, TarEntry entry) =>
+        path.StartsWith(AufsMetaPrefix, StringComparison.Ordinal) && path != OpaqueMarker
+        && !(path.StartsWith(AufsLinkDirectory + "/", StringComparison.Ordinal) && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
+
+    private void RemoveAufsLinkDirectory()
+    {
+        ForgetCachedParent();
+        if (Linux.unlinkat(_root.Descriptor, AufsLinkDirectory, Linux.AT_REMOVEDIR) == 0 || Errno.Last == Errno.ENOENT)
+            return;
+        Directory.Delete($"/proc/self/fd/{_root.Descriptor}/{AufsLinkDirectory}", recursive: true);
     }
 
     /// <summary>
@@ -113,7 +134,7 @@ public sealed class LayerUnpacker : IDisposable
     {
         var sparse = entry.EntryType is TarEntryType.RegularFile ? PaxSparseFile.Of(entry, _layer) : null;
         string path = EntryPath(sparse?.Name ?? entry.Name, entry.Name, "name");
-        if (path.Length == 0)
+        if (path.Length == 0 || IsAufsMetadata(path, entry))
             return; // the layer root itself: its directory is ours
         int slash = path.LastIndexOf('/');
         string parentPath = slash < 0 ? "" : path[..slash];

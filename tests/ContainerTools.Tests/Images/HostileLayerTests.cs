@@ -119,6 +119,25 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Fact]
+    public void AufsMetadataIsLeftOutAndHardLinksIntoItsLinkDirectoryKeepTheirContent()
+    {
+        string tar = ImageFixtures.Tar(Path.Combine(_scratch, "aufs.tar"), w =>
+        {
+            w.AddDirectory(".wh..wh.plnk");
+            w.AddFile(".wh..wh.aufs", "");
+            w.AddDirectory(".wh..wh.orph");
+            w.AddFile(".wh..wh.plnk/123.456", "linked");
+            w.AddDirectory("bin");
+            w.AddLink(TarEntryType.HardLink, "bin/tool", ".wh..wh.plnk/123.456");
+        });
+
+        string diff = Unpack(tar);
+
+        Assert.Equal(["bin"], Directory.GetFileSystemEntries(diff).Select(Path.GetFileName));
+        Assert.Equal("linked", File.ReadAllText(Path.Combine(diff, "bin", "tool")));
+    }
+
+    [Fact]
     public void AnOpaqueMarkerInASymlinkedDirectoryMarksTheDirectoryItLeadsTo()
     {
         string tar = ImageFixtures.Tar(Path.Combine(_scratch, "opaque.tar"), w =>
