@@ -23,6 +23,9 @@ public static class LayerCompressions
             return LayerCompression.Gzip;
         if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
             return LayerCompression.Zstd;
+        // A zstd stream may open with a skippable frame (magic 0x184D2A50 to 0x184D2A5F), which decoders pass over.
+        if (n >= 4 && (magic[0] & 0xf0) == 0x50 && magic[1] == 0x2a && magic[2] == 0x4d && magic[3] == 0x18)
+            return LayerCompression.Zstd;
         return LayerCompression.None;
     }
 

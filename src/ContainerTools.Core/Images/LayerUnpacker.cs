@@ -17,6 +17,10 @@ public sealed class LayerUnpacker : IDisposable
 {
     private const string WhiteoutPrefix = ".wh.";
     private const string OpaqueMarker = ".wh..wh..opq";
+    // AUFS kept its own metadata at the top of a layer (old Docker Hub layers still carry it): ".wh..wh.aufs",
+    // ".wh..wh.orph/", and ".wh..wh.plnk/", whose files may be hard link targets.
+    private const string AufsMetaPrefix = ".wh..wh.";
+    private const string AufsLinkDirectory = ".wh..wh.plnk";
     private const int O_DIR_PATH = Linux.O_PATH | Linux.O_DIRECTORY;
     private const uint SetIdBits = 0xe00; // set-uid, set-gid, sticky: chown clears the first two, so they are set after it
 
@@ -63,13 +67,39 @@ public sealed class LayerUnpacker : IDisposable
     private void ApplyAll(Stream tar)
     {
         using var reader = new TarReader(tar, leaveOpen: true);
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        while (reader.NextEntry() is { } entry)
         {
             if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                 continue;
-            Apply(entry);
+            try
+            {
+                Apply(entry);
+            }
+            catch (NativeCallException e) when (e.Errno is Errno.ENAMETOOLONG or Errno.ELOOP)
+            {
+                // The layer's names, not the host: longer than Linux allows, or through a loop of its own symlinks.
+                throw new EngineException("InvalidLayerEntry", ErrorKind.InvalidData, _layer,
+                    $"Layer {_layer}: entry '{entry.Name}' cannot be made: {e.Message}", e);
+            }
         }
+        RemoveAufsLinkDirectory();
         SetDirectoryTimes();
+    }
+
+    /// <summary>
+    /// AUFS metadata is not part of the image (Docker skips it); only the files of its link directory are unpacked,
+    /// so that hard links to them resolve, and the directory goes at the end: the files live on under their links.
+    /// </summary>
+    private bool IsAufsMetadata(string path, TarEntry entry) =>
+        path.StartsWith(AufsMetaPrefix, StringComparison.Ordinal) && path != OpaqueMarker
+        && !(path.StartsWith(AufsLinkDirectory + "/", StringComparison.Ordinal) && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
+
+    private void RemoveAufsLinkDirectory()
+    {
+        ForgetCachedParent();
+        if (Linux.unlinkat(_root.Descriptor, AufsLinkDirectory, Linux.AT_REMOVEDIR) == 0 || Errno.Last == Errno.ENOENT)
+            return;
+        Directory.Delete($"/proc/self/fd/{_root.Descriptor}/{AufsLinkDirectory}", recursive: true);
     }
 
     /// <summary>
@@ -102,8 +132,9 @@ public sealed class LayerUnpacker : IDisposable
 
     private void Apply(TarEntry entry)
     {
-        string path = EntryPath(entry.Name, entry.Name, "name");
-        if (path.Length == 0)
+        var sparse = entry.EntryType is TarEntryType.RegularFile ? PaxSparseFile.Of(entry, _layer) : null;
+        string path = EntryPath(sparse?.Name ?? entry.Name, entry.Name, "name");
+        if (path.Length == 0 || IsAufsMetadata(path, entry))
             return; // the layer root itself: its directory is ours
         int slash = path.LastIndexOf('/');
         string parentPath = slash < 0 ? "" : path[..slash];
@@ -122,7 +153,7 @@ public sealed class LayerUnpacker : IDisposable
                 _directoryTimes.Add((parentPath, name, entry.ModificationTime));
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                WriteFile(parent, path, name, entry);
+                WriteFile(parent, path, name, entry, sparse);
                 break;
             case TarEntryType.SymbolicLink:
                 CreateReplacing(parent, path, name, () => Linux.symlinkat(entry.LinkName, parent, name), "symlinkat");
@@ -158,9 +189,7 @@ public sealed class LayerUnpacker : IDisposable
         int parent = Parent(parentPath, entry);
         if (name == OpaqueMarker)
         {
-            using var directory = parentPath.Length == 0
-                ? _root.OpenBeneath(".", Linux.O_RDONLY | Linux.O_DIRECTORY)
-                : _root.OpenBeneath(parentPath, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW);
+            using var directory = Checked(Linux.openat(parent, ".", Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "openat", parentPath);
             SetXattr(Fd(directory), parentPath, "trusted.overlay.opaque", "y"u8);
             return;
         }
@@ -215,13 +244,15 @@ public sealed class LayerUnpacker : IDisposable
     /// buffer (one write for a small file), chown and chmod only when creation could not give the owner or mode,
     /// times set through the open descriptor.
     /// </summary>
-    private void WriteFile(int parent, string path, string name, TarEntry entry)
+    private void WriteFile(int parent, string path, string name, TarEntry entry, PaxSparseFile? sparse)
     {
         uint mode = Mode(entry);
         using var file = new SafeFileHandle(CreateReplacing(parent, path, name,
             () => Linux.openat(parent, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, mode & 0x1ff), "openat"), ownsHandle: true);
         int fd = Fd(file);
-        if (entry.DataStream is { } data)
+        if (sparse is not null)
+            WriteSparse(fd, entry.DataStream ?? Stream.Null, sparse, path);
+        else if (entry.DataStream is { } data)
             WriteData(fd, data, path);
         if (!OwnedAsCreated(entry))
             Errno.Check(Linux.fchown(fd, entry.Uid, entry.Gid), "fchown", path);
@@ -230,7 +261,7 @@ public sealed class LayerUnpacker : IDisposable
         SetXattrs(fd, path, entry);
         var time = Timespec(entry.ModificationTime);
         Linux.SetTimes(fd, time, time, path);
-        Size += entry.Length;
+        Size += sparse?.Size ?? entry.Length;
     }
 
     private void WriteData(int fd, Stream data, string path)
@@ -238,6 +269,25 @@ public sealed class LayerUnpacker : IDisposable
         int n;
         while ((n = data.Read(_buffer)) > 0)
             Linux.WriteAll(fd, _buffer.AsSpan(0, n), path);
+    }
+
+    /// <summary>A sparse file's segments at their offsets; the holes between them stay holes.</summary>
+    private void WriteSparse(int fd, Stream data, PaxSparseFile sparse, string path)
+    {
+        Errno.Check(Linux.ftruncate(fd, sparse.Size), "ftruncate", path);
+        foreach (var (offset, length) in sparse.Segments)
+        {
+            if (Linux.lseek(fd, offset, Linux.SEEK_SET) == -1)
+                throw new NativeCallException("lseek", path, Errno.Last);
+            for (long left = length; left > 0;)
+            {
+                int n = data.Read(_buffer, 0, (int)Math.Min(left, _buffer.Length));
+                if (n == 0)
+                    throw new EndOfStreamException($"The data of '{path}' ends before its sparse map does.");
+                Linux.WriteAll(fd, _buffer.AsSpan(0, n), path);
+                left -= n;
+            }
+        }
     }
 
     /// <summary>Whether a node this thread creates in the current parent already has the entry's owner.</summary>
@@ -267,30 +317,37 @@ public sealed class LayerUnpacker : IDisposable
         string target = EntryPath(entry.LinkName, entry.Name, "hard link target");
         int slash = target.LastIndexOf('/');
         string targetParent = slash < 0 ? "" : target[..slash];
-        using var targetDirectory = targetParent.Length == 0 ? null : _root.OpenBeneath(targetParent, O_DIR_PATH);
+        using var targetDirectory = targetParent.Length == 0 ? null : TryParent(targetParent, entry) ?? throw InvalidHardLink(entry, "which the layer does not hold");
         int targetFd = targetDirectory is null ? _root.Descriptor : Fd(targetDirectory);
         string targetName = target[(slash + 1)..];
         if (TryCreateReplacing(parent, path, name, () => Linux.linkat(targetFd, targetName, parent, name, 0)) == -1)
         {
-            if (Errno.Last == Errno.ENOENT)
-                throw new EngineException("InvalidHardLink", ErrorKind.InvalidData, _layer,
-                    $"Layer {_layer}: hard link '{entry.Name}' names '{entry.LinkName}', which the layer does not hold.");
-            throw new NativeCallException("linkat", path, Errno.Last);
+            throw Errno.Last switch
+            {
+                Errno.ENOENT => InvalidHardLink(entry, "which the layer does not hold"),
+                Errno.EPERM => InvalidHardLink(entry, "which is a directory"), // root may link anything else
+                int errno => (Exception)new NativeCallException("linkat", path, errno),
+            };
         }
     }
+
+    private EngineException InvalidHardLink(TarEntry entry, string why) =>
+        new("InvalidHardLink", ErrorKind.InvalidData, _layer, $"Layer {_layer}: hard link '{entry.Name}' names '{entry.LinkName}', {why}.");
 
     /// <summary>Removes whatever an earlier entry left at <paramref name="path"/>, so the new entry replaces it.</summary>
     private void Replace(int parent, string path, string name)
     {
-        if (_cachedParent is not null && (_cachedParent == path || _cachedParent.StartsWith(path + "/", StringComparison.Ordinal)))
+        if (_cachedParent is not null && IsAtOrUnder(_cachedParent, path))
             ForgetCachedParent();
         if (Linux.unlinkat(parent, name, 0) == 0 || Errno.Last == Errno.ENOENT)
             return;
         if (Errno.Last != Errno.EISDIR)
             throw new NativeCallException("unlinkat", path, Errno.Last);
         // A directory: delete its tree through the parent descriptor (the magic link pins the real directory, and
-        // Directory.Delete never follows symlinks inside it).
+        // Directory.Delete never follows symlinks inside it). The times of it and of directories in it go too: set
+        // later, they would land on what replaced it, or fail on a path that is gone.
         Directory.Delete($"/proc/self/fd/{parent}/{name}", recursive: true);
+        _directoryTimes.RemoveAll(d => IsAtOrUnder(d.Parent.Length == 0 ? d.Name : d.Parent + "/" + d.Name, path));
     }
 
     /// <summary>The directory an entry goes into, created (0755, root-owned, as Docker does) when the layer lists it later or never.</summary>
@@ -369,6 +426,9 @@ public sealed class LayerUnpacker : IDisposable
         }
     }
 
+    private static bool IsAtOrUnder(string path, string directory) =>
+        path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
+
     private void ForgetCachedParent()
     {
         _cachedParentHandle?.Dispose();
@@ -438,13 +498,28 @@ public sealed class LayerUnpacker : IDisposable
     private static void SetXattrs(int fd, string path, TarEntry entry)
     {
         foreach (var (name, value) in Xattrs(entry))
-            SetXattr(fd, path, name, value);
+            SkippingUnsupported(() => SetXattr(fd, path, name, value));
     }
 
     private static void SetNodeXattrs(int parent, string name, TarEntry entry)
     {
         foreach (var (xattr, value) in Xattrs(entry))
-            SetLinkXattr($"/proc/self/fd/{parent}/{name}", xattr, value);
+            SkippingUnsupported(() => SetLinkXattr($"/proc/self/fd/{parent}/{name}", xattr, value));
+    }
+
+    /// <summary>
+    /// An xattr the file system cannot hold (a namespace Linux lacks: macOS's com.apple.*, which tarballs made with
+    /// bsdtar on a Mac carry) is left out, as containerd and Docker leave it out, rather than failing the layer.
+    /// </summary>
+    private static void SkippingUnsupported(Action setXattr)
+    {
+        try
+        {
+            setXattr();
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.EOPNOTSUPP)
+        {
+        }
     }
 
     private static unsafe void SetXattr(int fd, string path, string name, ReadOnlySpan<byte> value)

@@ -16,6 +16,8 @@ public static class Errno
     public const int ENOSPC = 28;
     public const int EPIPE = 32;
     public const int ELOOP = 40;
+    public const int ENAMETOOLONG = 36;
+    public const int EOPNOTSUPP = 95;
     public const int ENOTEMPTY = 39;
     public const int ENOSYS = 38;
     public const int ESRCH = 3;

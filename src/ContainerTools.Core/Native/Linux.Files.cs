@@ -133,6 +133,11 @@ public static partial class Linux
     [LibraryImport("libc", SetLastError = true)]
     public static partial int ftruncate(int fd, long length);
 
+    public const int SEEK_SET = 0;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial long lseek(int fd, long offset, int whence);
+
     /// <summary>makedev(3) as glibc encodes it.</summary>
     public static ulong MakeDevice(uint major, uint minor) =>
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);

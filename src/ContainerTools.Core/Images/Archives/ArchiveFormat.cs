@@ -33,7 +33,7 @@ public static class ArchiveFormats
         try
         {
             using var reader = new TarReader(tar);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            while (reader.NextEntry() is { } entry)
             {
                 any = true;
                 string name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;

@@ -11,7 +11,7 @@ public sealed record ConfigFile
     [JsonPropertyName("os")] public string Os { get; init; } = "";
     [JsonPropertyName("variant")] public string? Variant { get; init; }
     [JsonPropertyName("config")] public RunConfig? Config { get; init; }
-    [JsonPropertyName("rootfs")] public RootFs RootFs { get; init; } = new();
+    [JsonPropertyName("rootfs"), JsonRequired] public RootFs RootFs { get; init; } = new();
     [JsonPropertyName("history")] public List<HistoryEntry>? History { get; init; }
 }
 
@@ -38,7 +38,7 @@ public sealed record EmptyObject;
 public sealed record RootFs
 {
     [JsonPropertyName("type")] public string Type { get; init; } = "layers";
-    [JsonPropertyName("diff_ids")] public List<string> DiffIds { get; init; } = [];
+    [JsonPropertyName("diff_ids"), JsonRequired] public List<string> DiffIds { get; init; } = [];
 }
 
 public sealed record HistoryEntry

@@ -17,7 +17,7 @@ public sealed record IndexDocument
 {
     [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
     [JsonPropertyName("mediaType")] public string? MediaType { get; init; }
-    [JsonPropertyName("manifests")] public List<Descriptor> Manifests { get; init; } = [];
+    [JsonPropertyName("manifests"), JsonRequired] public List<Descriptor> Manifests { get; init; } = [];
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
 }
 
@@ -30,7 +30,7 @@ public sealed record LayoutMarker
 /// <summary>One image of a docker-archive's manifest.json (docker save / podman save).</summary>
 public sealed record DockerArchiveEntry
 {
-    [JsonPropertyName("Config")] public string Config { get; init; } = "";
+    [JsonPropertyName("Config"), JsonRequired] public string Config { get; init; } = "";
     [JsonPropertyName("RepoTags")] public List<string>? RepoTags { get; init; }
-    [JsonPropertyName("Layers")] public List<string> Layers { get; init; } = [];
+    [JsonPropertyName("Layers"), JsonRequired] public List<string> Layers { get; init; } = [];
 }
