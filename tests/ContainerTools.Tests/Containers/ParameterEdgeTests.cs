@@ -23,4 +23,39 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.Equal("Paused", Ps.Run("(Get-Container frozen).Status").Single().BaseObject);
         Assert.Equal("Running", Ps.Run("Resume-Container frozen -PassThru | ForEach-Object Status").Single().BaseObject);
     }
+
+    [Fact]
+    public void ARelativeWorkingDirectoryIsRefusedAtCreation()
+    {
+        // It ran in /rel/dir without a word; docker refuses it ("needs to be an absolute path").
+        foreach (string script in new[]
+        {
+            "New-Container busybox -Network none -WorkingDirectory rel/dir pwd",
+            "Invoke-ContainerImage busybox -Network none -Remove -WorkingDirectory rel/dir pwd",
+        })
+        {
+            var error = Ps.Invoke(script).AllErrors.Single();
+            Assert.StartsWith("InvalidWorkingDirectory", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal("rel/dir", error.TargetObject);
+        }
+        Assert.Empty(Ps.Run("Get-Container"));
+        Assert.Equal(["/made/here"], Ps.Run("Invoke-ContainerImage busybox -Network none -Remove -WorkingDirectory /made/here pwd").Select(o => (string)o.BaseObject));
+    }
+
+    [Fact]
+    public void UidsAndGidsBeyondDockersRangeAreRefusedAtCreation()
+    {
+        // 4294967295 was created and failed to start with "setgroups failed: Invalid argument"; 4294967296 as "no user".
+        foreach (string user in new[] { "4294967295", "4294967296:0", "0:2147483648", "nobody:99999999999" })
+        {
+            var error = Ps.Invoke($"New-Container busybox -Network none -User '{user}' id").AllErrors.Single();
+            Assert.StartsWith("InvalidUser", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal(user, error.TargetObject);
+        }
+        Assert.Empty(Ps.Run("Get-Container"));
+        Assert.Equal(["2147483647 0"], Ps.Run("Invoke-ContainerImage busybox -Network none -Remove -User 2147483647:0 -- sh -c 'echo $(id -u) $(id -g)'")
+            .Select(o => (string)o.BaseObject));
+    }
 }
