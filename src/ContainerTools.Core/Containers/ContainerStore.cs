@@ -31,6 +31,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             ContainerNames.Validate(options.Name);
         if (options.Hostname is { } host && (host.Length is 0 or > 64 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))))
             throw new EngineException("InvalidHostname", ErrorKind.InvalidArgument, host, $"'{host}' is not a valid host name");
+        // As podman refuses it: a label without a key can never be asked for by key.
+        if (options.Labels?.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is { } key)
+            throw new EngineException("InvalidLabel", ErrorKind.InvalidArgument, key, $"a label needs a key: '{key}' is none");
         var network = options.Network ?? new Networking.NetworkSettings();
         network.Validate(Location);
         if (options.Limits is { } limits)

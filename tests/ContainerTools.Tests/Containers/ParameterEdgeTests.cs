@@ -58,4 +58,18 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.Equal(["2147483647 0"], Ps.Run("Invoke-ContainerImage busybox -Network none -Remove -User 2147483647:0 -- sh -c 'echo $(id -u) $(id -g)'")
             .Select(o => (string)o.BaseObject));
     }
+
+    [Fact]
+    public void ALabelWithoutAKeyIsRefused()
+    {
+        // It was kept as a label named ''; podman refuses it ("invalid label format").
+        foreach (string key in new[] { "", " " })
+        {
+            var error = Ps.Invoke($"New-Container busybox -Network none -Label @{{ '{key}' = 'x' }} true").AllErrors.Single();
+            Assert.StartsWith("InvalidLabel", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal(key, error.TargetObject);
+        }
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
 }
