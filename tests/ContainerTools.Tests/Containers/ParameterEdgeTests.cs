@@ -72,4 +72,18 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         }
         Assert.Empty(Ps.Run("Get-Container"));
     }
+
+    [Fact]
+    public void RenameWithWhatIfFindsTheContainerFirst()
+    {
+        // -WhatIf said it would rename a container that does not exist, where every other cmdlet says it is not there.
+        var result = Ps.Invoke("Rename-Container ghost other -WhatIf");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("ghost", error.TargetObject);
+        string id = (string)Ps.Run("(New-Container busybox -Network none -Name kept true).Id").Single().BaseObject;
+        Ps.Run($"Rename-Container {id[..12]} other -WhatIf");
+        Assert.Contains("\"kept\"", Ps.HostText);
+        Assert.Equal(["kept"], Ps.Run("Get-Container | ForEach-Object Name").Select(o => (string)o.BaseObject));
+    }
 }
