@@ -86,4 +86,18 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.Contains("\"kept\"", Ps.HostText);
         Assert.Equal(["kept"], Ps.Run("Get-Container | ForEach-Object Name").Select(o => (string)o.BaseObject));
     }
+
+    [Fact]
+    public void SinceTakesUnixTimeAsDockerDoes()
+    {
+        Ps.Run("New-Container busybox -Network none -Name talk -Start -- sh -c 'echo one' | Wait-Container | Out-Null");
+        long future = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        long past = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        // A number was ticks of the year 1: every line, whatever the time given.
+        foreach (string since in new[] { $"{future}", $"'{future}'", $"'{future}.5'", $"{future}.5" })
+            Assert.Empty(Ps.Run($"Get-ContainerLog talk -Since {since}"));
+        foreach (string since in new[] { $"{past}", $"'{past}.25'", "0" })
+            Assert.Equal(["one"], Ps.Run($"Get-ContainerLog talk -Since {since}").Select(o => (string)o.BaseObject));
+        Assert.Equal(ErrorCategory.InvalidData, Ps.Invoke("Get-ContainerLog talk -Since 1e300").AllErrors.Single().CategoryInfo.Category);
+    }
 }
