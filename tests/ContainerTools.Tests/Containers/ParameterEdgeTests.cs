@@ -106,15 +106,17 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
     {
         // '8080-8081:80-81' was refused ("'8080-8081' is not a port number").
         int port = 20000 + Random.Shared.Next(20000);
-        var web = Ps.Run($"New-Container busybox -Publish '127.0.0.1:{port}-{port + 1}:80-81' -Start -- sh -c 'echo eighty-one > /tmp/index.html; httpd -p 80 -h /tmp; exec httpd -f -p 81 -h /tmp'").Single();
+        // A subnet of its own: the default network's 10.88.0.0/16 is unreachable while another store's bridge holds it.
+        Ps.Run($"New-ContainerNetwork edge -Subnet {Networking.NetworkTestBed.NextSubnet()} | Out-Null");
+        var web = Ps.Run($"New-Container busybox -Network edge -Publish '127.0.0.1:{port}-{port + 1}:80-81' -Start -- sh -c 'echo eighty-one > /tmp/index.html; httpd -p 80 -h /tmp; exec httpd -f -p 81 -h /tmp'").Single();
         Assert.Equal($"127.0.0.1:{port}->80/tcp, 127.0.0.1:{port + 1}->81/tcp", web.Properties["Ports"].Value);
         string fetch = $"for i in 1 2 3 4 5 6 7 8 9 10; do timeout 3 {Busybox.Binary} wget -q -O - http://127.0.0.1:{port + 1}/ && exit 0; sleep 0.3; done; exit 1";
         Assert.Equal("eighty-one", Tool.TryRun("sh", ["-c", fetch]).Stdout.Trim());
-        var chosen = (string)Ps.Run("(New-Container busybox -Publish '127.0.0.1::80-81' -Start sleep 300).Ports").Single().BaseObject;
+        var chosen = (string)Ps.Run("(New-Container busybox -Network edge -Publish '127.0.0.1::80-81' -Start sleep 300).Ports").Single().BaseObject;
         Assert.Matches(@"^127\.0\.0\.1:(\d+)->80/tcp, 127\.0\.0\.1:(?!\1)\d+->81/tcp$", chosen);
         foreach (string range in new[] { "8080-8081:80-82", "81-80", "8080-:80" })
         {
-            var error = Ps.Invoke($"New-Container busybox -Publish '{range}' true").AllErrors.Single();
+            var error = Ps.Invoke($"New-Container busybox -Network edge -Publish '{range}' true").AllErrors.Single();
             Assert.StartsWith("InvalidPortMapping", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
             Assert.Equal(range, error.TargetObject);
