@@ -51,7 +51,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     public string? Hostname { get; set; }
 
     [Parameter]
-    [NameValueTransformation]
+    [NameValueTransformation(Bare = BareName.EmptyValue)]
     public Hashtable? Label { get; set; }
 
     [Parameter]

@@ -123,4 +123,24 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         }
         Assert.Equal(2, Ps.Run("Get-Container").Count);
     }
+
+    [Fact]
+    public void ABareNameTakesTheSessionsValueAsDockerRunEDoes()
+    {
+        // 'TERM' alone was refused ("is not NAME=value"): docker run -e TERM passes the caller's, and --label solo an empty one.
+        string set = "CTT_EDGE_" + Guid.NewGuid().ToString("N")[..8], unset = set + "_UNSET";
+        System.Environment.SetEnvironmentVariable(set, "from session");
+        try
+        {
+            string script = $"echo \"[${set}] [${{{unset}-unset}}] [$B]\"";
+            var lines = Ps.Run($"Invoke-ContainerImage busybox -Network none -Remove -Environment '{set}', '{unset}', 'B=2' -- sh -c '{script}'");
+            Assert.Equal(["[from session] [unset] [2]"], lines.Select(o => (string)o.BaseObject));
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable(set, null);
+        }
+        var labels = (IReadOnlyDictionary<string, string>)Ps.Run("(New-Container busybox -Network none -Label 'solo', 'tier=web' true).Labels").Single().BaseObject;
+        Assert.Equal(new Dictionary<string, string> { ["solo"] = "", ["tier"] = "web" }, labels);
+    }
 }
