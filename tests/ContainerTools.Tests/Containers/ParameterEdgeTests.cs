@@ -143,4 +143,16 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         var labels = (IReadOnlyDictionary<string, string>)Ps.Run("(New-Container busybox -Network none -Label 'solo', 'tier=web' true).Labels").Single().BaseObject;
         Assert.Equal(new Dictionary<string, string> { ["solo"] = "", ["tier"] = "web" }, labels);
     }
+
+    [Fact]
+    public void NewContainerWhatIfCreatesAndPullsNothing()
+    {
+        // New-Container had no -WhatIf (a binding error), where New-ContainerVolume and New-ContainerNetwork have one.
+        Ps.Run("New-Container busybox -Network none -Name maybe -Start -WhatIf sleep 300");
+        Assert.Contains("\"maybe\"", Ps.HostText);
+        Assert.Empty(Ps.Run("Get-Container"));
+        // A missing image is not pulled either: nothing listens on port 1, so a pull would fail.
+        Assert.False(Ps.Invoke("New-Container 127.0.0.1:1/none/such:1 -WhatIf true").Failed);
+        Assert.Single(Ps.Run("Get-ContainerImage"));
+    }
 }
