@@ -271,6 +271,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
                 $"the name '{newName}' is already used by container {other[..12]}");
         var record = container.Record with { Name = newName };
         WriteRecord(record);
+        // The networks lock after the names lock: nothing takes them the other way round.
+        new Networking.ContainerNetworking(Location).Rename(container.Id, newName);
         return container with { Record = record };
     }
 

@@ -155,4 +155,17 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.False(Ps.Invoke("New-Container 127.0.0.1:1/none/such:1 -WhatIf true").Failed);
         Assert.Single(Ps.Run("Get-ContainerImage"));
     }
+
+    [Fact]
+    public void ARenamedContainerIsResolvedByItsNewName()
+    {
+        // Its peers resolved the old name, and not the new one, until it was restarted; docker's resolver follows a rename at once.
+        Ps.Run($"New-ContainerNetwork edge -Subnet {Networking.NetworkTestBed.NextSubnet()} | Out-Null");
+        Ps.Run("New-Container busybox -Network edge -Name before -Start sleep 300; New-Container busybox -Network edge -Name peer -Start sleep 300 | Out-Null");
+        Ps.Run("Rename-Container before after");
+        string hosts = ExecIn("peer", "cat /etc/hosts");
+        Assert.Matches(@"(?m)^[0-9.]+\tafter [0-9a-f]{12}$", hosts);
+        Assert.DoesNotContain("before", hosts);
+        Assert.Contains("after", (string)Ps.Run("(Get-ContainerNetwork edge).Containers -join ','").Single().BaseObject);
+    }
 }
