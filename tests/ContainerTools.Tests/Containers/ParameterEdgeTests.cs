@@ -168,4 +168,14 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.DoesNotContain("before", hosts);
         Assert.Contains("after", (string)Ps.Run("(Get-ContainerNetwork edge).Containers -join ','").Single().BaseObject);
     }
+
+    [Fact]
+    public void AnEmptyCommandIsNotFoundAsDockerSaysIt()
+    {
+        // It was tried in each PATH directory itself: "cannot execute : Permission denied", exit code 126.
+        var run = Ps.Invoke("Invoke-ContainerImage busybox -Network none -Remove -- ''; $LASTEXITCODE");
+        Assert.Contains("executable file not found", run.AllErrors.Single().Exception.Message);
+        Assert.Equal(127, Ps.Run("$LASTEXITCODE").Single().BaseObject);
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
 }
