@@ -178,4 +178,15 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         Assert.Equal(127, Ps.Run("$LASTEXITCODE").Single().BaseObject);
         Assert.Empty(Ps.Run("Get-Container"));
     }
+
+    [Fact]
+    public void AMissingWorkingDirectoryIsMadeOnAReadOnlyRootToo()
+    {
+        // -ReadOnly with a -WorkingDirectory the image lacks did not start ("mkdirat(/made/) failed: Read-only file
+        // system"); docker makes it in the container's layer and keeps the root read-only.
+        var lines = Ps.Run("Invoke-ContainerImage busybox -Network none -Remove -ReadOnly -WorkingDirectory /made/here -- sh -c 'pwd; touch /made/here/f 2>/dev/null || echo read-only'");
+        Assert.Equal(["/made/here", "read-only"], lines.Select(o => (string)o.BaseObject));
+        var error = Ps.Invoke("New-Container busybox -Network none -Name notdir -WorkingDirectory /etc/passwd -Start pwd").AllErrors.Single();
+        Assert.Contains("chdir(/etc/passwd)", error.Exception.Message);
+    }
 }
