@@ -118,7 +118,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         {
             if (!force)
                 throw new EngineException("ContainerRunning", ErrorKind.ResourceBusy, container.Name,
-                    $"container {container.Name} is running: stop it first or use -Force");
+                    $"container {container.Name} is {(container.Status == ContainerStatus.Paused ? "paused" : "running")}: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
         RemoveLocked(container, anonymousVolumes);

@@ -189,4 +189,19 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         var error = Ps.Invoke("New-Container busybox -Network none -Name notdir -WorkingDirectory /etc/passwd -Start pwd").AllErrors.Single();
         Assert.Contains("chdir(/etc/passwd)", error.Exception.Message);
     }
+
+    [Fact]
+    public void APausedContainerIsCalledPausedInErrors()
+    {
+        // Suspending it again was ContainerNotRunning, and Remove-Container said it "is running" (docker: "already paused", "paused").
+        Ps.Run("New-Container busybox -Network none -Name frozen -Start sleep 300 | Suspend-Container");
+        var again = Ps.Invoke("Suspend-Container frozen").Errors.Single();
+        Assert.StartsWith("ContainerAlreadyPaused,", again.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, again.CategoryInfo.Category);
+        var remove = Ps.Invoke("Remove-Container frozen").Errors.Single();
+        Assert.Equal(ErrorCategory.ResourceBusy, remove.CategoryInfo.Category);
+        Assert.Contains("frozen is paused", remove.Exception.Message);
+        Ps.Run("Remove-Container frozen -Force");
+        Assert.Empty(Ps.Run("Get-Container"));
+    }
 }
