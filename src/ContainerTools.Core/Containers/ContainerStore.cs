@@ -31,6 +31,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             ContainerNames.Validate(options.Name);
         if (options.Hostname is { } host && (host.Length is 0 or > 64 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))))
             throw new EngineException("InvalidHostname", ErrorKind.InvalidArgument, host, $"'{host}' is not a valid host name");
+        // As podman refuses it: a label without a key can never be asked for by key.
+        if (options.Labels?.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is { } key)
+            throw new EngineException("InvalidLabel", ErrorKind.InvalidArgument, key, $"a label needs a key: '{key}' is none");
         var network = options.Network ?? new Networking.NetworkSettings();
         network.Validate(Location);
         if (options.Limits is { } limits)
@@ -268,6 +271,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
                 $"the name '{newName}' is already used by container {other[..12]}");
         var record = container.Record with { Name = newName };
         WriteRecord(record);
+        // The networks lock after the names lock: nothing takes them the other way round.
+        new Networking.ContainerNetworking(Location).Rename(container.Id, newName);
         return container with { Record = record };
     }
 

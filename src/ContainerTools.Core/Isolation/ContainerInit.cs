@@ -112,11 +112,26 @@ public static class ContainerInit
         Sysctls.Apply(spec.Linux.Sysctl);
         PathMasks.Mask(spec.Linux.MaskedPaths);
         PathMasks.MakeReadOnly(spec.Linux.ReadonlyPaths);
+        // Before a read-only root: docker makes it there too (in the container's layer, at creation).
+        CreateWorkingDirectory(spec.Process.Cwd);
         if (spec.Root.Readonly)
             Errno.Check(Linux.mount(null, "/", null, Linux.MS_REMOUNT | Linux.MS_BIND | Linux.MS_RDONLY, null), "mount", "/ (read-only)");
         if (spec.Hostname is { } hostname)
             Errno.Check(Linux.sethostname(hostname, (nuint)Encoding.UTF8.GetByteCount(hostname)), "sethostname", hostname);
-        return BecomeProcess(spec, seccomp, createWorkingDirectory: true);
+        return BecomeProcess(spec, seccomp);
+    }
+
+    /// <summary>
+    /// Docker creates a missing working directory for the container, not for an exec. Made with our own calls,
+    /// not Directory.CreateDirectory: the NativeAOT init has no resource strings for its errors.
+    /// </summary>
+    private static void CreateWorkingDirectory(string path)
+    {
+        // Any other failure is BecomeProcess's to report, at its own chdir.
+        if (Linux.chdir(path) == 0 || Errno.Last != Errno.ENOENT)
+            return;
+        using var root = RootedPath.Open("/");
+        RootPath.OpenDirectory(root, path).Dispose();
     }
 
     /// <summary>
@@ -125,19 +140,10 @@ public static class ContainerInit
     /// environment to exec with: the spec's, with the user's HOME when it sets none.
     /// </summary>
     /// <param name="seccomp">The compiled filter to load last, or null for none.</param>
-    public static IReadOnlyList<string> BecomeProcess(RuntimeSpec spec, byte[]? seccomp, bool createWorkingDirectory)
+    public static IReadOnlyList<string> BecomeProcess(RuntimeSpec spec, byte[]? seccomp)
     {
         var user = UserSwitch.Resolve(spec);
-        // Docker creates a missing working directory for the container, not for an exec. Made with our own
-        // calls, not Directory.CreateDirectory: the NativeAOT init has no resource strings for its errors.
-        if (Linux.chdir(spec.Process.Cwd) < 0)
-        {
-            if (!createWorkingDirectory || Errno.Last != Errno.ENOENT)
-                throw new NativeCallException("chdir", spec.Process.Cwd, Errno.Last);
-            using (var root = RootedPath.Open("/"))
-                RootPath.OpenDirectory(root, spec.Process.Cwd).Dispose();
-            Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
-        }
+        Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
         Rlimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
         // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
         // while the init still has it (the filter must then allow the steps left, as Docker's does).

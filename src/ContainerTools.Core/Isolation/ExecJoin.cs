@@ -34,7 +34,7 @@ public static class ExecJoin
             Join(request.InitPid);
             // Opened while still root: the slave belongs to whoever opened the master.
             int? terminal = request.Terminal is { } number ? OpenTerminal(number) : null;
-            var environment = ContainerInit.BecomeProcess(request.Spec, seccomp, createWorkingDirectory: false);
+            var environment = ContainerInit.BecomeProcess(request.Spec, seccomp);
             // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
             if (request.Detach)
                 report = DetachStdio();

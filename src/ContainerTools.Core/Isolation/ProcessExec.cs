@@ -32,6 +32,9 @@ public static class ProcessExec
 
     private static IEnumerable<string> Candidates(string command, IReadOnlyList<string> env)
     {
+        // Not found, as a shell and docker say (127): on the PATH it would be each directory, and EACCES (126).
+        if (command.Length == 0)
+            yield break;
         if (command.Contains('/'))
         {
             yield return command;
@@ -68,7 +71,7 @@ public static class ProcessExec
 /// <summary>The command could not be executed; the exit code follows the shell's convention (127 not found, 126 not executable).</summary>
 public sealed class ExecFailedException(string command, int errno)
     : Exception(errno == Errno.ENOENT
-        ? $"executable file not found: {command}"
+        ? $"executable file not found: {(command.Length == 0 ? "'' (an empty command)" : command)}"
         : $"cannot execute {command}: {Marshal.GetPInvokeErrorMessage(errno)}")
 {
     public int ExitCode { get; } = errno == Errno.ENOENT ? 127 : 126;

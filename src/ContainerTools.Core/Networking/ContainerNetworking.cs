@@ -82,6 +82,20 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         return attachment;
     }
 
+    /// <summary>
+    /// Gives the peers of a renamed container its new name, as docker's resolver does at once; a container not
+    /// attached takes its name with it at its next start.
+    /// </summary>
+    public void Rename(string containerId, string newName)
+    {
+        ValidateId(containerId);
+        using var _ = FileLock.Acquire(store, NetworkStore.LockName);
+        if (_attachments.Read(containerId) is not { } attachment)
+            return;
+        _attachments.Write(attachment with { ContainerName = newName });
+        PeerHosts.Update(_attachments.All());
+    }
+
     /// <summary>Takes a container off one network (CNI DEL of that network's chain).</summary>
     public void Disconnect(string containerId, string network)
     {

@@ -27,7 +27,7 @@ public sealed record NetworkSettings
         Mode = string.IsNullOrEmpty(network) ? NetworkStore.DefaultNetwork : network,
         IPAddress = string.IsNullOrEmpty(ipAddress) ? null : ipAddress,
         Aliases = aliases?.Where(a => !string.IsNullOrWhiteSpace(a)).ToList() ?? [],
-        Ports = publish?.Select(PortMapping.Parse).ToList() ?? [],
+        Ports = publish?.SelectMany(PortMapping.ParseAll).ToList() ?? [],
     };
 
     /// <summary>

@@ -16,8 +16,15 @@ public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort
     /// <summary>The host port of '80' and '127.0.0.1::80': a free one is chosen when the container is created.</summary>
     public const int AnyHostPort = 0;
 
-    /// <summary>Parses '[[hostIP:]hostPort:]containerPort[/protocol]' and 'hostIP::containerPort'.</summary>
-    public static PortMapping Parse(string text)
+    /// <summary>Parses one mapping, as <see cref="ParseAll"/> does, refusing a range.</summary>
+    public static PortMapping Parse(string text) =>
+        ParseAll(text) is [var one] ? one : throw Invalid(text, "expected one port, not a range");
+
+    /// <summary>
+    /// Parses '[[hostIP:]hostPort:]containerPort[/protocol]' and 'hostIP::containerPort', where a port may be a range
+    /// as docker's ('8080-8081:80-81', '80-81'): one mapping for each port, the host range as long as the container's.
+    /// </summary>
+    public static IReadOnlyList<PortMapping> ParseAll(string text)
     {
         string spec = text.Trim();
         string protocol = "tcp";
@@ -39,9 +46,12 @@ public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort
                 throw Invalid(text, $"'{parts[0]}' is not an IPv4 address");
             hostIP = address.ToString();
         }
+        var containerPorts = Ports(text, parts[^1]);
         // docker: an empty host port, or none at all, is any free one.
-        int hostPort = parts.Length == 1 || (parts.Length == 3 && parts[1].Length == 0) ? AnyHostPort : Port(text, parts[^2]);
-        return new PortMapping(hostIP, hostPort, Port(text, parts[^1]), protocol);
+        var hostPorts = parts.Length == 1 || (parts.Length == 3 && parts[1].Length == 0) ? null : Ports(text, parts[^2]);
+        if (hostPorts is not null && hostPorts.Count != containerPorts.Count)
+            throw Invalid(text, $"the host range has {hostPorts.Count} ports and the container range {containerPorts.Count}");
+        return containerPorts.Select((port, i) => new PortMapping(hostIP, hostPorts?[i] ?? AnyHostPort, port, protocol)).ToList();
     }
 
     /// <summary>True when both would claim the same host port (a mapping on all addresses claims every address).</summary>
@@ -51,6 +61,19 @@ public sealed record PortMapping(string? HostIP, int HostPort, int ContainerPort
 
     /// <summary>As docker ps shows it: 127.0.0.1:8080->80/tcp.</summary>
     public override string ToString() => $"{HostIP ?? "0.0.0.0"}:{HostPort}->{ContainerPort}/{Protocol}";
+
+    /// <summary>A port, or a range of them written first-last.</summary>
+    private static List<int> Ports(string text, string value)
+    {
+        // From the second character: '-1' is a bad port, not a range.
+        int dash = value.Length > 1 ? value.IndexOf('-', 1) : -1;
+        if (dash < 0)
+            return [Port(text, value)];
+        int first = Port(text, value[..dash]), last = Port(text, value[(dash + 1)..]);
+        if (last < first)
+            throw Invalid(text, $"'{value}' is not a range: it ends before it starts");
+        return Enumerable.Range(first, last - first + 1).ToList();
+    }
 
     private static int Port(string text, string value)
     {

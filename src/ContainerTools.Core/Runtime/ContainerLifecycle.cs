@@ -29,6 +29,10 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     {
         using var locked = Store.FindLocked(nameOrId);
         var container = locked.Container;
+        // As docker and podman: a frozen container is resumed, not started, and saying nothing would look like a start.
+        if (container.Status == ContainerStatus.Paused)
+            throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, container.Name,
+                $"container {container.Name} is paused: resume it, or restart it");
         if (container.IsRunning)
             return container;
         // A monitor killed before its CNI DELs left them to us: do them before attaching again.
@@ -114,7 +118,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         {
             if (!force)
                 throw new EngineException("ContainerRunning", ErrorKind.ResourceBusy, container.Name,
-                    $"container {container.Name} is running: stop it first or use -Force");
+                    $"container {container.Name} is {(container.Status == ContainerStatus.Paused ? "paused" : "running")}: stop it first or use -Force");
             StopLocked(container.Id, TimeSpan.Zero, Signals.SIGKILL);
         }
         RemoveLocked(container, anonymousVolumes);

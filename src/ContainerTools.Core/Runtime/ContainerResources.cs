@@ -37,8 +37,10 @@ public sealed class ContainerResources(ContainerStore store)
     {
         return Locked(nameOrId, container =>
         {
+            if (container.Status == ContainerStatus.Paused)
+                throw NotInStatus(container, "ContainerAlreadyPaused", "is already paused");
             if (container.Status != ContainerStatus.Running)
-                throw NotInStatus(container, container.Status == ContainerStatus.Paused ? "is already paused" : "is not running");
+                throw NotInStatus(container, "ContainerNotRunning", "is not running");
             RunningGroup(container).Freeze();
             return WriteStatus(container, ContainerStatus.Paused);
         });
@@ -50,7 +52,7 @@ public sealed class ContainerResources(ContainerStore store)
         return Locked(nameOrId, container =>
         {
             if (container.Status != ContainerStatus.Paused)
-                throw NotInStatus(container, "is not paused");
+                throw NotInStatus(container, "ContainerNotPaused", "is not paused");
             RunningGroup(container).Thaw();
             return WriteStatus(container, ContainerStatus.Running);
         });
@@ -80,7 +82,6 @@ public sealed class ContainerResources(ContainerStore store)
         GroupOf(container.Id) ?? throw new EngineException("ContainerCgroupMissing", ErrorKind.InvalidOperation, container.Name,
             $"container {container.Name} is running but has no cgroup {Cgroups.PathFor(container.Id)}");
 
-    private static EngineException NotInStatus(ContainerSnapshot container, string why) =>
-        new("ContainerNot" + (why == "is not paused" ? "Paused" : "Running"), ErrorKind.InvalidOperation, container.Name,
-            $"container {container.Name} {why}");
+    private static EngineException NotInStatus(ContainerSnapshot container, string errorId, string why) =>
+        new(errorId, ErrorKind.InvalidOperation, container.Name, $"container {container.Name} {why}");
 }

@@ -34,7 +34,7 @@ public static class SpecBuilder
             {
                 Args = args,
                 Env = Environment(image.Defaults, options),
-                Cwd = NonEmpty(options.WorkingDirectory) ?? NonEmpty(image.Defaults.WorkingDir) ?? "/",
+                Cwd = WorkingDirectory(options.WorkingDirectory) ?? NonEmpty(image.Defaults.WorkingDir) ?? "/",
                 User = new SpecUser { Uid = uid, Gid = gid },
                 Capabilities = new SpecCapabilities
                 {
@@ -102,12 +102,25 @@ public static class SpecBuilder
         return env;
     }
 
+    /// <summary>Docker's rule: the container would otherwise run in the directory of that name under / without a word.</summary>
+    private static string? WorkingDirectory(string? requested)
+    {
+        if (NonEmpty(requested) is { } directory && !directory.StartsWith('/'))
+            throw new EngineException("InvalidWorkingDirectory", ErrorKind.InvalidArgument, directory,
+                $"the working directory '{directory}' is not an absolute path");
+        return NonEmpty(requested);
+    }
+
     /// <summary>uid[:gid] numbers go in the spec; a name is left for the init to look up in the container's /etc/passwd.</summary>
     internal static (uint Uid, uint Gid, string? Name) ParseUser(string? user)
     {
         if (string.IsNullOrWhiteSpace(user))
             return (0, 0, null);
         var parts = user.Split(':', 2);
+        // Docker's range: beyond it a number is no name either, and 4294967295 is the kernel's "no id" (setgroups refuses it).
+        if (parts.Any(p => p.Length > 0 && p.All(char.IsAsciiDigit) && !int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            throw new EngineException("InvalidUser", ErrorKind.InvalidArgument, user,
+                $"'{user}': uids and gids must be in the range 0-{int.MaxValue}");
         if (uint.TryParse(parts[0], out uint uid) && (parts.Length == 1 || uint.TryParse(parts[1], out _)))
             return (uid, parts.Length == 2 ? uint.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : uid, null);
         if (parts.Any(p => p.Length == 0 || p.Contains('/')))

@@ -4,7 +4,7 @@ using ContainerTools.Containers;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>New-Container: creates a container from an image (status Created, or Running with -Start).</summary>
-[Cmdlet(VerbsCommon.New, "Container")]
+[Cmdlet(VerbsCommon.New, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerInfo))]
 public sealed class NewContainerCommand : ContainerCreationCmdlet
 {
@@ -13,6 +13,9 @@ public sealed class NewContainerCommand : ContainerCreationCmdlet
 
     protected override void ProcessRecord() => TryTerminating(() =>
     {
+        // Before any pull: -WhatIf changes nothing, as New-ContainerVolume's and New-ContainerNetwork's.
+        if (!ShouldProcess(Name ?? Image, Start ? $"Create and start container from image {Image}" : $"Create container from image {Image}"))
+            return;
         var container = CreateContainer();
         WriteObject(new ContainerInfo(Start ? Lifecycle.Start(container.Id) : container));
     });

@@ -17,9 +17,10 @@ public sealed class RenameContainerCommand : ContainerTargetCmdlet
 
     protected override void Process(string target)
     {
-        if (!ShouldProcess(target, $"Rename container to {NewName}"))
+        var container = Lifecycle.Store.Find(target);
+        if (!ShouldProcess(container.Name, $"Rename container to {NewName}"))
             return;
-        var renamed = Lifecycle.Store.Rename(target, NewName);
+        var renamed = Lifecycle.Store.Rename(container.Id, NewName);
         if (PassThru)
             WriteContainer(renamed);
     }

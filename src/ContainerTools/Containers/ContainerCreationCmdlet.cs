@@ -51,7 +51,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     public string? Hostname { get; set; }
 
     [Parameter]
-    [NameValueTransformation]
+    [NameValueTransformation(Bare = BareName.EmptyValue)]
     public Hashtable? Label { get; set; }
 
     [Parameter]
@@ -67,7 +67,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [ValidateNotNullOrEmpty]
     public string? IPAddress { get; set; }
 
-    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp'; '80' or '127.0.0.1::80' picks a free host port.</summary>
+    /// <summary>Ports to publish, as docker writes them: '8080:80', '127.0.0.1:5353:53/udp', ranges '8080-8081:80-81'; '80' or '127.0.0.1::80' picks a free host port.</summary>
     [Parameter]
     [Alias("p")]
     public string[]? Publish { get; set; }
