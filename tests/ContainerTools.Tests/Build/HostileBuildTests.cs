@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using ContainerTools.Tests.Images;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Build;
+
+/// <summary>
+/// Build-ContainerImage given hostile or unusual Dockerfiles and contexts: each fails as an ErrorRecord naming
+/// its Dockerfile line, before any step runs where it can, and leaves no image, container, mount or stray blob;
+/// or builds what buildah builds.
+/// </summary>
+public sealed class HostileBuildTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly PowerShellSession _ps;
+    private readonly string _context;
+
+    public HostileBuildTests()
+    {
+        _ps = new PowerShellSession(_store);
+        _ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("in"))}' -Name busybox:latest");
+        _context = _store.Scratch("context");
+    }
+
+    public void Dispose()
+    {
+        _ps.Dispose();
+        _store.Dispose();
+    }
+
+    private void Write(string path, string content) => File.WriteAllText(Path.Combine(_context, path), content);
+
+    private PowerShellResult Build() => _ps.Invoke($"Build-ContainerImage -Path '{_context}' -Tag test:1");
+
+    private string[] Blobs() => Directory.GetFiles(Path.Combine(_store.Location.ImagesDirectory, "blobs", "sha256"));
+
+    /// <summary>The build's one error, which must be <paramref name="errorId"/> of <paramref name="category"/>; the store has only busybox and nothing running.</summary>
+    private ErrorRecord AssertFailed(PowerShellResult result, string errorId, ErrorCategory category)
+    {
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal($"{errorId},ContainerTools.Cmdlets.BuildContainerImageCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.Equal(["busybox:latest"], _ps.Run("Get-ContainerImage").Select(i => i.Text("Name")));
+        Assert.Empty(_ps.Run("Get-Container"));
+        Assert.DoesNotContain(_store.Path, File.ReadAllText("/proc/self/mountinfo"));
+        return error;
+    }
+
+    private string Output(string command) =>
+        string.Join('\n', _ps.Run($"Invoke-ContainerImage test:1 -Remove -Network none -Entrypoint sh -Command '-c', '{command}'").Select(o => o.ToString()));
+
+    [Theory]
+    [InlineData("/etc/passwd")] // absolute: inside the context there is no /etc/passwd
+    [InlineData("../../../../etc/passwd")]
+    [InlineData("missing")]
+    [InlineData("link")] // a loop
+    public void ASymlinkSourceThatLeadsNowhereInTheContextIsNotFoundBeforeAnyStepRuns(string linkTarget)
+    {
+        // Before, the check saw the link itself and passed; the RUN ran, then the COPY threw openat2's ENOENT
+        // (or ELOOP) as an OperationStopped error naming the host path.
+        File.CreateSymbolicLink(Path.Combine(_context, "link"), linkTarget);
+        Write("Dockerfile", "FROM busybox\nRUN echo step-before-the-copy\nCOPY link /copied\n");
+        var result = Build();
+        var error = AssertFailed(result, "BuildSourceNotFound", ErrorCategory.ObjectNotFound);
+        Assert.Equal("link", error.TargetObject);
+        Assert.Contains("Dockerfile line 3", error.Exception.Message);
+        Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("step-before-the-copy"));
+    }
+}
