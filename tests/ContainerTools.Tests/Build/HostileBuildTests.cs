@@ -66,4 +66,16 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Contains("Dockerfile line 3", error.Exception.Message);
         Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("step-before-the-copy"));
     }
+
+    [Fact]
+    public void ARunWhoseContainerCannotStartFailsAsItsStep()
+    {
+        // Before: ContainerStartFailed whose target was the throwaway container's generated name, already removed,
+        // and no Dockerfile line in the message.
+        Write("Dockerfile", "FROM busybox\nUSER nosuchuser\nRUN id\n");
+        var error = AssertFailed(Build(), "BuildRunFailed", ErrorCategory.InvalidOperation);
+        Assert.Equal("RUN /bin/sh -c id", error.TargetObject);
+        Assert.Contains("Dockerfile line 3", error.Exception.Message);
+        Assert.Contains("nosuchuser", error.Exception.Message);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
                 if (tail.Count > TailLines)
                     tail.Dequeue();
             }
-            lifecycle.Start(container.Id);
+            Start(container, step, where);
             foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: true, cancel))
             {
                 Show(entry.Log);
@@ -60,6 +60,21 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         finally
         {
             lifecycle.Remove(container.Id, force: true);
+        }
+    }
+
+    /// <summary>A RUN whose container cannot start (an unknown USER, a missing WORKDIR parent) fails as its step, not as a throwaway container the user never named.</summary>
+    private void Start(ContainerSnapshot container, RunStep step, string where)
+    {
+        try
+        {
+            lifecycle.Start(container.Id);
+        }
+        catch (EngineException e) when (e.ErrorId == "ContainerStartFailed")
+        {
+            string prefix = $"container {container.Name} did not start: ";
+            string reason = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new EngineException("BuildRunFailed", ErrorKind.InvalidOperation, step.CreatedBy, $"{where}: {step.CreatedBy} could not start: {reason}", e);
         }
     }
 }
