@@ -78,4 +78,33 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Contains("Dockerfile line 3", error.Exception.Message);
         Assert.Contains("nosuchuser", error.Exception.Message);
     }
+
+    [Fact]
+    public void ACopyIntoADanglingSymlinkCreatesWhereItPointsInsideTheImage()
+    {
+        // As buildah: the links are followed inside the image, and a missing target is created. Before, a dangling
+        // link in the destination threw openat2's ENOENT naming the build's temporary mount.
+        Write("file.txt", "content\n");
+        Write("Dockerfile", """
+            FROM busybox
+            RUN ln -s /missing/deep /absolute && ln -s ../../../../gone/../made /relative && mkdir /real && ln -s real /existing
+            COPY file.txt /absolute/
+            COPY file.txt /relative/
+            COPY file.txt /existing/sub/
+            WORKDIR /relative/work
+            """);
+        Assert.Empty(Build().AllErrors);
+        Assert.Equal("/made\n/made/file.txt\n/made/work\n/missing/deep\n/missing/deep/file.txt\n/real\n/real/sub\n/real/sub/file.txt",
+            Output("find /missing/deep /made /real | sort"));
+        Assert.Equal("/missing/deep", Output("readlink /absolute"));
+    }
+
+    [Fact]
+    public void ACopyIntoASymlinkLoopIsAnErrorRecord()
+    {
+        Write("file.txt", "content\n");
+        Write("Dockerfile", "FROM busybox\nRUN ln -s loop2 /loop1 && ln -s loop1 /loop2\nCOPY file.txt /loop1/\n");
+        var error = AssertFailed(Build(), "BuildDestinationSymlinkLoop", ErrorCategory.InvalidArgument);
+        Assert.Contains("Dockerfile line 3", error.Exception.Message);
+    }
 }

@@ -245,11 +245,12 @@ public sealed class ImageBuilder
         {
             using var view = View(_layers);
             using var target = view.Open();
-            Owner? owner = workdir.Settings.User.Length == 0 ? null : Owner.Resolve(workdir.Settings.User, target, Where(plan, workdir));
+            string where = Where(plan, workdir);
+            Owner? owner = workdir.Settings.User.Length == 0 ? null : Owner.Resolve(workdir.Settings.User, target, where);
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir);
+                new CopyLayer(tar, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir, where);
                 return tar.Count;
             });
         }

@@ -15,6 +15,7 @@ namespace ContainerTools.Core.Build.Layers;
 public sealed class CopyLayer
 {
     private const uint CreatedDirectoryMode = 0x1ED; // 0755
+    private const int MaxSymlinks = 40; // the kernel's limit (ELOOP)
 
     private readonly LayerTarWriter _tar;
     private readonly BuildContext _target;
@@ -38,7 +39,7 @@ public sealed class CopyLayer
     /// <param name="destination">Absolute; a trailing '/' means "into this directory".</param>
     public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives, string where)
     {
-        string resolved = Resolve(destination);
+        string resolved = Resolve(destination, where);
         bool existingDirectory = _target.Stat(resolved.Length == 0 ? "." : resolved)?.Kind == ContextEntryKind.Directory;
         bool intoDirectory = destination.EndsWith('/') || existingDirectory || sources.Count > 1;
         if (sources.Count > 1 && !destination.EndsWith('/') && !existingDirectory)
@@ -63,27 +64,51 @@ public sealed class CopyLayer
     }
 
     /// <summary>WORKDIR: writes <paramref name="path"/> (and missing parents) unless it exists; false when nothing was needed.</summary>
-    public bool CreateDirectory(string path)
+    public bool CreateDirectory(string path, string where)
     {
-        string resolved = Resolve(path);
+        string resolved = Resolve(path, where);
         if (resolved.Length == 0 || _target.Stat(resolved)?.Kind == ContextEntryKind.Directory)
             return false;
         EnsureParents(resolved + "/");
         return true;
     }
 
-    /// <summary>Follows the destination's existing components (symlinks inside the image); returns the path without a leading '/'.</summary>
-    private string Resolve(string destination)
+    /// <summary>
+    /// Follows the destination's symlinks inside the image, as the kernel would from inside it: a link whose
+    /// target is missing leads there too (the COPY creates it, as BuildKit and buildah do). Returns the path
+    /// without a leading '/'. <paramref name="where"/> prefixes messages ("Dockerfile line 4").
+    /// </summary>
+    private string Resolve(string destination, string where)
     {
-        string resolved = "";
-        foreach (string part in destination.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var resolved = new List<string>();
+        var pending = new Stack<string>(destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        int links = 0;
+        while (pending.TryPop(out string? part))
         {
-            string candidate = Join(resolved, part);
-            resolved = _target.Stat(candidate)?.Kind == ContextEntryKind.Symlink ? _target.FollowLink(candidate) : candidate;
-            if (resolved == ".")
-                resolved = "";
+            if (part == ".")
+                continue;
+            if (part == "..")
+            {
+                if (resolved.Count > 0)
+                    resolved.RemoveAt(resolved.Count - 1);
+                continue;
+            }
+            string candidate = Join(string.Join('/', resolved), part);
+            if (_target.Stat(candidate)?.Kind != ContextEntryKind.Symlink)
+            {
+                resolved.Add(part);
+                continue;
+            }
+            if (++links > MaxSymlinks)
+                throw new EngineException("BuildDestinationSymlinkLoop", ErrorKind.InvalidArgument, destination,
+                    $"{where}: the destination {destination} has too many levels of symbolic links in the image");
+            string link = _target.ReadLink(candidate);
+            if (link.StartsWith('/'))
+                resolved.Clear();
+            foreach (string linked in link.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+                pending.Push(linked);
         }
-        return resolved;
+        return string.Join('/', resolved);
     }
 
     private void WriteEntry(BuildContext source, string from, string target, ContextEntry entry)
