@@ -107,4 +107,16 @@ public sealed class HostileBuildTests : IDisposable
         var error = AssertFailed(Build(), "BuildDestinationSymlinkLoop", ErrorCategory.InvalidArgument);
         Assert.Contains("Dockerfile line 3", error.Exception.Message);
     }
+
+    [Fact]
+    public void AnImageWhoseConfigWouldBeTooLargeToReadIsRefusedAndLeavesNoBlob()
+    {
+        // Before: the 10 MB config was written, the store then refused to read it back (DocumentTooLarge, its
+        // digest as the target) and the blob stayed.
+        Write("Dockerfile", "FROM busybox\nLABEL big=" + new string('x', 5 * 1024 * 1024) + "\n");
+        string[] before = Blobs();
+        var error = AssertFailed(Build(), "BuildImageConfigTooLarge", ErrorCategory.LimitsExceeded);
+        Assert.Contains("4194304", error.Exception.Message);
+        Assert.Equal(before.Order(), Blobs().Order());
+    }
 }
