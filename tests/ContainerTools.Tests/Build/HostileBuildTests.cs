@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Core.Images;
 using ContainerTools.Tests.Images;
 using ContainerTools.Tests.Support;
 
@@ -118,5 +119,23 @@ public sealed class HostileBuildTests : IDisposable
         var error = AssertFailed(Build(), "BuildImageConfigTooLarge", ErrorCategory.LimitsExceeded);
         Assert.Contains("4194304", error.Exception.Message);
         Assert.Equal(before.Order(), Blobs().Order());
+    }
+
+    [Fact]
+    public async Task AnImportDuringABuildDoesNotCollectTheLayersTheBuildHasMadeSoFar()
+    {
+        // Import-ContainerImage first tidies the store: blobs and layers no image references go unless an ingest
+        // holds its lock. Before, a build did not: the COPY layer went while the RUN slept, and the next RUN failed
+        // to mount it (or, after the last step, the image was registered without its layer blobs).
+        Write("Dockerfile", "FROM busybox\nCOPY Dockerfile /copied\nRUN sleep 3\nRUN cat /copied\n");
+        using var session = new PowerShellSession(_store);
+        var build = Task.Run(() => session.Invoke($"Build-ContainerImage -Path '{_context}' -Tag test:1"), TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(Directory.Exists(_store.Location.ContainersDirectory) && Directory.EnumerateDirectories(_store.Location.ContainersDirectory).Any()) && !build.IsCompleted && DateTime.UtcNow < deadline)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(build.IsCompleted, "the build ended before its RUN started");
+        new ImageStore(_store.Location).Tidy();
+        Assert.Empty((await build).AllErrors);
+        Assert.Contains("COPY Dockerfile /copied", Output("cat /copied"));
     }
 }

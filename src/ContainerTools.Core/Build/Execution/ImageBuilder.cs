@@ -16,7 +16,8 @@ namespace ContainerTools.Core.Build.Execution;
 /// stages, base images, pulled when missing, COPY sources) before any step runs; then each stage's steps run
 /// in order: config steps only change the config, RUN runs in a container on an overlay of the layers so far,
 /// COPY/ADD and WORKDIR write their layer directly. Each step's layer is looked up in the cache by its key
-/// first. The image gets its names only at the end, so a failed build tags nothing.
+/// first. The image gets its names only at the end, so a failed build tags nothing; until then it holds the
+/// store's ingest lock, as an import does, so no other session collects its layers as unreferenced.
 /// </summary>
 public sealed class ImageBuilder
 {
@@ -46,6 +47,8 @@ public sealed class ImageBuilder
         foreach (string unused in plan.UnusedArguments)
             observer.Warning($"the build argument {unused} was not consumed by any ARG");
         using var context = BuildContext.Open(contextDirectory, DockerIgnore.ForBuild(contextDirectory, dockerfilePath));
+        // Its layers are no image's until the end: an import's tidying in another session must not take them.
+        using var ingest = _images.HoldIngest();
 
         var stages = Prepare(plan, context, new BaseImages(_images, request.Pull, request.Registry, observer, cancel));
         var results = new Dictionary<int, StageResult>();
