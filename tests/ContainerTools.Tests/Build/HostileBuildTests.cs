@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Management.Automation;
 using ContainerTools.Core.Images;
 using ContainerTools.Tests.Images;
@@ -137,5 +138,28 @@ public sealed class HostileBuildTests : IDisposable
         new ImageStore(_store.Location).Tidy();
         Assert.Empty((await build).AllErrors);
         Assert.Contains("COPY Dockerfile /copied", Output("cat /copied"));
+    }
+
+    [Theory]
+    [InlineData("../../escape.txt", null)]
+    [InlineData("hardlink", "../../../../etc/shadow")]
+    public void AnAddedArchiveWhoseEntryLeavesItsDestinationIsRefusedAndLeavesNoBlob(string name, string? hardLinkTarget)
+    {
+        // Before, a hard link's target was not checked: the layer was written as a blob, its unpack then refused it
+        // (LayerEntryEscapesRoot, naming no Dockerfile line) and the blob stayed.
+        using (var archive = File.Create(Path.Combine(_context, "evil.tar")))
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "ok.txt") { DataStream = new MemoryStream("ok\n"u8.ToArray()) });
+            writer.WriteEntry(hardLinkTarget is null
+                ? new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream("out\n"u8.ToArray()) }
+                : new PaxTarEntry(TarEntryType.HardLink, name) { LinkName = hardLinkTarget });
+        }
+        Write("Dockerfile", "FROM busybox\nADD evil.tar /x/\n");
+        string[] before = Blobs();
+        var error = AssertFailed(Build(), "BuildArchiveEscape", ErrorCategory.SecurityError);
+        Assert.Equal(name, error.TargetObject);
+        Assert.Contains("Dockerfile line 2", error.Exception.Message);
+        Assert.Equal(before.Order(), Blobs().Order());
     }
 }

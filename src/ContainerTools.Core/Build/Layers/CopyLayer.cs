@@ -55,7 +55,7 @@ public sealed class CopyLayer
                     continue;
                 }
                 string baseName = from == "." ? "" : from[(from.LastIndexOf('/') + 1)..];
-                if (relative.Length == 0 && extractArchives && entry.Kind == ContextEntryKind.Regular && TryExtract(source, from, resolved))
+                if (relative.Length == 0 && extractArchives && entry.Kind == ContextEntryKind.Regular && TryExtract(source, from, resolved, where))
                     continue;
                 string target = relative.Length > 0 ? Join(resolved, relative) : intoDirectory ? Join(resolved, baseName) : resolved;
                 WriteEntry(source, from, target, entry);
@@ -167,7 +167,7 @@ public sealed class CopyLayer
     }
 
     /// <summary>ADD's archive rule: a local tar (plain, gzip, zstd) is unpacked into the destination; anything else is copied.</summary>
-    private bool TryExtract(BuildContext source, string from, string destination)
+    private bool TryExtract(BuildContext source, string from, string destination, string where)
     {
         using var file = source.OpenRead(from);
         var compression = LayerCompressions.Detect(file);
@@ -188,17 +188,15 @@ public sealed class CopyLayer
         if (destination.Length > 0)
             EnsureParents(destination + "/");
         for (var entry = first; entry is not null; entry = reader.GetNextEntry(copyData: false))
-            WriteArchived(entry, destination);
+            WriteArchived(entry, destination, where);
         return true;
     }
 
-    private void WriteArchived(TarEntry entry, string destination)
+    private void WriteArchived(TarEntry entry, string destination, string where)
     {
         if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
             return;
-        string name = string.Join('/', entry.Name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
-        if (name.Split('/').Contains(".."))
-            throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entry.Name, $"ADD: archive entry '{entry.Name}' leaves its destination");
+        string name = InsideArchive(entry.Name, entry.Name, where);
         if (name.Length == 0)
             return;
         string target = Join(destination, name);
@@ -214,7 +212,7 @@ public sealed class CopyLayer
                 _tar.Symlink(target, entry.LinkName, uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.HardLink:
-                _tar.HardLink(target, Join(destination, entry.LinkName.TrimStart('/')), uid, gid, entry.ModificationTime);
+                _tar.HardLink(target, Join(destination, InsideArchive(entry.LinkName, entry.Name, where)), uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 _tar.File(target, mode, uid, gid, entry.ModificationTime, entry.DataStream ?? Stream.Null);
@@ -224,6 +222,19 @@ public sealed class CopyLayer
                 break;
         }
         _written.Add(target);
+    }
+
+    /// <summary>
+    /// An archive path ('/'-separated, a leading '/' meaning the archive's top) below the ADD's destination; an
+    /// entry's name or a hard link's target with ".." is refused before anything is written.
+    /// </summary>
+    private static string InsideArchive(string path, string entryName, string where)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
+        if (parts.Contains(".."))
+            throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entryName,
+                $"{where}: ADD: archive entry '{entryName}'{(path == entryName ? "" : $" links to '{path}', which")} leaves its destination");
+        return string.Join('/', parts);
     }
 
     private static string Join(string directory, string name) => directory.Length == 0 ? name : directory + "/" + name;
