@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Management.Automation;
 using ContainerTools.Core.Images;
+using ContainerTools.Core.Registry;
 using ContainerTools.Tests.Images;
 using ContainerTools.Tests.Support;
 
@@ -161,5 +162,19 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Equal(name, error.TargetObject);
         Assert.Contains("Dockerfile line 2", error.Exception.Message);
         Assert.Equal(before.Order(), Blobs().Order());
+    }
+
+    [Fact]
+    public void FromForAnotherPlatformIsRefusedAndTheHostsPlatformBuilds()
+    {
+        // Before, --platform was parsed and ignored: the host's busybox was used and the image claimed the host's platform.
+        string other = PlatformSelector.Host.Architecture == "amd64" ? "linux/arm64" : "linux/amd64";
+        Write("Dockerfile", $"FROM --platform=$BUILDPLATFORM busybox AS tools\nFROM --platform={other} busybox\nCOPY --from=tools /bin/busybox /\n");
+        var error = AssertFailed(Build(), "BuildPlatformNotSupported", ErrorCategory.NotImplemented);
+        Assert.Equal(other, error.TargetObject);
+        Assert.Contains("Dockerfile line 2", error.Exception.Message);
+
+        Write("Dockerfile", $"FROM --platform=$BUILDPLATFORM busybox AS tools\nFROM --platform={other} busybox AS unused\nFROM --platform={PlatformSelector.Host} busybox\nCOPY --from=tools /bin/busybox /\n");
+        Assert.Empty(Build().AllErrors);
     }
 }
