@@ -177,4 +177,21 @@ public sealed class HostileBuildTests : IDisposable
         Write("Dockerfile", $"FROM --platform=$BUILDPLATFORM busybox AS tools\nFROM --platform={other} busybox AS unused\nFROM --platform={PlatformSelector.Host} busybox\nCOPY --from=tools /bin/busybox /\n");
         Assert.Empty(Build().AllErrors);
     }
+
+    [Theory]
+    [InlineData("COPY . /app", "[\n", "DockerIgnoreSyntaxError", ErrorCategory.InvalidData, ".dockerignore: syntax error in pattern \"[\"")]
+    [InlineData("COPY . /app", "keep\n[]\n", "DockerIgnoreSyntaxError", ErrorCategory.InvalidData, "syntax error in pattern \"[]\"")]
+    [InlineData("COPY *[ /app/", "", "BuildInvalidPattern", ErrorCategory.InvalidArgument, "Dockerfile line 3: syntax error in pattern \"*[\"")]
+    [InlineData("COPY [z-a]* /app/", "", "BuildInvalidPattern", ErrorCategory.InvalidArgument, "Dockerfile line 3: syntax error in pattern \"[z-a]*\"")]
+    [InlineData("COPY --exclude=[ . /app", "", "BuildInvalidPattern", ErrorCategory.InvalidArgument, "Dockerfile line 3: --exclude: syntax error in pattern \"[\"")]
+    public void AMalformedPatternIsAnErrorRecordBeforeAnyStepRuns(string copy, string dockerignore, string errorId, ErrorCategory category, string message)
+    {
+        // Before, each was a RegexParseException: a terminating error of category NotSpecified, naming a regex.
+        Write(".dockerignore", dockerignore);
+        Write("Dockerfile", $"FROM busybox\nRUN echo step-before-the-copy\n{copy}\n");
+        var result = Build();
+        var error = AssertFailed(result, errorId, category);
+        Assert.Contains(message, error.Exception.Message);
+        Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("step-before-the-copy"));
+    }
 }

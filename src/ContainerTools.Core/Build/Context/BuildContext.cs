@@ -45,7 +45,14 @@ public sealed unsafe class BuildContext : IDisposable
     {
         string[] parts = Relative(source, where);
         var matches = new List<string>();
-        Expand(parts, 0, "", matches);
+        try
+        {
+            Expand(parts, 0, "", matches);
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, source, $"{where}: {e.Message}");
+        }
         if (matches.Count == 0)
             throw new EngineException("BuildSourceNotFound", ErrorKind.NotFound, source,
                 $"{where}: \"{source}\" not found in the build context or excluded by {DockerIgnore.FileName}");

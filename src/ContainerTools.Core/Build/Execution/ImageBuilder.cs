@@ -87,6 +87,7 @@ public sealed class ImageBuilder
             foreach (var copy in steps.Steps.OfType<CopyStep>())
             {
                 string where = Where(plan, copy);
+                Excludes(copy, where);
                 if (copy.From is null)
                     foreach (string source in copy.Sources)
                         context.Expand(source, where);
@@ -125,6 +126,19 @@ public sealed class ImageBuilder
     }
 
     private static string Where(BuildPlan plan, BuildStep step) => $"{plan.Dockerfile.Source} line {step.Instruction.Line}";
+
+    /// <summary>A COPY's --exclude patterns as a matcher; a malformed one names its line.</summary>
+    private static DockerIgnore Excludes(CopyStep copy, string where)
+    {
+        try
+        {
+            return DockerIgnore.FromPatterns(copy.Excludes);
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, string.Join(", ", copy.Excludes), $"{where}: --exclude: {e.Message}");
+        }
+    }
 
     private sealed class StepCounter(int total)
     {
@@ -180,7 +194,7 @@ public sealed class ImageBuilder
         /// <summary>What the key of a COPY covers besides its text: the files it copies, or the stage or image it reads.</summary>
         private string SourceDigest(CopyStep copy) => copy.From switch
         {
-            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), DockerIgnore.FromPatterns(copy.Excludes)),
+            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), Excludes(copy, Where(plan, copy))),
             StageReference reference => results[reference.Index].Key.Value,
             ImageBase image => builder._images.Resolve(image.Reference).Id,
             _ => CacheKey.Scratch.Value,
@@ -239,7 +253,7 @@ public sealed class ImageBuilder
             {
                 using var tar = new LayerTarWriter(output);
                 new CopyLayer(tar, target, owner, copy.Chmod, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
-                    DockerIgnore.FromPatterns(copy.Excludes), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
+                    Excludes(copy, where), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
                 return tar.Count;
             });
         }
