@@ -194,4 +194,21 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Contains(message, error.Exception.Message);
         Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("step-before-the-copy"));
     }
+
+    [Theory]
+    [InlineData("COPY file.txt /etc/passwd/")]
+    [InlineData("COPY dir /etc/passwd")]
+    [InlineData("COPY file.txt /etc/passwd/sub/file.txt")]
+    [InlineData("WORKDIR /etc/passwd")]
+    public void ADirectoryWhereTheImageHasAFileIsAnErrorRecord(string instruction)
+    {
+        // Before, the image's /etc/passwd was silently replaced by a directory; buildah and BuildKit refuse.
+        Write("file.txt", "content\n");
+        Directory.CreateDirectory(Path.Combine(_context, "dir"));
+        Write("dir/inside.txt", "inside\n");
+        Write("Dockerfile", $"FROM busybox\n{instruction}\n");
+        var error = AssertFailed(Build(), "BuildDestinationNotDirectory", ErrorCategory.InvalidArgument);
+        Assert.Equal("/etc/passwd", error.TargetObject);
+        Assert.Contains("Dockerfile line 2", error.Exception.Message);
+    }
 }

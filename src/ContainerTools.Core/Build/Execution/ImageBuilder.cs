@@ -252,8 +252,8 @@ public sealed class ImageBuilder
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, copy.Chmod, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
-                    Excludes(copy, where), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
+                new CopyLayer(tar, target, owner, copy.Chmod, where, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
+                    Excludes(copy, where), extractArchives: copy.Copy.IsAdd && copy.From is null);
                 return tar.Count;
             });
         }
@@ -267,7 +267,7 @@ public sealed class ImageBuilder
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir, where);
+                new CopyLayer(tar, target, owner, null, where).CreateDirectory(workdir.Settings.WorkingDir);
                 return tar.Count;
             });
         }

@@ -22,29 +22,32 @@ public sealed class CopyLayer
     private readonly Owner? _owner;
     private readonly int? _chmod;
     private readonly bool _keepOwners;
+    private readonly string _where;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     /// <param name="target">The image being built, as it is before this step (for the destination and existing directories).</param>
     /// <param name="owner">The --chown owner; without it context files belong to root.</param>
+    /// <param name="where">Prefixes messages ("Dockerfile line 4").</param>
     /// <param name="keepOwners">Without --chown, keep the owners the source gives its files: COPY --from a stage or image does, as BuildKit and buildah do.</param>
-    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod, bool keepOwners = false)
+    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod, string where, bool keepOwners = false)
     {
         _tar = tar;
         _target = target;
         _owner = owner;
         _chmod = chmod;
         _keepOwners = keepOwners;
+        _where = where;
     }
 
     /// <param name="destination">Absolute; a trailing '/' means "into this directory".</param>
-    public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives, string where)
+    public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives)
     {
-        string resolved = Resolve(destination, where);
+        string resolved = Resolve(destination);
         bool existingDirectory = _target.Stat(resolved.Length == 0 ? "." : resolved)?.Kind == ContextEntryKind.Directory;
         bool intoDirectory = destination.EndsWith('/') || existingDirectory || sources.Count > 1;
         if (sources.Count > 1 && !destination.EndsWith('/') && !existingDirectory)
             throw new EngineException("BuildCopyDestinationNotDirectory", ErrorKind.InvalidArgument, destination,
-                $"{where}: when copying more than one source the destination must be a directory and end with a /");
+                $"{_where}: when copying more than one source the destination must be a directory and end with a /");
         foreach (string path in sources)
         {
             foreach (var (from, relative, entry) in source.Walk(path, excludes))
@@ -55,7 +58,7 @@ public sealed class CopyLayer
                     continue;
                 }
                 string baseName = from == "." ? "" : from[(from.LastIndexOf('/') + 1)..];
-                if (relative.Length == 0 && extractArchives && entry.Kind == ContextEntryKind.Regular && TryExtract(source, from, resolved, where))
+                if (relative.Length == 0 && extractArchives && entry.Kind == ContextEntryKind.Regular && TryExtract(source, from, resolved))
                     continue;
                 string target = relative.Length > 0 ? Join(resolved, relative) : intoDirectory ? Join(resolved, baseName) : resolved;
                 WriteEntry(source, from, target, entry);
@@ -64,9 +67,9 @@ public sealed class CopyLayer
     }
 
     /// <summary>WORKDIR: writes <paramref name="path"/> (and missing parents) unless it exists; false when nothing was needed.</summary>
-    public bool CreateDirectory(string path, string where)
+    public bool CreateDirectory(string path)
     {
-        string resolved = Resolve(path, where);
+        string resolved = Resolve(path);
         if (resolved.Length == 0 || _target.Stat(resolved)?.Kind == ContextEntryKind.Directory)
             return false;
         EnsureParents(resolved + "/");
@@ -76,9 +79,9 @@ public sealed class CopyLayer
     /// <summary>
     /// Follows the destination's symlinks inside the image, as the kernel would from inside it: a link whose
     /// target is missing leads there too (the COPY creates it, as BuildKit and buildah do). Returns the path
-    /// without a leading '/'. <paramref name="where"/> prefixes messages ("Dockerfile line 4").
+    /// without a leading '/'.
     /// </summary>
-    private string Resolve(string destination, string where)
+    private string Resolve(string destination)
     {
         var resolved = new List<string>();
         var pending = new Stack<string>(destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
@@ -101,7 +104,7 @@ public sealed class CopyLayer
             }
             if (++links > MaxSymlinks)
                 throw new EngineException("BuildDestinationSymlinkLoop", ErrorKind.InvalidArgument, destination,
-                    $"{where}: the destination {destination} has too many levels of symbolic links in the image");
+                    $"{_where}: the destination {destination} has too many levels of symbolic links in the image");
             string link = _target.ReadLink(candidate);
             if (link.StartsWith('/'))
                 resolved.Clear();
@@ -142,6 +145,7 @@ public sealed class CopyLayer
         if (target.Length == 0)
             return;
         EnsureParents(target);
+        CheckCanBeDirectory(target);
         var (uid, gid) = OwnerOf(entry);
         _tar.Directory(target, _chmod is { } chmod ? (uint)chmod : entry.Permissions, uid, gid, entry.Modified);
         _written.Add(target);
@@ -159,15 +163,28 @@ public sealed class CopyLayer
             string directory = target[..slash];
             if (!_written.Add(directory))
                 continue;
-            if (_target.Stat(directory) is { Kind: ContextEntryKind.Directory } existing)
+            if (CheckCanBeDirectory(directory) is { Kind: ContextEntryKind.Directory } existing)
                 _tar.Directory(directory, existing.Permissions, (int)existing.Uid, (int)existing.Gid, existing.Modified);
             else
                 _tar.Directory(directory, CreatedDirectoryMode, _owner?.Uid ?? 0, _owner?.Gid ?? 0, DateTimeOffset.UtcNow);
         }
     }
 
+    /// <summary>
+    /// What the image has where a directory is to be written: a directory, a symlink, or nothing. A file (or
+    /// any other non-directory) is refused, as BuildKit and buildah refuse it, rather than replaced by a directory.
+    /// </summary>
+    private ContextEntry? CheckCanBeDirectory(string path)
+    {
+        ContextEntry? existing = _target.Stat(path);
+        if (existing is { Kind: not (ContextEntryKind.Directory or ContextEntryKind.Symlink) })
+            throw new EngineException("BuildDestinationNotDirectory", ErrorKind.InvalidArgument, "/" + path,
+                $"{_where}: /{path} exists in the image and is not a directory");
+        return existing;
+    }
+
     /// <summary>ADD's archive rule: a local tar (plain, gzip, zstd) is unpacked into the destination; anything else is copied.</summary>
-    private bool TryExtract(BuildContext source, string from, string destination, string where)
+    private bool TryExtract(BuildContext source, string from, string destination)
     {
         using var file = source.OpenRead(from);
         var compression = LayerCompressions.Detect(file);
@@ -188,15 +205,15 @@ public sealed class CopyLayer
         if (destination.Length > 0)
             EnsureParents(destination + "/");
         for (var entry = first; entry is not null; entry = reader.GetNextEntry(copyData: false))
-            WriteArchived(entry, destination, where);
+            WriteArchived(entry, destination);
         return true;
     }
 
-    private void WriteArchived(TarEntry entry, string destination, string where)
+    private void WriteArchived(TarEntry entry, string destination)
     {
         if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
             return;
-        string name = InsideArchive(entry.Name, entry.Name, where);
+        string name = InsideArchive(entry.Name, entry.Name);
         if (name.Length == 0)
             return;
         string target = Join(destination, name);
@@ -212,7 +229,7 @@ public sealed class CopyLayer
                 _tar.Symlink(target, entry.LinkName, uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.HardLink:
-                _tar.HardLink(target, Join(destination, InsideArchive(entry.LinkName, entry.Name, where)), uid, gid, entry.ModificationTime);
+                _tar.HardLink(target, Join(destination, InsideArchive(entry.LinkName, entry.Name)), uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 _tar.File(target, mode, uid, gid, entry.ModificationTime, entry.DataStream ?? Stream.Null);
@@ -228,12 +245,12 @@ public sealed class CopyLayer
     /// An archive path ('/'-separated, a leading '/' meaning the archive's top) below the ADD's destination; an
     /// entry's name or a hard link's target with ".." is refused before anything is written.
     /// </summary>
-    private static string InsideArchive(string path, string entryName, string where)
+    private string InsideArchive(string path, string entryName)
     {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
         if (parts.Contains(".."))
             throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entryName,
-                $"{where}: ADD: archive entry '{entryName}'{(path == entryName ? "" : $" links to '{path}', which")} leaves its destination");
+                $"{_where}: ADD: archive entry '{entryName}'{(path == entryName ? "" : $" links to '{path}', which")} leaves its destination");
         return string.Join('/', parts);
     }
 
