@@ -211,4 +211,20 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Equal("/etc/passwd", error.TargetObject);
         Assert.Contains("Dockerfile line 2", error.Exception.Message);
     }
+
+    [Theory]
+    [InlineData("RUN echo a\0b > /f")]
+    [InlineData("WORKDIR /a\0b")]
+    [InlineData("COPY Dockerfile /a\0b")]
+    public void ANulCharacterInTheDockerfileIsASyntaxErrorNamingItsLine(string instruction)
+    {
+        // Before, a RUN was cut at the NUL and built ("echo a"), and a WORKDIR or COPY path with one wrote a layer
+        // blob that its unpack then refused as leaving the layer root ("a name with '..'"), leaving the blob behind.
+        Write("Dockerfile", $"FROM busybox\n{instruction}\n");
+        string[] before = Blobs();
+        var error = AssertFailed(Build(), "DockerfileSyntaxError", ErrorCategory.InvalidData);
+        Assert.Equal("Dockerfile:2", error.TargetObject);
+        Assert.Contains("NUL", error.Exception.Message);
+        Assert.Equal(before.Order(), Blobs().Order());
+    }
 }
