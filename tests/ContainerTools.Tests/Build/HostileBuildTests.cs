@@ -227,4 +227,21 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Contains("NUL", error.Exception.Message);
         Assert.Equal(before.Order(), Blobs().Order());
     }
+
+    [Fact]
+    public void AnAddedArchiveWritingThroughItsOwnLinkLeavesNoBlob()
+    {
+        // The layer's unpack refuses it (as buildah's ADD does); before, the refused layer's blob stayed in the store.
+        using (var archive = File.Create(Path.Combine(_context, "evil.tar")))
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = "/etc" });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "link/owned") { DataStream = new MemoryStream("owned\n"u8.ToArray()) });
+        }
+        Write("Dockerfile", "FROM busybox\nADD evil.tar /x/\n");
+        string[] before = Blobs();
+        var error = AssertFailed(Build(), "LayerEntryEscapesRoot", ErrorCategory.SecurityError);
+        Assert.Equal("x/link/owned", error.TargetObject);
+        Assert.Equal(before.Order(), Blobs().Order());
+    }
 }
