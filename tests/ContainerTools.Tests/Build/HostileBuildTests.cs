@@ -244,4 +244,15 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Equal("x/link/owned", error.TargetObject);
         Assert.Equal(before.Order(), Blobs().Order());
     }
+
+    [Fact]
+    public void AFailedRunQuotesTheEndOfItsLastLinesNotMegabytes()
+    {
+        // Before, the error quoted its last ten lines whole: a 1 MB line without a newline became a 1 MB message.
+        Write("Dockerfile", "FROM busybox\nRUN head -c 1000000 /dev/zero | tr \"\\000\" x; echo; echo the-last-line; exit 3\n");
+        var error = AssertFailed(Build(), "BuildRunFailed", ErrorCategory.InvalidOperation);
+        Assert.Contains("exit code 3", error.Exception.Message);
+        Assert.EndsWith("the-last-line", error.Exception.Message);
+        Assert.InRange(error.Exception.Message.Length, 2000, 3000);
+    }
 }

@@ -12,6 +12,8 @@ namespace ContainerTools.Core.Build.Execution;
 public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
 {
     private const int TailLines = 10;
+    // The error quotes the end of each of its last lines: one line of megabytes (no newline) must not become the message.
+    private const int TailLineLength = 2000;
 
     /// <param name="layers">Layer directories, bottom first (at least one).</param>
     /// <param name="captureChanges">Called with the upper directory once the command has exited with 0.</param>
@@ -36,7 +38,7 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
             void Show(string line)
             {
                 output(line);
-                tail.Enqueue(line);
+                tail.Enqueue(line.Length > TailLineLength ? "…" + line[^TailLineLength..] : line);
                 if (tail.Count > TailLines)
                     tail.Dequeue();
             }
