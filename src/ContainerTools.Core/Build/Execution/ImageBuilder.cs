@@ -87,7 +87,7 @@ public sealed class ImageBuilder
             foreach (var copy in steps.Steps.OfType<CopyStep>())
             {
                 string where = Where(plan, copy);
-                Excludes(copy, where);
+                Excludes(copy, where); // a malformed --exclude fails here, not after the steps before it
                 if (copy.From is null)
                     foreach (string source in copy.Sources)
                         context.Expand(source, where);

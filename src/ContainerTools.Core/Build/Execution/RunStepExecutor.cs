@@ -65,7 +65,7 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         }
     }
 
-    /// <summary>A RUN whose container cannot start (an unknown USER, a missing WORKDIR parent) fails as its step, not as a throwaway container the user never named.</summary>
+    /// <summary>A RUN whose container cannot start (an unknown USER, no /bin/sh in the image) fails as its step, not as a throwaway container the user never named.</summary>
     private void Start(ContainerSnapshot container, RunStep step, string where)
     {
         try
