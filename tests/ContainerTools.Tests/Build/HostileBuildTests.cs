@@ -255,4 +255,27 @@ public sealed class HostileBuildTests : IDisposable
         Assert.EndsWith("the-last-line", error.Exception.Message);
         Assert.InRange(error.Exception.Message.Length, 2000, 3000);
     }
+
+    [Fact]
+    public void AContextNestedDeeperThanAPathCanNameIsAnErrorRecord()
+    {
+        // Before: openat2's ENAMETOOLONG as a NativeCallFailed error of category OperationStopped.
+        string deep = Path.Combine(_context, "deep");
+        Directory.CreateDirectory(deep);
+        try
+        {
+            // 2100 levels of "a/" (4200 bytes) made as two chains, each short enough to name, one moved into the other.
+            string chain = string.Join('/', Enumerable.Repeat("a", 1050));
+            Directory.CreateDirectory(Path.Combine(deep, chain));
+            Directory.CreateDirectory(Path.Combine(_context, "upper", chain));
+            Directory.Move(Path.Combine(_context, "upper", "a"), Path.Combine(deep, chain, "a"));
+            Write("Dockerfile", "FROM busybox\nCOPY deep /deep\n");
+            var error = AssertFailed(Build(), "BuildPathTooLong", ErrorCategory.LimitsExceeded);
+            Assert.StartsWith("deep/a/a/", (string)error.TargetObject);
+        }
+        finally
+        {
+            Tool.Run("rm", "-rf", deep); // deeper than .NET's Directory.Delete can go
+        }
+    }
 }

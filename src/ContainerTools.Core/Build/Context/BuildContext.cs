@@ -196,6 +196,10 @@ public sealed unsafe class BuildContext : IDisposable
             // ELOOP too: a symlink loop leads nowhere.
             if (fd == -1 && allowMissing && Errno.Last is Errno.ENOENT or Errno.ENOTDIR or Errno.ELOOP)
                 return -1;
+            // A tree nested deeper than a path can name (PATH_MAX) is the input's limit, not a failure of ours.
+            if (fd == -1 && Errno.Last == Errno.ENAMETOOLONG)
+                throw new EngineException("BuildPathTooLong", ErrorKind.LimitsExceeded, path,
+                    $"{System.IO.Path.Combine(Directory, path[..Math.Min(path.Length, 100)])}...: the path is longer than Linux allows ({path.Length} bytes)");
             return Errno.Check(fd, "openat2", System.IO.Path.Combine(Directory, path));
         }
     }
