@@ -267,8 +267,14 @@ public sealed partial class ImageStore
     public IDisposable BeginIngest()
     {
         Tidy();
-        return FileLock.Acquire(_store, IngestLockName, shared: true);
+        return HoldIngest();
     }
+
+    /// <summary>
+    /// The shared lock of <see cref="BeginIngest"/> without tidying first: a build holds it from its first layer to
+    /// its registration, and keeps the unreferenced layers of earlier builds, which are its cache.
+    /// </summary>
+    public IDisposable HoldIngest() => FileLock.Acquire(_store, IngestLockName, shared: true);
 
     /// <summary>
     /// Deletes what killed processes left: temps always (their owner's pid is gone), and blobs and layers no image

@@ -45,7 +45,14 @@ public sealed unsafe class BuildContext : IDisposable
     {
         string[] parts = Relative(source, where);
         var matches = new List<string>();
-        Expand(parts, 0, "", matches);
+        try
+        {
+            Expand(parts, 0, "", matches);
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, source, $"{where}: {e.Message}");
+        }
         if (matches.Count == 0)
             throw new EngineException("BuildSourceNotFound", ErrorKind.NotFound, source,
                 $"{where}: \"{source}\" not found in the build context or excluded by {DockerIgnore.FileName}");
@@ -57,7 +64,7 @@ public sealed unsafe class BuildContext : IDisposable
         if (index == parts.Length)
         {
             string path = prefix.Length == 0 ? "." : prefix;
-            if ((path == "." || !Ignore.IsExcluded(path)) && Stat(path) is not null)
+            if ((path == "." || !Ignore.IsExcluded(path)) && Stat(path) is { } entry && (entry.Kind != ContextEntryKind.Symlink || Resolves(path)))
                 matches.Add(path);
             return;
         }
@@ -116,6 +123,18 @@ public sealed unsafe class BuildContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a symlink source leads somewhere inside the context: a COPY follows it, so one that dangles (or
+    /// points outside, which inside the context is the same) names nothing, as BuildKit finds.
+    /// </summary>
+    private bool Resolves(string path)
+    {
+        int fd = OpenInRoot(path, LibC.O_PATH, allowMissing: true);
+        if (fd >= 0)
+            LibC.close(fd);
+        return fd >= 0;
+    }
+
     /// <summary>Opens a regular file of the context for reading.</summary>
     public FileStream OpenRead(string path) =>
         new(new Microsoft.Win32.SafeHandles.SafeFileHandle(OpenInRoot(path, LibC.O_RDONLY | LibC.O_NOFOLLOW), ownsHandle: true), FileAccess.Read);
@@ -162,7 +181,7 @@ public sealed unsafe class BuildContext : IDisposable
 
     /// <summary>
     /// Opens a context path with openat2(RESOLVE_IN_ROOT): symlinks are followed as if the context were "/".
-    /// Returns -1 for a missing path when <paramref name="allowMissing"/>. The caller closes the descriptor.
+    /// Returns -1 for a missing path (or a symlink loop) when <paramref name="allowMissing"/>. The caller closes the descriptor.
     /// </summary>
     public int OpenInRoot(string path, int flags, bool allowMissing = false)
     {
@@ -174,8 +193,13 @@ public sealed unsafe class BuildContext : IDisposable
         fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
         {
             int fd = (int)LibC.openat2(_root, p, &how, (size_t)sizeof(open_how));
-            if (fd == -1 && allowMissing && Errno.Last is Errno.ENOENT or Errno.ENOTDIR)
+            // ELOOP too: a symlink loop leads nowhere.
+            if (fd == -1 && allowMissing && Errno.Last is Errno.ENOENT or Errno.ENOTDIR or Errno.ELOOP)
                 return -1;
+            // A tree nested deeper than a path can name (PATH_MAX) is the input's limit, not a failure of ours.
+            if (fd == -1 && Errno.Last == Errno.ENAMETOOLONG)
+                throw new EngineException("BuildPathTooLong", ErrorKind.LimitsExceeded, path,
+                    $"{System.IO.Path.Combine(Directory, path[..Math.Min(path.Length, 100)])}...: the path is longer than Linux allows ({path.Length} bytes)");
             return Errno.Check(fd, "openat2", System.IO.Path.Combine(Directory, path));
         }
     }

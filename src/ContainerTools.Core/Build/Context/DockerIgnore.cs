@@ -31,7 +31,16 @@ public sealed class DockerIgnore
         string specific = dockerfile + FileName;
         string general = Path.Combine(contextDirectory, FileName);
         string? file = File.Exists(specific) ? specific : File.Exists(general) ? general : null;
-        return file is null ? None : Parse(File.ReadAllText(file));
+        if (file is null)
+            return None;
+        try
+        {
+            return Parse(File.ReadAllText(file));
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("DockerIgnoreSyntaxError", ErrorKind.InvalidData, file, $"{file}: {e.Message}");
+        }
     }
 
     /// <summary>Whether <paramref name="path"/> ('/'-separated, relative to the context) is left out.</summary>

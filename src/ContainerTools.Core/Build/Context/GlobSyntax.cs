@@ -9,6 +9,7 @@ public static class GlobSyntax
     public static bool HasWildcards(string pattern) => pattern.IndexOfAny(['*', '?', '[']) >= 0;
 
     /// <param name="doubleStar">Whether '**' matches any number of directories (.dockerignore, not COPY sources).</param>
+    /// <exception cref="FormatException">A malformed pattern ("[", "[]", "[z-a]"): Go's ErrBadPattern, for the caller to place.</exception>
     public static Regex ToRegex(string pattern, bool doubleStar)
     {
         var regex = new StringBuilder("^");
@@ -34,6 +35,13 @@ public static class GlobSyntax
             else
                 regex.Append(Regex.Escape(ch.ToString()));
         }
-        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        try
+        {
+            return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        }
+        catch (ArgumentException)
+        {
+            throw new FormatException($"syntax error in pattern \"{pattern}\"");
+        }
     }
 }

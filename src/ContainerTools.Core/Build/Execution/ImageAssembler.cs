@@ -24,6 +24,10 @@ public static class ImageAssembler
             History = [.. result.History],
         };
         byte[] configBytes = OciJson.Serialize(config, OciJsonContext.Default.ConfigFile);
+        // Checked before anything is written: a config the store would refuse to read back is no image, only a stray blob.
+        if (configBytes.Length > OciJson.MaxDocumentSize)
+            throw new EngineException("BuildImageConfigTooLarge", ErrorKind.LimitsExceeded, names.FirstOrDefault()?.ToString(),
+                $"the image's config would be {configBytes.Length} bytes ({result.History.Count} history entries), more than the {OciJson.MaxDocumentSize} bytes an image may have");
         var manifest = new Manifest
         {
             MediaType = MediaTypes.OciManifest,

@@ -16,7 +16,8 @@ namespace ContainerTools.Core.Build.Execution;
 /// stages, base images, pulled when missing, COPY sources) before any step runs; then each stage's steps run
 /// in order: config steps only change the config, RUN runs in a container on an overlay of the layers so far,
 /// COPY/ADD and WORKDIR write their layer directly. Each step's layer is looked up in the cache by its key
-/// first. The image gets its names only at the end, so a failed build tags nothing.
+/// first. The image gets its names only at the end, so a failed build tags nothing; until then it holds the
+/// store's ingest lock, as an import does, so no other session collects its layers as unreferenced.
 /// </summary>
 public sealed class ImageBuilder
 {
@@ -46,6 +47,8 @@ public sealed class ImageBuilder
         foreach (string unused in plan.UnusedArguments)
             observer.Warning($"the build argument {unused} was not consumed by any ARG");
         using var context = BuildContext.Open(contextDirectory, DockerIgnore.ForBuild(contextDirectory, dockerfilePath));
+        // Its layers are no image's until the end: an import's tidying in another session must not take them.
+        using var ingest = _images.HoldIngest();
 
         var stages = Prepare(plan, context, new BaseImages(_images, request.Pull, request.Registry, observer, cancel));
         var results = new Dictionary<int, StageResult>();
@@ -84,6 +87,7 @@ public sealed class ImageBuilder
             foreach (var copy in steps.Steps.OfType<CopyStep>())
             {
                 string where = Where(plan, copy);
+                Excludes(copy, where); // a malformed --exclude fails here, not after the steps before it
                 if (copy.From is null)
                     foreach (string source in copy.Sources)
                         context.Expand(source, where);
@@ -122,6 +126,19 @@ public sealed class ImageBuilder
     }
 
     private static string Where(BuildPlan plan, BuildStep step) => $"{plan.Dockerfile.Source} line {step.Instruction.Line}";
+
+    /// <summary>A COPY's --exclude patterns as a matcher; a malformed one names its line.</summary>
+    private static DockerIgnore Excludes(CopyStep copy, string where)
+    {
+        try
+        {
+            return DockerIgnore.FromPatterns(copy.Excludes);
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, string.Join(", ", copy.Excludes), $"{where}: --exclude: {e.Message}");
+        }
+    }
 
     private sealed class StepCounter(int total)
     {
@@ -177,7 +194,7 @@ public sealed class ImageBuilder
         /// <summary>What the key of a COPY covers besides its text: the files it copies, or the stage or image it reads.</summary>
         private string SourceDigest(CopyStep copy) => copy.From switch
         {
-            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), DockerIgnore.FromPatterns(copy.Excludes)),
+            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), Excludes(copy, Where(plan, copy))),
             StageReference reference => results[reference.Index].Key.Value,
             ImageBase image => builder._images.Resolve(image.Reference).Id,
             _ => CacheKey.Scratch.Value,
@@ -235,8 +252,8 @@ public sealed class ImageBuilder
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, copy.Chmod, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
-                    DockerIgnore.FromPatterns(copy.Excludes), extractArchives: copy.Copy.IsAdd && copy.From is null, where);
+                new CopyLayer(tar, target, owner, copy.Chmod, where, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
+                    Excludes(copy, where), extractArchives: copy.Copy.IsAdd && copy.From is null);
                 return tar.Count;
             });
         }
@@ -245,11 +262,12 @@ public sealed class ImageBuilder
         {
             using var view = View(_layers);
             using var target = view.Open();
-            Owner? owner = workdir.Settings.User.Length == 0 ? null : Owner.Resolve(workdir.Settings.User, target, Where(plan, workdir));
+            string where = Where(plan, workdir);
+            Owner? owner = workdir.Settings.User.Length == 0 ? null : Owner.Resolve(workdir.Settings.User, target, where);
             return builder._committer.Commit(TopChainId, output =>
             {
                 using var tar = new LayerTarWriter(output);
-                new CopyLayer(tar, target, owner, null).CreateDirectory(workdir.Settings.WorkingDir);
+                new CopyLayer(tar, target, owner, null, where).CreateDirectory(workdir.Settings.WorkingDir);
                 return tar.Count;
             });
         }

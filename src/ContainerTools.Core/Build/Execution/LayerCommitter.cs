@@ -23,7 +23,16 @@ public sealed class LayerCommitter(ImageStore images, string scratch)
                 if (write(output) == 0)
                     return null;
             string digest = images.Blobs.Adopt(file);
-            return Adopted(parentChainId, digest);
+            try
+            {
+                return Adopted(parentChainId, digest);
+            }
+            catch
+            {
+                // A layer its own unpack refuses (an ADDed archive writing through one of its links) is no layer: its blob goes.
+                images.DiscardUnreferenced([digest]);
+                throw;
+            }
         }
         finally
         {

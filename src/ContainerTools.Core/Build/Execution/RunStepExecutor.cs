@@ -12,6 +12,8 @@ namespace ContainerTools.Core.Build.Execution;
 public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
 {
     private const int TailLines = 10;
+    // The error quotes the end of each of its last lines: one line of megabytes (no newline) must not become the message.
+    private const int TailLineLength = 2000;
 
     /// <param name="layers">Layer directories, bottom first (at least one).</param>
     /// <param name="captureChanges">Called with the upper directory once the command has exited with 0.</param>
@@ -36,11 +38,11 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
             void Show(string line)
             {
                 output(line);
-                tail.Enqueue(line);
+                tail.Enqueue(line.Length > TailLineLength ? "…" + line[^TailLineLength..] : line);
                 if (tail.Count > TailLines)
                     tail.Dequeue();
             }
-            lifecycle.Start(container.Id);
+            Start(container, step, where);
             foreach (var entry in LogFollower.Read(lifecycle.Store, container.Id, follow: true, cancel))
             {
                 Show(entry.Log);
@@ -60,6 +62,21 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         finally
         {
             lifecycle.Remove(container.Id, force: true);
+        }
+    }
+
+    /// <summary>A RUN whose container cannot start (an unknown USER, no /bin/sh in the image) fails as its step, not as a throwaway container the user never named.</summary>
+    private void Start(ContainerSnapshot container, RunStep step, string where)
+    {
+        try
+        {
+            lifecycle.Start(container.Id);
+        }
+        catch (EngineException e) when (e.ErrorId == "ContainerStartFailed")
+        {
+            string prefix = $"container {container.Name} did not start: ";
+            string reason = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new EngineException("BuildRunFailed", ErrorKind.InvalidOperation, step.CreatedBy, $"{where}: {step.CreatedBy} could not start: {reason}", e);
         }
     }
 }

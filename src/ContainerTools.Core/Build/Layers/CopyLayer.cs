@@ -15,35 +15,39 @@ namespace ContainerTools.Core.Build.Layers;
 public sealed class CopyLayer
 {
     private const uint CreatedDirectoryMode = 0x1ED; // 0755
+    private const int MaxSymlinks = 40; // the kernel's limit (ELOOP)
 
     private readonly LayerTarWriter _tar;
     private readonly BuildContext _target;
     private readonly Owner? _owner;
     private readonly int? _chmod;
     private readonly bool _keepOwners;
+    private readonly string _where;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     /// <param name="target">The image being built, as it is before this step (for the destination and existing directories).</param>
     /// <param name="owner">The --chown owner; without it context files belong to root.</param>
+    /// <param name="where">Prefixes messages ("Dockerfile line 4").</param>
     /// <param name="keepOwners">Without --chown, keep the owners the source gives its files: COPY --from a stage or image does, as BuildKit and buildah do.</param>
-    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod, bool keepOwners = false)
+    public CopyLayer(LayerTarWriter tar, BuildContext target, Owner? owner, int? chmod, string where, bool keepOwners = false)
     {
         _tar = tar;
         _target = target;
         _owner = owner;
         _chmod = chmod;
         _keepOwners = keepOwners;
+        _where = where;
     }
 
     /// <param name="destination">Absolute; a trailing '/' means "into this directory".</param>
-    public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives, string where)
+    public void Copy(BuildContext source, IReadOnlyList<string> sources, string destination, DockerIgnore excludes, bool extractArchives)
     {
         string resolved = Resolve(destination);
         bool existingDirectory = _target.Stat(resolved.Length == 0 ? "." : resolved)?.Kind == ContextEntryKind.Directory;
         bool intoDirectory = destination.EndsWith('/') || existingDirectory || sources.Count > 1;
         if (sources.Count > 1 && !destination.EndsWith('/') && !existingDirectory)
             throw new EngineException("BuildCopyDestinationNotDirectory", ErrorKind.InvalidArgument, destination,
-                $"{where}: when copying more than one source the destination must be a directory and end with a /");
+                $"{_where}: when copying more than one source the destination must be a directory and end with a /");
         foreach (string path in sources)
         {
             foreach (var (from, relative, entry) in source.Walk(path, excludes))
@@ -72,18 +76,42 @@ public sealed class CopyLayer
         return true;
     }
 
-    /// <summary>Follows the destination's existing components (symlinks inside the image); returns the path without a leading '/'.</summary>
+    /// <summary>
+    /// Follows the destination's symlinks inside the image, as the kernel would from inside it: a link whose
+    /// target is missing leads there too (the COPY creates it, as BuildKit and buildah do). Returns the path
+    /// without a leading '/'.
+    /// </summary>
     private string Resolve(string destination)
     {
-        string resolved = "";
-        foreach (string part in destination.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var resolved = new List<string>();
+        var pending = new Stack<string>(destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        int links = 0;
+        while (pending.TryPop(out string? part))
         {
-            string candidate = Join(resolved, part);
-            resolved = _target.Stat(candidate)?.Kind == ContextEntryKind.Symlink ? _target.FollowLink(candidate) : candidate;
-            if (resolved == ".")
-                resolved = "";
+            if (part == ".")
+                continue;
+            if (part == "..")
+            {
+                if (resolved.Count > 0)
+                    resolved.RemoveAt(resolved.Count - 1);
+                continue;
+            }
+            string candidate = Join(string.Join('/', resolved), part);
+            if (_target.Stat(candidate)?.Kind != ContextEntryKind.Symlink)
+            {
+                resolved.Add(part);
+                continue;
+            }
+            if (++links > MaxSymlinks)
+                throw new EngineException("BuildDestinationSymlinkLoop", ErrorKind.InvalidArgument, destination,
+                    $"{_where}: the destination {destination} has too many levels of symbolic links in the image");
+            string link = _target.ReadLink(candidate);
+            if (link.StartsWith('/'))
+                resolved.Clear();
+            foreach (string linked in link.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+                pending.Push(linked);
         }
-        return resolved;
+        return string.Join('/', resolved);
     }
 
     private void WriteEntry(BuildContext source, string from, string target, ContextEntry entry)
@@ -117,6 +145,7 @@ public sealed class CopyLayer
         if (target.Length == 0)
             return;
         EnsureParents(target);
+        CheckCanBeDirectory(target);
         var (uid, gid) = OwnerOf(entry);
         _tar.Directory(target, _chmod is { } chmod ? (uint)chmod : entry.Permissions, uid, gid, entry.Modified);
         _written.Add(target);
@@ -134,11 +163,24 @@ public sealed class CopyLayer
             string directory = target[..slash];
             if (!_written.Add(directory))
                 continue;
-            if (_target.Stat(directory) is { Kind: ContextEntryKind.Directory } existing)
+            if (CheckCanBeDirectory(directory) is { Kind: ContextEntryKind.Directory } existing)
                 _tar.Directory(directory, existing.Permissions, (int)existing.Uid, (int)existing.Gid, existing.Modified);
             else
                 _tar.Directory(directory, CreatedDirectoryMode, _owner?.Uid ?? 0, _owner?.Gid ?? 0, DateTimeOffset.UtcNow);
         }
+    }
+
+    /// <summary>
+    /// What the image has where a directory is to be written: a directory, a symlink, or nothing. A file (or
+    /// any other non-directory) is refused, as BuildKit and buildah refuse it, rather than replaced by a directory.
+    /// </summary>
+    private ContextEntry? CheckCanBeDirectory(string path)
+    {
+        ContextEntry? existing = _target.Stat(path);
+        if (existing is { Kind: not (ContextEntryKind.Directory or ContextEntryKind.Symlink) })
+            throw new EngineException("BuildDestinationNotDirectory", ErrorKind.InvalidArgument, "/" + path,
+                $"{_where}: /{path} exists in the image and is not a directory");
+        return existing;
     }
 
     /// <summary>ADD's archive rule: a local tar (plain, gzip, zstd) is unpacked into the destination; anything else is copied.</summary>
@@ -171,9 +213,7 @@ public sealed class CopyLayer
     {
         if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
             return;
-        string name = string.Join('/', entry.Name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
-        if (name.Split('/').Contains(".."))
-            throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entry.Name, $"ADD: archive entry '{entry.Name}' leaves its destination");
+        string name = InsideArchive(entry.Name, entry.Name);
         if (name.Length == 0)
             return;
         string target = Join(destination, name);
@@ -189,7 +229,7 @@ public sealed class CopyLayer
                 _tar.Symlink(target, entry.LinkName, uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.HardLink:
-                _tar.HardLink(target, Join(destination, entry.LinkName.TrimStart('/')), uid, gid, entry.ModificationTime);
+                _tar.HardLink(target, Join(destination, InsideArchive(entry.LinkName, entry.Name)), uid, gid, entry.ModificationTime);
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 _tar.File(target, mode, uid, gid, entry.ModificationTime, entry.DataStream ?? Stream.Null);
@@ -199,6 +239,19 @@ public sealed class CopyLayer
                 break;
         }
         _written.Add(target);
+    }
+
+    /// <summary>
+    /// An archive path ('/'-separated, a leading '/' meaning the archive's top) below the ADD's destination; an
+    /// entry's name or a hard link's target with ".." is refused before anything is written.
+    /// </summary>
+    private string InsideArchive(string path, string entryName)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
+        if (parts.Contains(".."))
+            throw new EngineException("BuildArchiveEscape", ErrorKind.SecurityError, entryName,
+                $"{_where}: ADD: archive entry '{entryName}'{(path == entryName ? "" : $" links to '{path}', which")} leaves its destination");
+        return string.Join('/', parts);
     }
 
     private static string Join(string directory, string name) => directory.Length == 0 ? name : directory + "/" + name;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ContainerTools.Core.Build.Syntax;
+using ContainerTools.Core.Registry;
 
 namespace ContainerTools.Core.Build.Planning;
 
@@ -89,7 +90,35 @@ public sealed class BuildPlan
                     $"target stage \"{target}\" could not be found in {dockerfile.Source}");
             targetStage = stages[targetIndex];
         }
-        return new BuildPlan(dockerfile, arguments, globals, stages, targetStage);
+        var plan = new BuildPlan(dockerfile, arguments, globals, stages, targetStage);
+        foreach (BuildStage stage in plan.Required)
+            CheckPlatform(dockerfile, globals, stage.From);
+        return plan;
+    }
+
+    /// <summary>
+    /// FROM --platform may only name this machine's platform (as $BUILDPLATFORM and $TARGETPLATFORM do): another
+    /// one needs that platform's images and an emulator for its RUNs, which this engine has not. Refused, rather
+    /// than built from the host's images as if the flag were not there.
+    /// </summary>
+    private static void CheckPlatform(Dockerfile dockerfile, Dictionary<string, string?> globals, FromInstruction from)
+    {
+        if (from.Platform is null)
+            return;
+        string value = Expand(dockerfile, globals, from.Platform, from.Line);
+        PlatformSelector wanted;
+        try
+        {
+            wanted = PlatformSelector.Parse(value);
+        }
+        catch (EngineException e)
+        {
+            throw Error(dockerfile, from.Line, $"FROM --platform: {e.Message}");
+        }
+        PlatformSelector host = PlatformSelector.Host;
+        if (wanted.Os != host.Os || wanted.Architecture != host.Architecture)
+            throw new EngineException("BuildPlatformNotSupported", ErrorKind.NotImplemented, value,
+                $"{dockerfile.Source} line {from.Line}: FROM --platform={value}: only images for this machine's platform ({host}) can be built");
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace ContainerTools.Core.Build.Syntax;
 /// Turns Dockerfile text into logical lines as BuildKit does: parser directives (`# escape=`, `# syntax=`,
 /// `# check=`) only before anything else, comment lines dropped (also inside continuations), a line ending in
 /// the escape character (optionally followed by blanks) continued by the next one, empty continuation lines
-/// skipped.
+/// skipped. Text with a NUL character is refused.
 /// </summary>
 public static partial class DockerfileReader
 {
@@ -16,6 +16,10 @@ public static partial class DockerfileReader
     public static (char Escape, IReadOnlyList<LogicalLine> Lines) Read(string text, string source)
     {
         string[] lines = text.TrimStart('\uFEFF').ReplaceLineEndings("\n").Split('\n');
+        // No instruction can carry a NUL: the kernel would cut a command, path or user at it (or refuse it).
+        int nul = Array.FindIndex(lines, l => l.Contains('\0'));
+        if (nul >= 0)
+            throw DockerfileErrors.Syntax(source, nul + 1, "the line contains a NUL character (is this a text file?)");
         char escape = '\\';
         int index = ReadDirectives(lines, source, ref escape);
         var result = new List<LogicalLine>();
