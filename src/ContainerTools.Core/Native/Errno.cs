@@ -14,10 +14,9 @@ public static class Errno
     public const int EISDIR = 21;
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
-    public const int ENAMETOOLONG = 36;
     public const int EPIPE = 32;
-    public const int ELOOP = 40;
     public const int ENAMETOOLONG = 36;
+    public const int ELOOP = 40;
     public const int EOPNOTSUPP = 95;
     public const int ENOTEMPTY = 39;
     public const int ENOSYS = 38;
