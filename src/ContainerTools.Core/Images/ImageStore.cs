@@ -260,7 +260,7 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
-    /// Brackets work that puts blobs before registering them (import, pull): tidies leftovers of killed processes
+    /// Brackets work that puts blobs before registering them (an import): tidies leftovers of killed processes
     /// first, then holds a shared lock that keeps <see cref="Tidy"/> in other processes from taking the blobs it
     /// puts before they are referenced. Dispose when the image is registered (or the work failed).
     /// </summary>
@@ -272,7 +272,8 @@ public sealed partial class ImageStore
 
     /// <summary>
     /// The shared lock of <see cref="BeginIngest"/> without tidying first: a build holds it from its first layer to
-    /// its registration, and keeps the unreferenced layers of earlier builds, which are its cache.
+    /// its registration, and keeps the unreferenced layers of earlier builds, which are its cache; a pull keeps the
+    /// blobs an interrupted pull verified.
     /// </summary>
     public IDisposable HoldIngest() => FileLock.Acquire(_store, IngestLockName, shared: true);
 

@@ -29,6 +29,9 @@ public sealed class ImagePuller
     {
         using var client = new RegistryClient(reference.Registry, _options);
         var (manifest, document) = await ResolveAsync(client, reference, platform, cancel);
+        // Its blobs are unreferenced until it registers the image: an import's tidy in another session must leave them.
+        // No tidy of its own: the verified blobs of an interrupted pull are what a re-run need not fetch again.
+        using var ingest = _store.HoldIngest();
         var blobs = document.Layers!.Append(document.Config!).ToList();
         var added = new ConcurrentBag<string>();
         var unpacked = new ConcurrentDictionary<string, StagedLayer>(StringComparer.Ordinal);

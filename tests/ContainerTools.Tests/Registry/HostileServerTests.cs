@@ -188,6 +188,44 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public async Task AnImportsTidyDuringAPullLeavesThePullsBlobsAlone()
+    {
+        // Import-ContainerImage (and Load) tidy the store first: blobs no image references go unless an ingest holds
+        // its lock. Before, a pull did not hold it: its config, stored before its layers, went, and its registration failed.
+        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
+        string diffId;
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
+            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (manifest, layerDigest) = ServeImage(layer, diffId);
+        using var layerAsked = new ManualResetEventSlim();
+        using var released = new ManualResetEventSlim();
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            layerAsked.Set();
+            released.Wait(TimeSpan.FromSeconds(60));
+            response.ContentLength64 = layer.Length;
+            response.OutputStream.Write(layer);
+        });
+        var reference = ImageReference.Parse($"{_server.Address}/{Repository}:1");
+        var options = new Core.Registry.RegistryOptions { AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")) };
+        var pull = new Core.Registry.ImagePuller(new ImageStore(_store.Location), options)
+            .PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.True(layerAsked.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the pull never asked for its layer");
+            new ImageStore(_store.Location).Tidy();
+        }
+        finally
+        {
+            released.Set();
+        }
+        var pulled = await pull;
+        var (_, config) = new ImageStore(_store.Location).ReadDocuments(pulled.ManifestDigest);
+        Assert.Equal(diffId, Assert.Single(config.RootFs.DiffIds));
+    }
+
+    [Fact]
     public void ALayerFoundNotToMatchItsDigestAfterItsUnpackingStartedLeavesNoBlobAndNoLayer()
     {
         byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
