@@ -70,7 +70,7 @@ prepare_corestart() {
     mv "$CORESTART.new" "$CORESTART"
 }
 
-# prepare_debian: the ~100 MB Debian minbase root (debootstrap) as a one-layer OCI layout $DEBIAN_LAYOUT:1
+# prepare_debian: the Debian minbase root (debootstrap) as a one-layer OCI layout $DEBIAN_LAYOUT:1
 # (umoci) and as an OCI archive $DEBIAN_ARCHIVE, for pull and import; all cached (the tools only read them).
 DEBIAN_LAYOUT=$CACHE/debian/oci
 DEBIAN_ARCHIVE=$CACHE/debian/oci.tar

@@ -1,4 +1,4 @@
-# Pulling the ~100 MB Debian minbase image (one layer, bench/fixtures.sh prepare_debian) from Debian's
+# Pulling the Debian minbase image (one layer, bench/fixtures.sh prepare_debian) from Debian's
 # docker-registry on 127.0.0.1 into an empty store: ours (Request-ContainerImage in a warm pwsh session, so
 # pwsh's start-up does not count; it also unpacks the layer), `skopeo copy` to an OCI layout (download and
 # verify only) and `podman pull` into an empty podman store (download, verify, unpack). Each run starts empty;

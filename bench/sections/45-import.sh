@@ -1,4 +1,4 @@
-# Import of the ~100 MB Debian minbase image from an OCI archive (bench/fixtures.sh prepare_debian) into an
+# Import of the Debian minbase image from an OCI archive (bench/fixtures.sh prepare_debian) into an
 # empty store: ours (Import-ContainerImage in a warm pwsh: reads the archive, verifies and unpacks the layer)
 # beside `umoci unpack` (unpacks the layer of the same image from its OCI layout) and `skopeo copy
 # oci-archive: containers-storage:` (podman's store: verifies and unpacks). The archive is read once before,
