@@ -113,10 +113,7 @@ public sealed class HostileServerTests : IDisposable
     [Fact]
     public async Task AnInterruptedPullKeepsWhatWasVerifiedAndTheRerunFetchesOnlyTheRest()
     {
-        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
-        string diffId;
-        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
-            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (layer, diffId) = BusyboxLayer();
         var (manifest, layerDigest) = ServeImage(layer, diffId);
         string configDigest = System.Text.Json.Nodes.JsonNode.Parse(manifest)!["config"]!["digest"]!.GetValue<string>();
         var blobs = new ImageStore(_store.Location).Blobs;
@@ -149,10 +146,7 @@ public sealed class HostileServerTests : IDisposable
     [Fact]
     public async Task ARegistryThatStallsMidBlobIsGivenUpAndLeavesNoPartialBlob()
     {
-        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
-        string diffId;
-        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
-            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (layer, diffId) = BusyboxLayer();
         var (manifest, layerDigest) = ServeImage(layer, diffId);
         using var released = new ManualResetEventSlim();
         _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
@@ -192,10 +186,7 @@ public sealed class HostileServerTests : IDisposable
     {
         // Import-ContainerImage (and Load) tidy the store first: blobs no image references go unless an ingest holds
         // its lock. Before, a pull did not hold it: its config, stored before its layers, went, and its registration failed.
-        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
-        string diffId;
-        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
-            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (layer, diffId) = BusyboxLayer();
         var (manifest, layerDigest) = ServeImage(layer, diffId);
         using var layerAsked = new ManualResetEventSlim();
         using var released = new ManualResetEventSlim();
@@ -228,10 +219,7 @@ public sealed class HostileServerTests : IDisposable
     [Fact]
     public void ALayerFoundNotToMatchItsDigestAfterItsUnpackingStartedLeavesNoBlobAndNoLayer()
     {
-        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
-        string diffId;
-        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress))
-            diffId = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip));
+        var (layer, diffId) = BusyboxLayer();
         string claimed = Digest.Of(Encoding.UTF8.GetBytes("another layer of the same size"));
         var (manifest, layerDigest) = ServeImage(layer, diffId, servedAs: claimed);
         string layers = new ImageStore(_store.Location).Layers.Directory;
@@ -266,6 +254,14 @@ public sealed class HostileServerTests : IDisposable
     /// bytes, or under its own digest when the layer is real (<paramref name="diffId"/> given) unless
     /// <paramref name="servedAs"/> names another.
     /// </summary>
+    /// <summary>A gzip busybox layer and its diff ID.</summary>
+    private (byte[] Layer, string DiffId) BusyboxLayer()
+    {
+        byte[] layer = File.ReadAllBytes(Support.Busybox.CreateRootfsTarball(_store.Scratch("layer")));
+        using var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(layer), System.IO.Compression.CompressionMode.Decompress);
+        return (layer, Digest.FromHash(System.Security.Cryptography.SHA256.HashData(gunzip)));
+    }
+
     private (byte[] Manifest, string LayerDigest) ServeImage(byte[] layerBytes, string? diffId = null, string? servedAs = null)
     {
         byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId ?? Digest.Of("x"u8)] } },
