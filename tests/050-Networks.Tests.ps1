@@ -11,14 +11,8 @@ AfterAll {
     Get-Container -ErrorAction Ignore | Remove-Container -Force -Confirm:$false -ErrorAction Ignore
     $bridges = (Get-ContainerNetwork).Bridge
     Get-ContainerNetwork | Where-Object Name -ne 'bridge' | Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction Ignore
-    # The firewall plugin leaves two isolation rules per bridge; iptables is a fixture here, never the engine's.
-    foreach ($bridge in $bridges) {
-        ip link del $bridge 2>$null
-        iptables-save -t filter | Where-Object { $_ -like "-A *$bridge*" } | ForEach-Object {
-            $rule = $_ -replace '^-A ', '-D ' -replace '"', '\"'
-            sh -c "iptables -w $rule" 2>$null
-        }
-    }
+    # Removed networks left their isolation rules: their bridges were read before.
+    foreach ($bridge in $bridges) { Remove-TestBridge $bridge }
     Remove-TestStore $script:store
 }
 

@@ -18,13 +18,10 @@ function Remove-TestStore([string] $Path) {
     }
     Remove-Variable -Name ContainerToolsRoot, ContainerToolsRunRoot -Scope Global -ErrorAction Ignore
     if (-not $Path) { return }
-    # The store's networks: their bridges and the rules the firewall plugin left (ip and iptables are fixtures here).
+    # The store's networks: their bridges and the rules the firewall plugin left.
     Get-ChildItem "$Path/root/networks/*.conflist" -ErrorAction Ignore | ForEach-Object {
         $bridge = (Get-Content -Raw $_.FullName | ConvertFrom-Json).plugins | Where-Object type -eq 'bridge' | ForEach-Object bridge
-        if (-not $bridge) { return }
-        ip link del $bridge 2>$null
-        iptables-save -t filter | Where-Object { $_.StartsWith('-A ') -and $_.Contains($bridge) } |
-            ForEach-Object { bash -c "iptables -w $($_ -replace '^-A ', '-D ')" 2>$null }
+        if ($bridge) { Remove-TestBridge $bridge }
     }
     # Processes that name the store, then mounts below it (deepest first), then the files.
     Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
@@ -47,4 +44,13 @@ function Remove-TestStore([string] $Path) {
     }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, Remove-TestStore
+# A bridge a test's network made, and the two isolation rules the firewall plugin leaves for it even after the
+# network is removed (ip and iptables are fixtures here, never the engine's). The rule goes to bash as one string,
+# its quoted comment intact.
+function Remove-TestBridge([string] $Bridge) {
+    ip link del $Bridge 2>$null
+    iptables-save -t filter | Where-Object { $_.StartsWith('-A ') -and $_.Contains($Bridge) } |
+        ForEach-Object { bash -c "iptables -w $($_ -replace '^-A ', '-D ')" 2>$null }
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, Remove-TestStore, Remove-TestBridge
