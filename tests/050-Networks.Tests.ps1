@@ -5,6 +5,17 @@ BeforeAll {
     $script:store = New-TestStore
     # 10.214.x.0/24: a range the xunit tests (10.213) never use, chosen per run.
     $script:subnet = "10.214.$(Get-Random -Minimum 1 -Maximum 250).0/24"
+
+    # A page from a server a container has just started: until it listens the connection is refused, which
+    # Invoke-WebRequest -MaximumRetryCount does not retry (it retries HTTP errors only).
+    function script:Get-Page([string] $Url) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while ($true) {
+            try { return (Invoke-WebRequest $Url -TimeoutSec 5).Content.Trim() }
+            catch [System.Net.Http.HttpRequestException] { if ([DateTime]::UtcNow -gt $deadline) { throw } }
+            Start-Sleep -Milliseconds 100
+        }
+    }
 }
 
 AfterAll {
@@ -55,7 +66,7 @@ Describe 'Container networks' {
         $page = Invoke-ContainerImage busybox -Network pester-app -Remove `
             -Command 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://pester-web/ && exit 0; sleep 0.3; done; exit 1'
         $page | Should -Be 'pester-page'
-        (Invoke-WebRequest "http://127.0.0.1:${port}/" -TimeoutSec 5).Content.Trim() | Should -Be 'pester-page'
+        Get-Page "http://127.0.0.1:${port}/" | Should -Be 'pester-page'
 
         Remove-Container pester-web -Force -Confirm:$false
         (Get-ContainerNetwork pester-app).Containers | Should -BeNullOrEmpty
@@ -66,7 +77,7 @@ Describe 'Container networks' {
             -Command 'sh', '-c', 'echo any-page > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
         $any.Ports | Should -Match '^127\.0\.0\.1:\d+->80/tcp$'
         $url = 'http://' + ($any.Ports -replace '->.*$', '') + '/'
-        (Invoke-WebRequest $url -TimeoutSec 5 -MaximumRetryCount 5 -RetryIntervalSec 1).Content.Trim() | Should -Be 'any-page'
+        Get-Page $url | Should -Be 'any-page'
         Stop-Container pester-any -Timeout 1
         Start-Container pester-any | Out-Null
         (Get-Container pester-any).Ports | Should -Be $any.Ports
