@@ -194,9 +194,9 @@ public sealed class CopyLayer
         TarEntry? first;
         try
         {
-            first = reader.GetNextEntry(copyData: false);
+            first = reader.NextEntry();
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             return false;
         }
@@ -204,7 +204,7 @@ public sealed class CopyLayer
             return false;
         if (destination.Length > 0)
             EnsureParents(destination + "/");
-        for (var entry = first; entry is not null; entry = reader.GetNextEntry(copyData: false))
+        for (var entry = first; entry is not null; entry = reader.NextEntry())
             WriteArchived(entry, destination);
         return true;
     }
