@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using ContainerTools.Containers;
-using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 
 namespace ContainerTools.Cmdlets;
@@ -42,7 +41,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
                 // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
                 matches = containers.Where(c => HasIdPrefix(c, pattern)).ToList();
                 if (matches.Count == 0)
-                    WriteError(ErrorRecords.From(new EngineException("ContainerNotFound", ErrorKind.NotFound, pattern, $"no container named or with id '{pattern}'")));
+                    WriteError(ErrorRecords.From(ContainerStore.NotFound(pattern)));
             }
             WriteObject(matches.Select(c => new ContainerInfo(c)), enumerateCollection: true);
         }
