@@ -93,16 +93,11 @@ public sealed class ConcurrencyTests : IDisposable
 
     private Process StartImport(string path, string name)
     {
-        var start = new ProcessStartInfo(Pwsh) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(Pwsh.Required()) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string arg in new[] { "-NoProfile", "-NonInteractive", "-Command",
             $"$ContainerToolsRoot = '{_store.Location.Root}'; $ContainerToolsRunRoot = '{_store.Location.RunRoot}'; " +
             $"Import-Module '{Repository.ModuleManifest}'; Import-ContainerImage -Path '{path}' -Name '{name}' -ErrorAction Stop | Out-Null" })
             start.ArgumentList.Add(arg);
         return Process.Start(start)!;
     }
-
-    /// <summary>pwsh from PATH, else the copy beside the repository that build.sh uses.</summary>
-    private static string Pwsh =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "pwsh")).FirstOrDefault(File.Exists)
-        ?? Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "tools", "pwsh", "pwsh"));
 }

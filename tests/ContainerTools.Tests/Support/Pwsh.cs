@@ -8,6 +8,13 @@ public static class Pwsh
     public static string? Executable { get; } =
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "pwsh")).FirstOrDefault(File.Exists);
 
+    /// <summary>The pwsh executable; the test is skipped when there is none.</summary>
+    public static string Required()
+    {
+        Assert.SkipWhen(Executable is null, "pwsh is not on PATH (build.sh puts it there): this test needs a second PowerShell process");
+        return Executable!;
+    }
+
     /// <summary>Starts pwsh on the script; the store's variables and the module are set up first.</summary>
     public static Process Start(TestStore store, string script)
     {
@@ -21,7 +28,7 @@ public static class Pwsh
     /// <summary>A script file that sets up the module and the store's variables, then runs <paramref name="script"/>.</summary>
     public static string ScriptFile(TestStore store, string script)
     {
-        Assert.SkipWhen(Executable is null, "pwsh is not on PATH (build.sh puts it there): this test needs a second PowerShell process");
+        Required();
         string file = Path.Combine(store.Scratch("pwsh"), Guid.NewGuid().ToString("N") + ".ps1");
         File.WriteAllText(file, $"""
             $ErrorActionPreference = 'Stop'
