@@ -32,10 +32,19 @@ prereqs() {
     command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (https://dot.net)" >&2; exit 1; }
 }
 
-# pwsh and Pester: from PATH / PSModulePath, else the copies beside the repository (../shared/tools).
-if [ -d "$REPO/../shared/tools/pwsh" ]; then
-    export PATH="$PATH:$(readlink -f "$REPO/../shared/tools/pwsh")"
-    export PSModulePath="${PSModulePath:+$PSModulePath:}$(readlink -f "$REPO/../shared/tools/Modules")"
+# pwsh and Pester: from PATH / PSModulePath, else the copies beside the repository (../shared/tools), or beside
+# the local repository this one was cloned from (a CI clone elsewhere, e.g. under /tmp).
+shared_tools() {
+    local origin
+    origin=$(git -C "$REPO" remote get-url origin 2>/dev/null || true)
+    for dir in "$REPO/../shared/tools" ${origin:+"$origin/../shared/tools"}; do
+        [ -d "$dir/pwsh" ] && { readlink -f "$dir"; return; }
+    done
+}
+SHARED_TOOLS=$(shared_tools)
+if [ -n "$SHARED_TOOLS" ]; then
+    export PATH="$PATH:$SHARED_TOOLS/pwsh"
+    export PSModulePath="${PSModulePath:+$PSModulePath:}$SHARED_TOOLS/Modules"
 fi
 find_pwsh() { command -v pwsh || true; }
 
