@@ -179,18 +179,17 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, "no container name or id was given");
         if (nameOrId.Length == 64 && nameOrId.All(char.IsAsciiHexDigitLower) && Read(nameOrId) is { } exact)
             return exact;
-        var all = List();
-        var byName = all.FirstOrDefault(c => c.Name == nameOrId);
-        if (byName is not null)
-            return byName;
-        var byId = all.Where(c => c.Id.StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
-        return byId.Count switch
+        // Which container, from the records alone (the directory names for an id prefix); only that one is read whole.
+        if (!IdsByName().TryGetValue(nameOrId, out string? id))
         {
-            1 => byId[0],
-            0 => throw NotFound(nameOrId),
-            _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
-                $"'{nameOrId}' matches {byId.Count} containers: give more of the id"),
-        };
+            string prefix = nameOrId.ToLowerInvariant();
+            var byId = StoredIds().Where(stored => stored.StartsWith(prefix, StringComparison.Ordinal) && ReadRecord(stored) is not null).ToList();
+            if (byId.Count > 1)
+                throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
+                    $"'{nameOrId}' matches {byId.Count} containers: give more of the id");
+            id = byId.FirstOrDefault();
+        }
+        return (id is null ? null : Read(id)) ?? throw NotFound(nameOrId);
     }
 
     /// <summary>
