@@ -6,7 +6,8 @@ namespace ContainerTools.Tests.Containers;
 
 /// <summary>
 /// How a command finds its container: a full id, a name, or an id prefix, names first (as docker does); a prefix
-/// two containers share is refused.
+/// two containers share is refused. Names are found through the name index in the run root, which is built again
+/// when it is missing (a restart empties the run root) and whose stale links count for nothing.
 /// </summary>
 public sealed class ContainerLookupTests : IDisposable
 {
@@ -47,5 +48,47 @@ public sealed class ContainerLookupTests : IDisposable
 
         string named = Create(shared);
         Assert.Equal(named, _run.Containers.Find(shared).Id);
+    }
+
+    private string Index => Path.Combine(_store.Location.RunRoot, "container-names");
+
+    [Fact]
+    public void AMissingNameIndexIsBuiltAgainFromTheRecords()
+    {
+        string web = Create("web");
+        Directory.Delete(Index, recursive: true);
+        Assert.Equal(web, _run.Containers.Find("web").Id);
+        Directory.Delete(Index, recursive: true);
+        var error = Assert.Throws<EngineException>(() => Create("web"));
+        Assert.Equal(("ContainerNameInUse", ErrorKind.AlreadyExists), (error.ErrorId, error.Kind));
+        Assert.Equal(web, File.ResolveLinkTarget(Path.Combine(Index, "web"), returnFinalTarget: false)!.Name);
+    }
+
+    [Fact]
+    public void ALinkToNoContainerOrToAContainerRenamedSinceTakesNothing()
+    {
+        string renamed = Create("old");
+        _run.Containers.Rename("old", "new");
+        Assert.False(File.Exists(Path.Combine(Index, "old")) || Directory.Exists(Path.Combine(Index, "old")));
+        // What a kill leaves: a link whose container was never made, or renamed before its old link went.
+        File.CreateSymbolicLink(Path.Combine(Index, "ghost"), new string('a', 64));
+        File.CreateSymbolicLink(Path.Combine(Index, "old"), renamed);
+        File.CreateSymbolicLink(Path.Combine(Index, "outside"), "../../../etc");
+        Assert.Equal("ContainerNotFound", Assert.Throws<EngineException>(() => _run.Containers.Find("ghost")).ErrorId);
+        Assert.Equal("ContainerNotFound", Assert.Throws<EngineException>(() => _run.Containers.Find("outside")).ErrorId);
+        Assert.Equal(renamed, _run.Containers.Find("new").Id);
+        string ghost = Create("ghost"), old = Create("old");
+        Assert.Equal(ghost, _run.Containers.Find("ghost").Id);
+        Assert.Equal(old, _run.Containers.Find("old").Id);
+    }
+
+    [Fact]
+    public void ARemovedContainersNameIsFreeAndItsLinkGone()
+    {
+        string first = Create("web");
+        _run.Lifecycle.Remove(first, force: false);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Index));
+        string second = Create("web");
+        Assert.Equal(second, _run.Containers.Find("web").Id);
     }
 }
