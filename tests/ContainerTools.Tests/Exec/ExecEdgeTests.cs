@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Exec;
+
+/// <summary>Invoke-ContainerCommand and Enter-Container given arguments that docker exec takes or refuses.</summary>
+public sealed class ExecEdgeTests : BusyboxSessionTest
+{
+    public ExecEdgeTests()
+    {
+        Ps.Run("New-Container busybox -Name web -Network none -Start -- sleep 300 | Out-Null");
+    }
+
+    [Fact]
+    public void AnEmptyArgumentIsPassedOnAndOnlyAnEmptyCommandIsRefused()
+    {
+        // docker exec web printf '%s|' '' x: the parameter binder refused the whole command for its empty argument.
+        Assert.Equal(new object[] { "|x|" }, Ps.Run("Invoke-ContainerCommand web printf,'%s|','',x").Select(o => o.BaseObject));
+
+        foreach (var command in new[] { "Invoke-ContainerCommand web ''", "Invoke-ContainerCommand web '',x", "Enter-Container web -Command ''" })
+        {
+            var error = Assert.Single(Ps.Invoke(command).AllErrors);
+            Assert.StartsWith("NoCommand,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        }
+        // Enter-Container takes the empty argument as well, and fails only for want of a terminal here.
+        Assert.StartsWith("NoTerminal,", Assert.Single(Ps.Invoke("Enter-Container web -Command printf,'',x").AllErrors).FullyQualifiedErrorId);
+    }
+
+    [Theory]
+    [InlineData("sh,-c,'touch /tmp/ran',\"a`0b\"", "InvalidCommandArgument", "a\0b")]
+    [InlineData("-Environment @{ \"A`0B\" = 'x' } sh,-c,'touch /tmp/ran'", "InvalidEnvironmentName", "A\0B")]
+    [InlineData("-Environment @{ GREETING = \"x`0y\" } sh,-c,'touch /tmp/ran'", "InvalidEnvironmentValue", "GREETING")]
+    public void ANulInAnArgumentOrTheEnvironmentIsRefusedAndNothingRuns(string parameters, string errorId, string target)
+    {
+        // execve ends each string at its first NUL: the command ran with "a" and GREETING=x, silently cut.
+        var error = Assert.Single(Ps.Invoke($"Invoke-ContainerCommand web {parameters}").AllErrors);
+        Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal(target, error.TargetObject);
+        Assert.Equal("absent", ExecIn("web", "test -e /tmp/ran && echo present || echo absent"));
+    }
+}
