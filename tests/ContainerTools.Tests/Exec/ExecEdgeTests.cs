@@ -28,6 +28,16 @@ public sealed class ExecEdgeTests : BusyboxSessionTest
     }
 
     [Theory]
+    [InlineData("1000:nogroup", "uid=1000 gid=65534(nogroup) groups=65534(nogroup)")]
+    [InlineData("0:nogroup", "uid=0(root) gid=65534(nogroup) groups=65534(nogroup)")]
+    [InlineData("nobody:100", "uid=65534(nobody) gid=100 groups=100")]
+    public void ANumericUserWithAGroupNameNeedsNoPasswdEntry(string user, string id)
+    {
+        // docker exec -u 1000:nogroup: the number was looked up as a user name, "no user '1000'", exit 125.
+        Assert.Equal(new object[] { id, 0 }, Ps.Run($"Invoke-ContainerCommand web -User {user} id; $LASTEXITCODE").Select(o => o.BaseObject));
+    }
+
+    [Theory]
     [InlineData("sh,-c,'touch /tmp/ran',\"a`0b\"", "InvalidCommandArgument", "a\0b")]
     [InlineData("-Environment @{ \"A`0B\" = 'x' } sh,-c,'touch /tmp/ran'", "InvalidEnvironmentName", "A\0B")]
     [InlineData("-Environment @{ GREETING = \"x`0y\" } sh,-c,'touch /tmp/ran'", "InvalidEnvironmentValue", "GREETING")]
