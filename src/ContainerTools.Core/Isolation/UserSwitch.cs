@@ -71,8 +71,9 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
     private static IEnumerable<string[]> Passwd() => Entries("/etc/passwd", 4);
     private static IEnumerable<string[]> Group() => Entries("/etc/group", 3);
 
-    private static IEnumerable<string[]> Entries(string path, int minimumFields) =>
-        File.Exists(path)
-            ? File.ReadLines(path).Select(l => l.Split(':')).Where(f => f.Length >= minimumFields && !f[0].StartsWith('#'))
-            : [];
+    private static IEnumerable<string[]> Entries(string path, int minimumFields)
+    {
+        using var root = RootedPath.Open("/");
+        return ContainerTextFile.ReadLines(root, path).Select(l => l.Split(':')).Where(f => f.Length >= minimumFields && !f[0].StartsWith('#')).ToList();
+    }
 }

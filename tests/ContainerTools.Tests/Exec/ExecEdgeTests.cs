@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Core.Native;
 using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Exec;
@@ -25,6 +26,39 @@ public sealed class ExecEdgeTests : BusyboxSessionTest
         }
         // Enter-Container takes the empty argument as well, and fails only for want of a terminal here.
         Assert.StartsWith("NoTerminal,", Assert.Single(Ps.Invoke("Enter-Container web -Command printf,'',x").AllErrors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public async Task AFifoInPlaceOfEtcPasswdBlocksNeitherExecNorGetContainerProcess()
+    {
+        // Both opened /etc/passwd and waited for a writer for ever; Get-ContainerProcess in the user's own
+        // session, beyond Ctrl+C's reach. Each gets 20 s here, then a TimeoutException fails the test.
+        var cancel = TestContext.Current.CancellationToken;
+        ExecIn("web", "rm /etc/passwd /etc/group && mkfifo /etc/passwd /etc/group");
+        int init = (int)Ps.Run("(Get-Container web).Pid").Single().BaseObject;
+        try
+        {
+            var users = await Task.Run(() => Ps.Run("Get-ContainerProcess web").Select(p => (string)p.Properties["User"].Value).ToList(), cancel)
+                .WaitAsync(TimeSpan.FromSeconds(20), cancel);
+            Assert.Equal(["0"], users);
+
+            var lines = await Task.Run(() => Ps.Run("Invoke-ContainerCommand web -User 1000:1000 sh,-c,'echo $(grep ^Uid: /proc/self/status | cut -f2) $HOME'; Invoke-ContainerCommand web echo,ran").Select(o => o.BaseObject).ToList(), cancel)
+                .WaitAsync(TimeSpan.FromSeconds(20), cancel);
+            // (the command itself must not look a name up: id would wait on the FIFO as it does under docker)
+        Assert.Equal(["1000 /", "ran"], lines);
+        }
+        finally
+        {
+            // A reader still blocked gets end of file once a writer comes and goes, so the session can end.
+            foreach (string fifo in new[] { "passwd", "group" })
+            {
+                int writer = Linux.openat(Linux.AT_FDCWD, $"/proc/{init}/root/etc/{fifo}", Linux.O_WRONLY | Linux.O_NONBLOCK | Linux.O_CLOEXEC, 0);
+                if (writer >= 0)
+                    Linux.close(writer);
+            }
+        }
+        // A name has nothing to be found in, as with no /etc/passwd at all.
+        Assert.Contains("no user 'nobody'", Assert.Single(Ps.Invoke("Invoke-ContainerCommand web -User nobody true").Errors).Exception.Message);
     }
 
     [Theory]
