@@ -35,7 +35,25 @@ internal sealed class CgroupV1 : ICgroup
     public void Update(ResourceLimits limits)
     {
         ResourceLimitsValidator.Validate(limits);
+        DropThrottles("blkio.throttle.read_bps_device", limits.DeviceReadBps);
+        DropThrottles("blkio.throttle.write_bps_device", limits.DeviceWriteBps);
         Apply(CgroupV1Settings.For(limits));
+    }
+
+    /// <summary>
+    /// Removes the throttle of each device <paramref name="rates"/> no longer names (a rate of 0 removes a v1 rule):
+    /// new rates replace the old list, and writing them alone would leave a dropped device throttled.
+    /// </summary>
+    private void DropThrottles(string file, IReadOnlyList<DeviceRate>? rates)
+    {
+        string path = File("blkio", file);
+        var kept = (rates ?? []).Select(rate => BlockDevice.Number(rate.Device)).ToHashSet(StringComparer.Ordinal);
+        foreach (string line in (ControlFile.ReadIfExists(path) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string device = line.Split(' ')[0];
+            if (!kept.Contains(device))
+                ControlFile.Write(path, device + " 0");
+        }
     }
 
     public void Apply(IReadOnlyList<CgroupSetting> settings)

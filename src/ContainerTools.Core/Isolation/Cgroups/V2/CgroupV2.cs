@@ -23,7 +23,23 @@ internal sealed class CgroupV2(string relativePath, CgroupTree tree) : ICgroup
         foreach (string controller in settings.Select(s => s.Controller).Distinct().Except(enabled))
             throw new EngineException("CgroupControllerUnavailable", ErrorKind.ResourceUnavailable, relativePath,
                 $"The {controller} controller is not enabled for cgroup {relativePath}, so its limits cannot be changed.");
+        DropThrottles(limits);
         Apply(settings);
+    }
+
+    /// <summary>
+    /// Lifts the byte rates of each device the limits no longer name: new rates replace the old list, and writing
+    /// them alone would leave a dropped device throttled (a device still named gets both rates written anew).
+    /// </summary>
+    private void DropThrottles(ResourceLimits limits)
+    {
+        var kept = (limits.DeviceReadBps ?? []).Concat(limits.DeviceWriteBps ?? []).Select(rate => BlockDevice.Number(rate.Device)).ToHashSet(StringComparer.Ordinal);
+        foreach (string line in (ControlFile.ReadIfExists(File("io.max")) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string device = line.Split(' ')[0];
+            if (!kept.Contains(device))
+                ControlFile.Write(File("io.max"), device + " rbps=max wbps=max");
+        }
     }
 
     public void Apply(IEnumerable<CgroupSetting> settings)

@@ -36,23 +36,21 @@ public static class CgroupV2Settings
     /// <summary>blkio.weight 10..1000 onto io.weight 1..10000.</summary>
     public static long IoWeight(int weight) => 1 + (weight - 10) * 9999L / 990;
 
-    /// <summary>One io.max line per device: "rbps=N wbps=M" together, since a write replaces the device's line.</summary>
+    /// <summary>
+    /// One io.max line per device with both byte rates: a rate the limits do not give is written as "max", so a
+    /// rate dropped from the list is lifted rather than left as it was.
+    /// </summary>
     private static IEnumerable<(string Device, string Rates)> DeviceRates(ResourceLimits limits)
     {
-        var lines = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(IReadOnlyList<DeviceRate>? rates, string key)
+        var lines = new SortedDictionary<string, (string Read, string Write)>(StringComparer.Ordinal);
+        foreach (var rate in limits.DeviceReadBps ?? [])
+            lines[BlockDevice.Number(rate.Device)] = (Number(rate.BytesPerSecond), "max");
+        foreach (var rate in limits.DeviceWriteBps ?? [])
         {
-            foreach (var rate in rates ?? [])
-            {
-                string device = BlockDevice.Number(rate.Device);
-                if (!lines.TryGetValue(device, out var parts))
-                    lines[device] = parts = [];
-                parts.Add($"{key}={Number(rate.BytesPerSecond)}");
-            }
+            string device = BlockDevice.Number(rate.Device);
+            lines[device] = (lines.TryGetValue(device, out var rates) ? rates.Read : "max", Number(rate.BytesPerSecond));
         }
-        Add(limits.DeviceReadBps, "rbps");
-        Add(limits.DeviceWriteBps, "wbps");
-        return lines.Select(l => (l.Key, string.Join(' ', l.Value)));
+        return lines.Select(l => (l.Key, $"rbps={l.Value.Read} wbps={l.Value.Write}"));
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
