@@ -40,6 +40,7 @@ shared_tools() {
     for dir in "$REPO/../shared/tools" ${origin:+"$origin/../shared/tools"}; do
         [ -d "$dir/pwsh" ] && { readlink -f "$dir"; return; }
     done
+    return 0 # none found: not an error (set -e would end the script in silence, as it did in a worktree under /work/wt)
 }
 SHARED_TOOLS=$(shared_tools)
 if [ -n "$SHARED_TOOLS" ]; then
