@@ -36,7 +36,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
                 $"Container {containerName} is attached already; detach it first.");
         _networks.EnsureDefaultLocked();
         var all = _attachments.All();
-        var plan = request.Networks.Select(r => (Request: r, Network: _networks.Definition(r.Network))).ToList();
+        var plan = request.Networks.Select(r => (Request: r, Network: Routable(_networks.Definition(r.Network), all))).ToList();
         if (plan.Select(p => p.Network.Name).Distinct().Count() != plan.Count)
             throw new EngineException("DuplicateNetwork", ErrorKind.InvalidArgument, containerName, "A network is named twice.");
         var addresses = plan.Select(p => ValidateAddress(p.Network, p.Request.IPAddress, all)).ToList();
@@ -71,11 +71,13 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         using var _ = FileLock.Acquire(store, NetworkStore.LockName);
         var attachment = RequireAttachment(containerId);
         _networks.EnsureDefaultLocked();
+        var all = _attachments.All();
         var network = _networks.Definition(request.Network);
         if (attachment.Endpoints.Any(e => e.Network == network.Name))
             throw new EngineException("AlreadyConnected", ErrorKind.AlreadyExists, request.Network,
                 $"Container {attachment.ContainerName} is connected to network '{network.Name}' already.");
-        var address = ValidateAddress(network, request.IPAddress, _attachments.All());
+        network = Routable(network, all);
+        var address = ValidateAddress(network, request.IPAddress, all);
         string name = Enumerable.Range(0, 1000).Select(i => "eth" + i).First(n => attachment.Endpoints.All(e => e.Interface != n));
         attachment = AddEndpoint(attachment, network, name, address, request.Aliases ?? [], []);
         PeerHosts.Update(_attachments.All());
@@ -176,11 +178,27 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         return prefixed.Count switch
         {
             1 => prefixed[0].ContainerId,
-            0 => throw new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
-                $"No running container '{idOrName}' has a network namespace to connect."),
+            0 => throw NotAttached(idOrName),
             _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, idOrName,
                 $"'{idOrName}' matches {prefixed.Count} containers; give more of the id."),
         };
+    }
+
+    /// <summary>Why no attached container is called <paramref name="idOrName"/>: there is none, or it is not running.</summary>
+    private EngineException NotAttached(string idOrName)
+    {
+        Containers.ContainerSnapshot container;
+        try
+        {
+            container = new Containers.ContainerStore(store).Find(idOrName);
+        }
+        catch (EngineException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            return new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
+                $"No running container '{idOrName}' has a network namespace to connect.");
+        }
+        return new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, idOrName,
+            $"Container {container.Name} is not running ({container.Status}); networks are connected to and disconnected from running containers.");
     }
 
     /// <summary>The attachments that have an endpoint on <paramref name="network"/>. Caller holds the lock.</summary>
@@ -355,6 +373,23 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         };
     }
 
+    /// <summary>
+    /// The network as it can be attached now: its subnet routed through no interface but its own bridge. Another
+    /// store's network on the same subnet (both stores took 10.88.0.0/16 while the other's bridge was not up) or a
+    /// VPN that came up since would otherwise share the route, and traffic would go to one of them only. The
+    /// default network, while nothing uses it, moves to a free subnet instead, as it would have been made.
+    /// </summary>
+    private NetworkDefinition Routable(NetworkDefinition network, IReadOnlyList<NetworkAttachment> all)
+    {
+        if (HostRoutes.Conflicting(network.Subnet, network.Bridge) is not { } route)
+            return network;
+        if (network.Name == NetworkStore.DefaultNetwork && !all.Any(a => a.Endpoints.Any(e => e.Network == network.Name)))
+            return _networks.MoveDefaultLocked(network);
+        throw new EngineException("SubnetInUseOnHost", ErrorKind.ResourceUnavailable, network.Name,
+            $"Network '{network.Name}' ({network.Subnet}) overlaps {route.Destination}, which the host routes through {route.Device}: "
+            + "remove that, or remove this network and make it again with another -Subnet.");
+    }
+
     /// <summary>A requested fixed address: a host address of the subnet, not the gateway, not taken.</summary>
     private static IPAddress? ValidateAddress(NetworkDefinition network, string? text, IReadOnlyList<NetworkAttachment> all)
     {
@@ -385,11 +420,20 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
             var port = ports[i];
             if (ports.Take(i).Any(port.ConflictsWith))
                 throw new EngineException("PortAlreadyPublished", ErrorKind.AlreadyExists, port.ToString(), $"Port {port} is requested twice.");
+            if (port.HostIP is not null && !IsHostAddress(IPAddress.Parse(port.HostIP)))
+                throw new EngineException("HostIPNotLocal", ErrorKind.InvalidArgument, port.ToString(),
+                    $"{port.HostIP} is not an address of this host: nothing could reach port {port}.");
             if (published.FirstOrDefault(x => x.p.ConflictsWith(port)) is { a: not null } clash)
                 throw new EngineException("PortAlreadyPublished", ErrorKind.AlreadyExists, port.ToString(),
                     $"Host port {port.HostPort}/{port.Protocol} is published already by {clash.a.ContainerName} ({clash.p}).");
         }
     }
+
+    /// <summary>An address the host's sockets can bind now: any, loopback (all of 127/8), or one of an interface's.</summary>
+    private static bool IsHostAddress(IPAddress address) =>
+        address.Equals(IPAddress.Any) || IPAddress.IsLoopback(address)
+        || System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Any(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
 
     private static void ValidateId(string containerId)
     {

@@ -1,0 +1,160 @@
+using System.Management.Automation;
+using System.Net;
+using ContainerTools.Core;
+using ContainerTools.Core.Networking;
+using ContainerTools.Tests.Support;
+
+namespace ContainerTools.Tests.Networking;
+
+/// <summary>
+/// Networks given unusual input or used in an unusual state: subnets the host already routes, two stores on one
+/// host, removal of a network a stopped container needs, ports on addresses the host does not have.
+/// </summary>
+public sealed class NetworkEdgeTests : IDisposable
+{
+    private readonly NetworkTestBed _bed = new();
+    private readonly NetworkTestBed _other = new(); // a second store on the same host
+
+    public void Dispose()
+    {
+        _bed.Dispose();
+        _other.Dispose();
+    }
+
+    [Fact]
+    public void RemovingANetworkDeletesItsBridgesFirewallRules()
+    {
+        var network = _bed.CreateNetwork("short-lived");
+        _bed.Networking.Attach("ed9e0001", "one", _bed.CreateNamespace("one"), new NetworkRequest([new EndpointRequest("short-lived")], []));
+        _bed.Networking.Detach("ed9e0001");
+        Assert.NotEmpty(HostState.RulesMentioning(network.Bridge)); // the firewall plugin's, left by its DEL
+
+        _bed.Networks.Remove("short-lived");
+
+        Assert.Empty(HostState.RulesMentioning(network.Bridge));
+        Assert.False(Directory.Exists("/sys/class/net/" + network.Bridge));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.0/8")]
+    [InlineData("127.1.0.0/16")]
+    [InlineData("0.0.0.0/8")]
+    [InlineData("169.254.0.0/16")]
+    [InlineData("224.0.0.0/24")]
+    [InlineData("240.0.0.0/24")]
+    public void ASubnetNoHostMayHaveIsRefused(string subnet)
+    {
+        var error = Assert.Throws<EngineException>(() => _bed.Networks.Create("odd", subnet));
+
+        Assert.Equal(("InvalidSubnet", ErrorKind.InvalidArgument, subnet), (error.ErrorId, error.Kind, error.Target));
+        Assert.Equal(["bridge"], _bed.Networks.List().Select(n => n.Name));
+    }
+
+    [Fact]
+    public void ASubnetAnotherStoresBridgeRoutesIsRefused()
+    {
+        string subnet = NetworkTestBed.NextSubnet();
+        var theirs = _other.CreateNetwork("theirs", subnet: subnet);
+        _other.Networking.Attach("ed9e0002", "theirs", _other.CreateNamespace("t"), new NetworkRequest([new EndpointRequest("theirs")], []));
+
+        var error = Assert.Throws<EngineException>(() => _bed.Networks.Create("mine", subnet));
+
+        Assert.Equal(("SubnetInUseOnHost", ErrorKind.InvalidArgument, subnet), (error.ErrorId, error.Kind, error.Target));
+        Assert.Contains(theirs.Bridge, error.Message);
+        Assert.Equal(["bridge"], _bed.Networks.List().Select(n => n.Name));
+    }
+
+    [Fact]
+    public void TwoStoresThatTookTheSameDefaultSubnetBothWork()
+    {
+        // Both defaults made while neither bridge was up: both take the same subnet.
+        var mine = _bed.Networks.Get(NetworkStore.DefaultNetwork);
+        var theirs = _other.Networks.Get(NetworkStore.DefaultNetwork);
+        Assert.Equal(mine.Subnet, theirs.Subnet);
+        var first = _other.Networking.Attach("ed9e0003", "theirs", _other.CreateNamespace("t"), new NetworkRequest([new EndpointRequest("bridge")], []));
+
+        var second = _bed.Networking.Attach("ed9e0004", "mine", _bed.CreateNamespace("m"), new NetworkRequest([new EndpointRequest("bridge")], []));
+
+        // The unused default moved to a free subnet, as it would have been made had the other bridge been up.
+        var moved = _bed.Networks.Get(NetworkStore.DefaultNetwork);
+        Assert.NotEqual(theirs.Subnet, moved.Subnet);
+        Assert.NotEqual(mine.Bridge, moved.Bridge);
+        Assert.True(IPNetwork.Parse(moved.Subnet).Contains(IPAddress.Parse(second.Endpoints[0].IPAddress!)));
+        Assert.True(IPNetwork.Parse(theirs.Subnet).Contains(IPAddress.Parse(first.Endpoints[0].IPAddress!)));
+        Assert.Equal(["veth"], HostState.VethsOn(moved.Bridge).Select(v => v[..4]));
+    }
+
+    [Fact]
+    public void ANamedNetworkWhoseSubnetAnotherStoreRoutesFailsToAttachAndLeavesNothing()
+    {
+        string subnet = NetworkTestBed.NextSubnet();
+        var mine = _bed.CreateNetwork("same", subnet: subnet); // made while the other store's bridge was down
+        var theirs = _other.CreateNetwork("same", subnet: subnet);
+        _other.Networking.Attach("ed9e0005", "theirs", _other.CreateNamespace("t"), new NetworkRequest([new EndpointRequest("same")], []));
+        string ns = _bed.CreateNamespace("m");
+
+        var error = Assert.Throws<EngineException>(() =>
+            _bed.Networking.Attach("ed9e0006", "mine", ns, new NetworkRequest([new EndpointRequest("same")], [])));
+
+        Assert.Equal(("SubnetInUseOnHost", ErrorKind.ResourceUnavailable, "same"), (error.ErrorId, error.Kind, error.Target));
+        Assert.Contains(theirs.Bridge, error.Message);
+        Assert.Null(_bed.Networking.Get("ed9e0006"));
+        Assert.Equal(["lo"], HostState.InterfacesIn(ns));
+        Assert.False(Directory.Exists("/sys/class/net/" + mine.Bridge));
+        Assert.Empty(HostState.Leases(_bed.Store.Location, "same"));
+    }
+
+    [Fact]
+    public void ANetworkAStoppedContainerNeedsIsNotRemovedWithoutForce()
+    {
+        using var ps = SessionWithBusybox();
+        _bed.CreateNetwork("kept");
+        ps.Run("New-Container busybox -Name sleeper -Network kept -Command true");
+
+        var refused = ps.Invoke("Remove-ContainerNetwork kept -Confirm:$false");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("NetworkInUse,ContainerTools.Cmdlets.RemoveContainerNetworkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.ResourceBusy, "kept"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains("sleeper", error.Exception.Message);
+        Assert.Equal(["bridge", "kept"], ps.Run("Get-ContainerNetwork | ForEach-Object Name").Select(o => o.ToString()));
+
+        ps.Run("Remove-Container sleeper; Remove-ContainerNetwork kept -Confirm:$false");
+        Assert.Equal(["bridge"], ps.Run("Get-ContainerNetwork | ForEach-Object Name").Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void APortOnAnAddressTheHostDoesNotHaveIsRefusedAtCreation()
+    {
+        using var ps = SessionWithBusybox();
+        _bed.CreateNetwork("web");
+
+        var refused = ps.Invoke("New-Container busybox -Name nowhere -Network web -Publish 203.0.113.7:18080:80 -Command true");
+
+        var error = Assert.Single(refused.AllErrors);
+        Assert.Equal("HostIPNotLocal,ContainerTools.Cmdlets.NewContainerCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidArgument, "203.0.113.7:18080->80/tcp"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Empty(ps.Run("Get-Container"));
+    }
+
+    [Fact]
+    public void ConnectingAStoppedContainerSaysItIsNotRunning()
+    {
+        using var ps = SessionWithBusybox();
+        _bed.CreateNetwork("extra");
+        ps.Run("New-Container busybox -Name idle -Network none -Command true");
+
+        var refused = ps.Invoke("Connect-ContainerNetwork extra idle");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("ContainerNotRunning,ContainerTools.Cmdlets.ConnectContainerNetworkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidOperation, "idle"), (error.CategoryInfo.Category, error.TargetObject));
+    }
+
+    private PowerShellSession SessionWithBusybox()
+    {
+        var ps = new PowerShellSession(_bed.Store);
+        ps.Run($"Import-ContainerImage -Path '{Path.Combine(Repository.ModuleDirectory, "images", "busybox.tar.gz")}' -Name busybox:latest");
+        return ps;
+    }
+}
