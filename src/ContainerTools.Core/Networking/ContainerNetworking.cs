@@ -420,20 +420,12 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
             var port = ports[i];
             if (ports.Take(i).Any(port.ConflictsWith))
                 throw new EngineException("PortAlreadyPublished", ErrorKind.AlreadyExists, port.ToString(), $"Port {port} is requested twice.");
-            if (port.HostIP is not null && !IsHostAddress(IPAddress.Parse(port.HostIP)))
-                throw new EngineException("HostIPNotLocal", ErrorKind.InvalidArgument, port.ToString(),
-                    $"{port.HostIP} is not an address of this host: nothing could reach port {port}.");
             if (published.FirstOrDefault(x => x.p.ConflictsWith(port)) is { a: not null } clash)
                 throw new EngineException("PortAlreadyPublished", ErrorKind.AlreadyExists, port.ToString(),
                     $"Host port {port.HostPort}/{port.Protocol} is published already by {clash.a.ContainerName} ({clash.p}).");
+            HostPortCheck.Require(port);
         }
     }
-
-    /// <summary>An address the host's sockets can bind now: any, loopback (all of 127/8), or one of an interface's.</summary>
-    private static bool IsHostAddress(IPAddress address) =>
-        address.Equals(IPAddress.Any) || IPAddress.IsLoopback(address)
-        || System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-            .Any(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
 
     private static void ValidateId(string containerId)
     {

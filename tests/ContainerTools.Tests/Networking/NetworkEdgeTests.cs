@@ -138,6 +138,41 @@ public sealed class NetworkEdgeTests : IDisposable
     }
 
     [Fact]
+    public void APortAHostProcessListensOnIsRefusedAtCreation()
+    {
+        using var ps = SessionWithBusybox();
+        _bed.CreateNetwork("web");
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var refused = ps.Invoke($"New-Container busybox -Name thief -Network web -Publish {port}:80 -Command true");
+
+        var error = Assert.Single(refused.AllErrors);
+        Assert.Equal("HostPortInUse,ContainerTools.Cmdlets.NewContainerCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.ResourceBusy, $"0.0.0.0:{port}->80/tcp"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Empty(ps.Run("Get-Container"));
+    }
+
+    [Fact]
+    public void APortAHostProcessTookSinceCreationFailsTheAttachAndLeavesNothing()
+    {
+        var network = _bed.CreateNetwork("late");
+        using var listener = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
+        string ns = _bed.CreateNamespace("late");
+
+        var error = Assert.Throws<EngineException>(() => _bed.Networking.Attach("ed9e0007", "late", ns,
+            new NetworkRequest([new EndpointRequest("late")], [PortMapping.Parse($"127.0.0.1:{port}:53/udp")])));
+
+        Assert.Equal(("HostPortInUse", ErrorKind.ResourceBusy), (error.ErrorId, error.Kind));
+        Assert.Null(_bed.Networking.Get("ed9e0007"));
+        Assert.Equal(["lo"], HostState.InterfacesIn(ns));
+        Assert.Empty(HostState.VethsOn(network.Bridge));
+        Assert.Empty(HostState.RulesMentioning($"--dport {port} "));
+    }
+
+    [Fact]
     public void ConnectingAStoppedContainerSaysItIsNotRunning()
     {
         using var ps = SessionWithBusybox();
