@@ -38,16 +38,22 @@ public sealed partial class NetworkStore(StoreLocation store)
         return Describe(definition, new AttachmentStore(store).All());
     }
 
-    /// <summary>Every network, the default one included (made now if this is the first use).</summary>
-    public IReadOnlyList<ContainerNetworkInfo> List()
+    /// <summary>The names of every network, the default one included (made now if this is the first use).</summary>
+    public IReadOnlyList<string> Names()
     {
         EnsureDefault();
-        var attachments = new AttachmentStore(store).All();
         return Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension)
-            .Select(path => Read(Path.GetFileNameWithoutExtension(path)))
-            .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => Describe(n, attachments))
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .Where(name => NamePattern().IsMatch(name))
+            .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>Every network that can be read: one whose file is not ours (see <see cref="Get"/>) hides no other.</summary>
+    public IReadOnlyList<ContainerNetworkInfo> List()
+    {
+        var attachments = new AttachmentStore(store).All();
+        return ReadAll(Names()).OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => Describe(n, attachments)).ToList();
     }
 
     public ContainerNetworkInfo Get(string name) => Describe(Definition(name), new AttachmentStore(store).All());
@@ -61,7 +67,15 @@ public sealed partial class NetworkStore(StoreLocation store)
         if (name == DefaultNetwork)
             throw new EngineException("DefaultNetworkRemoval", ErrorKind.InvalidOperation, name, $"The default network '{name}' cannot be removed.");
         using var _ = FileLock.Acquire(store, LockName);
-        var network = Definition(name);
+        NetworkDefinition? network;
+        try
+        {
+            network = Definition(name);
+        }
+        catch (EngineException e) when (e.Kind == ErrorKind.InvalidData)
+        {
+            network = null; // a file that is not ours can still go; which bridge it named is unknown
+        }
         var networking = new ContainerNetworking(store);
         var users = networking.AttachedTo(name);
         // Stopped and created containers too, as podman: their next start would find no network.
@@ -71,7 +85,8 @@ public sealed partial class NetworkStore(StoreLocation store)
                 $"Network '{name}' is in use by {string.Join(", ", names)}; remove or disconnect them, or use -Force.");
         foreach (var user in users)
             networking.DisconnectLocked(user.ContainerId, name);
-        DeleteBridge(network);
+        if (network is not null)
+            DeleteBridge(network);
         File.Delete(ConfigPath(name));
         AtomicFile.SyncDirectory(store.NetworksDirectory);
     }
@@ -169,10 +184,26 @@ public sealed partial class NetworkStore(StoreLocation store)
         throw new EngineException("NoFreeSubnet", ErrorKind.LimitsExceeded, null, "No free subnet is left in 10.89.0.0-10.99.255.0; give -Subnet.");
     }
 
-    private List<NetworkDefinition> ReadAll() =>
-        Directory.Exists(store.NetworksDirectory)
-            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Read(Path.GetFileNameWithoutExtension(p))).ToList()
+    /// <summary>The networks whose files can be read: an unreadable one takes no subnet anyone knows of.</summary>
+    private List<NetworkDefinition> ReadAll(IEnumerable<string>? names = null)
+    {
+        names ??= Directory.Exists(store.NetworksDirectory)
+            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Path.GetFileNameWithoutExtension(p))
             : [];
+        var networks = new List<NetworkDefinition>();
+        foreach (var name in names)
+        {
+            try
+            {
+                networks.Add(Read(name));
+            }
+            catch (EngineException e) when (e.Kind == ErrorKind.InvalidData)
+            {
+                // reported by Get, when it is asked for
+            }
+        }
+        return networks;
+    }
 
     private NetworkDefinition Read(string name) => NetworkConfList.Parse(name, File.ReadAllText(ConfigPath(name)));
 

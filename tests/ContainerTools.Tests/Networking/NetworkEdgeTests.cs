@@ -186,6 +186,27 @@ public sealed class NetworkEdgeTests : IDisposable
         Assert.Equal((ErrorCategory.InvalidOperation, "idle"), (error.CategoryInfo.Category, error.TargetObject));
     }
 
+    [Fact]
+    public void AnUnreadableNetworkFileHidesNoOtherNetworkAndCanBeRemoved()
+    {
+        using var ps = new PowerShellSession(_bed.Store);
+        _bed.CreateNetwork("good");
+        File.WriteAllText(Path.Combine(_bed.Store.Location.NetworksDirectory, "broken.conflist"), "{not json");
+
+        var listed = ps.Invoke("Get-ContainerNetwork | ForEach-Object Name");
+
+        Assert.Equal(["bridge", "good"], listed.Output.Select(o => o.ToString()));
+        var error = Assert.Single(listed.Errors);
+        Assert.Equal("InvalidNetworkConfig,ContainerTools.Cmdlets.GetContainerNetworkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidData, "broken"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Equal("good", ps.Run("Get-ContainerNetwork good").Single().Properties["Name"].Value);
+        ps.Run($"New-ContainerNetwork -Name other -Subnet {NetworkTestBed.NextSubnet()}");
+
+        ps.Run("Remove-ContainerNetwork broken -Confirm:$false");
+
+        Assert.Equal(["bridge", "good", "other"], ps.Run("Get-ContainerNetwork | ForEach-Object Name").Select(o => o.ToString()));
+    }
+
     private PowerShellSession SessionWithBusybox()
     {
         var ps = new PowerShellSession(_bed.Store);
