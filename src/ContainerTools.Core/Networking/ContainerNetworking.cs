@@ -79,7 +79,17 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         network = Routable(network, all);
         var address = ValidateAddress(network, request.IPAddress, all);
         string name = Enumerable.Range(0, 1000).Select(i => "eth" + i).First(n => attachment.Endpoints.All(e => e.Interface != n));
-        attachment = AddEndpoint(attachment, network, name, address, request.Aliases ?? [], []);
+        try
+        {
+            attachment = AddEndpoint(attachment, network, name, address, request.Aliases ?? [], []);
+        }
+        catch
+        {
+            // A plugin failed half way (no address left, say): undo the others, or the container would keep a
+            // dead interface and a record that says it is connected.
+            try { DisconnectLocked(containerId, network.Name); } catch (Exception) { /* recorded: Disconnect or Detach finishes it */ }
+            throw;
+        }
         PeerHosts.Update(_attachments.All());
         return attachment;
     }

@@ -173,6 +173,35 @@ public sealed class NetworkEdgeTests : IDisposable
     }
 
     [Fact]
+    public void AConnectThatFailsHalfWayLeavesNoInterfaceRecordOrLease()
+    {
+        _bed.CreateNetwork("first");
+        var second = _bed.CreateNetwork("second");
+        string ns = _bed.CreateNamespace("c");
+        _bed.Networking.Attach("ed9e0008", "app", ns, new NetworkRequest([new EndpointRequest("first")], []));
+        // The real plugins, but a firewall whose ADD fails after the bridge plugin made the interface and took an address.
+        string plugins = _bed.Store.Scratch("plugins");
+        foreach (var real in new[] { "bridge", "host-local", "loopback", "portmap" })
+            File.CreateSymbolicLink(Path.Combine(plugins, real), Path.Combine("/usr/lib/cni", real));
+        string firewall = Path.Combine(plugins, "firewall");
+        File.WriteAllText(firewall, "#!/bin/sh\n[ \"$CNI_COMMAND\" = ADD ] || exec /usr/lib/cni/firewall\n" +
+            "echo '{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"injected failure\"}'\nexit 1\n");
+        File.SetUnixFileMode(firewall, (UnixFileMode)0x1ED /* 0755 */);
+        var failing = new ContainerNetworking(_bed.Store.Location, new CniPlugin([plugins]));
+
+        var error = Assert.Throws<EngineException>(() => failing.Connect("ed9e0008", new EndpointRequest("second")));
+
+        Assert.Equal("CniPluginFailed", error.ErrorId);
+        Assert.Equal(["first"], _bed.Networking.Get("ed9e0008")!.Endpoints.Select(e => e.Network));
+        Assert.DoesNotContain("eth1", HostState.InterfacesIn(ns));
+        Assert.Empty(HostState.VethsOn(second.Bridge));
+        Assert.Empty(HostState.Leases(_bed.Store.Location, "second"));
+        Assert.Empty(_bed.Networks.Get("second").Containers);
+        _bed.Networking.Connect("ed9e0008", new EndpointRequest("second")); // and it can be tried again
+        Assert.Contains("eth1", HostState.InterfacesIn(ns));
+    }
+
+    [Fact]
     public void ConnectingAStoppedContainerSaysItIsNotRunning()
     {
         using var ps = SessionWithBusybox();
