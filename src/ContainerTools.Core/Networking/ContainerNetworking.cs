@@ -391,7 +391,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
     /// </summary>
     private NetworkDefinition Routable(NetworkDefinition network, IReadOnlyList<NetworkAttachment> all)
     {
-        if (HostRoutes.Conflicting(network.Subnet, network.Bridge) is not { } route)
+        if (HostRoutes.Shadowing(network.Subnet, network.Bridge) is not { } route)
             return network;
         if (network.Name == NetworkStore.DefaultNetwork && !all.Any(a => a.Endpoints.Any(e => e.Network == network.Name)))
             return _networks.MoveDefaultLocked(network);

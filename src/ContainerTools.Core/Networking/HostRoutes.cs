@@ -29,7 +29,16 @@ internal static class HostRoutes
         return routes;
     }
 
-    /// <summary>The first route to an address of <paramref name="subnet"/> through another interface than <paramref name="bridge"/>.</summary>
-    public static HostRoute? Conflicting(IPNetwork subnet, string? bridge = null) =>
-        All().Where(r => r.Device != bridge && NetworkStore.Overlap(r.Destination, subnet)).Cast<HostRoute?>().FirstOrDefault();
+    /// <summary>The first route to an address of <paramref name="subnet"/>: a bridge made on it would take that traffic.</summary>
+    public static HostRoute? Overlapping(IPNetwork subnet) =>
+        All().Where(r => NetworkStore.Overlap(r.Destination, subnet)).Cast<HostRoute?>().FirstOrDefault();
+
+    /// <summary>
+    /// The first route through another interface than <paramref name="bridge"/> that is as specific as
+    /// <paramref name="subnet"/> or more, so would take (some of) the subnet's traffic from the bridge. A broader
+    /// one (a VPN's 10.0.0.0/8 that came up later) does not: the bridge's own route is the longer match.
+    /// </summary>
+    public static HostRoute? Shadowing(IPNetwork subnet, string bridge) =>
+        All().Where(r => r.Device != bridge && r.Destination.PrefixLength >= subnet.PrefixLength && NetworkStore.Overlap(r.Destination, subnet))
+            .Cast<HostRoute?>().FirstOrDefault();
 }

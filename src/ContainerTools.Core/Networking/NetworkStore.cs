@@ -158,7 +158,7 @@ public sealed partial class NetworkStore(StoreLocation store)
                 throw new EngineException("SubnetOverlaps", ErrorKind.InvalidArgument, subnetText,
                     $"Subnet {subnet} overlaps {clash.Subnet} of network '{clash.Name}'.");
             // The bridge would take over the host's route: its LAN, a VPN, another engine's bridge.
-            if (HostRoutes.Conflicting(subnet) is { } route)
+            if (HostRoutes.Overlapping(subnet) is { } route)
                 throw new EngineException("SubnetInUseOnHost", ErrorKind.InvalidArgument, subnetText,
                     $"Subnet {subnet} overlaps {route.Destination}, which the host routes through {route.Device}.");
         }

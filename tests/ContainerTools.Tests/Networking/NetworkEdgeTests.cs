@@ -105,6 +105,20 @@ public sealed class NetworkEdgeTests : IDisposable
     }
 
     [Fact]
+    public void ABroaderRouteThroughAnotherInterfaceDoesNotStopAnAttach()
+    {
+        // 10.212.0.0/16: outside the /24s of 10.213 the other tests use, so its route takes none of theirs.
+        var mine = _bed.CreateNetwork("narrow", subnet: "10.212.7.0/24");
+        _other.CreateNetwork("broad", subnet: "10.212.0.0/16");
+        _other.Networking.Attach("ed9e0009", "broad", _other.CreateNamespace("b"), new NetworkRequest([new EndpointRequest("broad")], []));
+
+        var attachment = _bed.Networking.Attach("ed9e000a", "narrow", _bed.CreateNamespace("n"), new NetworkRequest([new EndpointRequest("narrow")], []));
+
+        Assert.StartsWith("10.212.7.", attachment.Endpoints[0].IPAddress);
+        Assert.Single(HostState.VethsOn(mine.Bridge));
+    }
+
+    [Fact]
     public void ANetworkAStoppedContainerNeedsIsNotRemovedWithoutForce()
     {
         using var ps = SessionWithBusybox();
