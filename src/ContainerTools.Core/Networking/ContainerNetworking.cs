@@ -194,7 +194,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         };
     }
 
-    /// <summary>Why no attached container is called <paramref name="idOrName"/>: there is none, or it is not running.</summary>
+    /// <summary>Why no attached container is called <paramref name="idOrName"/>: there is none, it is not running, or it runs with -Network none or host.</summary>
     private EngineException NotAttached(string idOrName)
     {
         Containers.ContainerSnapshot container;
@@ -207,6 +207,9 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
             return new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
                 $"No running container '{idOrName}' has a network namespace to connect.");
         }
+        if (container.IsRunning)
+            return new EngineException("NetworkModeConflict", ErrorKind.InvalidOperation, idOrName,
+                $"Container {container.Name} runs with -Network {container.Record.Network.Mode}: it joins no network of the store, nor leaves one.");
         return new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, idOrName,
             $"Container {container.Name} is not running ({container.Status}); networks are connected to and disconnected from running containers.");
     }

@@ -250,6 +250,23 @@ public sealed class NetworkEdgeTests : IDisposable
         Assert.Equal(["bridge", "good", "other"], ps.Run("Get-ContainerNetwork | ForEach-Object Name").Select(o => o.ToString()));
     }
 
+    [Theory]
+    [InlineData("none")]
+    [InlineData("host")]
+    public void ConnectingAContainerThatRunsWithoutANetworkSaysSo(string mode)
+    {
+        using var ps = SessionWithBusybox();
+        _bed.CreateNetwork("extra");
+        ps.Run($"New-Container busybox -Name lone -Network {mode} -Start -Command sleep, 60");
+
+        var refused = ps.Invoke("Connect-ContainerNetwork extra lone");
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("NetworkModeConflict,ContainerTools.Cmdlets.ConnectContainerNetworkCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidOperation, "lone"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains($"-Network {mode}", error.Exception.Message);
+    }
+
     private PowerShellSession SessionWithBusybox()
     {
         var ps = new PowerShellSession(_bed.Store);
