@@ -31,8 +31,12 @@ public sealed partial class NetworkStore(StoreLocation store)
     {
         ValidateName(name);
         using var _ = FileLock.Acquire(store, LockName);
-        if (File.Exists(ConfigPath(name)) || name == DefaultNetwork)
-            throw new EngineException("NetworkExists", ErrorKind.AlreadyExists, name, $"A network named '{name}' already exists.");
+        // Names that differ in case only are one name to Get-ContainerNetwork (and its pipeline into Remove).
+        var existing = Directory.Exists(store.NetworksDirectory)
+            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Path.GetFileNameWithoutExtension(p))
+            : [];
+        if (existing.Append(DefaultNetwork).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
+            throw new EngineException("NetworkExists", ErrorKind.AlreadyExists, name, $"A network named '{taken}' already exists.");
         var definition = Define(name, subnet, gateway, @internal);
         Write(definition);
         return Describe(definition, new AttachmentStore(store).All());
@@ -227,7 +231,7 @@ public sealed partial class NetworkStore(StoreLocation store)
         if (!NamePattern().IsMatch(name))
             throw new EngineException("InvalidNetworkName", ErrorKind.InvalidArgument, name,
                 $"'{name}' is not a valid network name: use letters, digits, '_', '.' and '-', starting with a letter or digit (at most 64).");
-        if (ReservedNames.Contains(name))
+        if (ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new EngineException("ReservedNetworkName", ErrorKind.InvalidArgument, name, $"'{name}' is a network mode, not a name a network can have.");
     }
 

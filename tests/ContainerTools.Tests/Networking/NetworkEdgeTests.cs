@@ -50,6 +50,21 @@ public sealed class NetworkEdgeTests : IDisposable
         Assert.Equal(["bridge"], _bed.Networks.List().Select(n => n.Name));
     }
 
+    [Theory]
+    [InlineData("Web", "NetworkExists", ErrorKind.AlreadyExists)]
+    [InlineData("BRIDGE", "NetworkExists", ErrorKind.AlreadyExists)]
+    [InlineData("Host", "ReservedNetworkName", ErrorKind.InvalidArgument)]
+    [InlineData("NONE", "ReservedNetworkName", ErrorKind.InvalidArgument)]
+    public void ANameThatDiffersInCaseOnlyIsRefused(string name, string errorId, ErrorKind kind)
+    {
+        _bed.CreateNetwork("web");
+
+        var error = Assert.Throws<EngineException>(() => _bed.Networks.Create(name, NetworkTestBed.NextSubnet()));
+
+        Assert.Equal((errorId, kind, name), (error.ErrorId, error.Kind, error.Target));
+        Assert.Equal(["bridge", "web"], _bed.Networks.Names());
+    }
+
     [Fact]
     public void ASubnetAnotherStoresBridgeRoutesIsRefused()
     {
