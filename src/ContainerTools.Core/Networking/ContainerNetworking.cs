@@ -36,7 +36,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
                 $"Container {containerName} is attached already; detach it first.");
         _networks.EnsureDefaultLocked();
         var all = _attachments.All();
-        var plan = request.Networks.Select(r => (Request: r, Network: _networks.Definition(r.Network))).ToList();
+        var plan = request.Networks.Select(r => (Request: r, Network: Routable(_networks.Definition(r.Network), all))).ToList();
         if (plan.Select(p => p.Network.Name).Distinct().Count() != plan.Count)
             throw new EngineException("DuplicateNetwork", ErrorKind.InvalidArgument, containerName, "A network is named twice.");
         var addresses = plan.Select(p => ValidateAddress(p.Network, p.Request.IPAddress, all)).ToList();
@@ -71,13 +71,25 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         using var _ = FileLock.Acquire(store, NetworkStore.LockName);
         var attachment = RequireAttachment(containerId);
         _networks.EnsureDefaultLocked();
+        var all = _attachments.All();
         var network = _networks.Definition(request.Network);
         if (attachment.Endpoints.Any(e => e.Network == network.Name))
             throw new EngineException("AlreadyConnected", ErrorKind.AlreadyExists, request.Network,
                 $"Container {attachment.ContainerName} is connected to network '{network.Name}' already.");
-        var address = ValidateAddress(network, request.IPAddress, _attachments.All());
+        network = Routable(network, all);
+        var address = ValidateAddress(network, request.IPAddress, all);
         string name = Enumerable.Range(0, 1000).Select(i => "eth" + i).First(n => attachment.Endpoints.All(e => e.Interface != n));
-        attachment = AddEndpoint(attachment, network, name, address, request.Aliases ?? [], []);
+        try
+        {
+            attachment = AddEndpoint(attachment, network, name, address, request.Aliases ?? [], []);
+        }
+        catch
+        {
+            // A plugin failed half way (no address left, say): undo the others, or the container would keep a
+            // dead interface and a record that says it is connected.
+            try { DisconnectLocked(containerId, network.Name); } catch (Exception) { /* recorded: Disconnect or Detach finishes it */ }
+            throw;
+        }
         PeerHosts.Update(_attachments.All());
         return attachment;
     }
@@ -176,11 +188,30 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         return prefixed.Count switch
         {
             1 => prefixed[0].ContainerId,
-            0 => throw new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
-                $"No running container '{idOrName}' has a network namespace to connect."),
+            0 => throw NotAttached(idOrName),
             _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, idOrName,
                 $"'{idOrName}' matches {prefixed.Count} containers; give more of the id."),
         };
+    }
+
+    /// <summary>Why no attached container is called <paramref name="idOrName"/>: there is none, it is not running, or it runs with -Network none or host.</summary>
+    private EngineException NotAttached(string idOrName)
+    {
+        Containers.ContainerSnapshot container;
+        try
+        {
+            container = new Containers.ContainerStore(store).Find(idOrName);
+        }
+        catch (EngineException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            return new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
+                $"No running container '{idOrName}' has a network namespace to connect.");
+        }
+        if (container.IsRunning)
+            return new EngineException("NetworkModeConflict", ErrorKind.InvalidOperation, idOrName,
+                $"Container {container.Name} runs with -Network {container.Record.Network.Mode}: it joins no network of the store, nor leaves one.");
+        return new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, idOrName,
+            $"Container {container.Name} is not running ({container.Status}); networks are connected to and disconnected from running containers.");
     }
 
     /// <summary>The attachments that have an endpoint on <paramref name="network"/>. Caller holds the lock.</summary>
@@ -355,6 +386,23 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         };
     }
 
+    /// <summary>
+    /// The network as it can be attached now: its subnet routed through no interface but its own bridge. Another
+    /// store's network on the same subnet (both stores took 10.88.0.0/16 while the other's bridge was not up) or a
+    /// VPN that came up since would otherwise share the route, and traffic would go to one of them only. The
+    /// default network, while nothing uses it, moves to a free subnet instead, as it would have been made.
+    /// </summary>
+    private NetworkDefinition Routable(NetworkDefinition network, IReadOnlyList<NetworkAttachment> all)
+    {
+        if (HostRoutes.Shadowing(network.Subnet, network.Bridge) is not { } route)
+            return network;
+        if (network.Name == NetworkStore.DefaultNetwork && !all.Any(a => a.Endpoints.Any(e => e.Network == network.Name)))
+            return _networks.MoveDefaultLocked(network);
+        throw new EngineException("SubnetInUseOnHost", ErrorKind.ResourceUnavailable, network.Name,
+            $"Network '{network.Name}' ({network.Subnet}) overlaps {route.Destination}, which the host routes through {route.Device}: "
+            + "remove that, or remove this network and make it again with another -Subnet.");
+    }
+
     /// <summary>A requested fixed address: a host address of the subnet, not the gateway, not taken.</summary>
     private static IPAddress? ValidateAddress(NetworkDefinition network, string? text, IReadOnlyList<NetworkAttachment> all)
     {
@@ -388,6 +436,7 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
             if (published.FirstOrDefault(x => x.p.ConflictsWith(port)) is { a: not null } clash)
                 throw new EngineException("PortAlreadyPublished", ErrorKind.AlreadyExists, port.ToString(),
                     $"Host port {port.HostPort}/{port.Protocol} is published already by {clash.a.ContainerName} ({clash.p}).");
+            HostPortCheck.Require(port);
         }
     }
 

@@ -34,7 +34,7 @@ internal static class FreeHostPort
         try
         {
             // Any address (zero) and port 0: the kernel gives a port free on every address, so on the mapping's
-            // too, and a host address that is not (yet) the host's own is no error here, as with a fixed port.
+            // too; whether the mapping's address is the host's is HostPortCheck's to say.
             var address = new sockaddr_in { sin_family = LibC.AF_INET };
             Errno.Check(LibC.bind(fd, (sockaddr*)&address, (uint)sizeof(sockaddr_in)), "bind", what);
             socklen_t length = (uint)sizeof(sockaddr_in);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
 
@@ -22,52 +23,74 @@ public sealed partial class NetworkStore(StoreLocation store)
     private const string Extension = ".conflist";
     private static readonly IPNetwork DefaultSubnet = IPNetwork.Parse("10.88.0.0/16");
 
+    /// <summary>IPv4 ranges no bridge may take: the kernel routes them itself (127/8 in its local table) or never forwards them.</summary>
+    private static readonly IPNetwork[] ReservedSubnets =
+        [.. new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4" }.Select(IPNetwork.Parse)];
+
     public ContainerNetworkInfo Create(string name, string? subnet = null, string? gateway = null, bool @internal = false)
     {
         ValidateName(name);
         using var _ = FileLock.Acquire(store, LockName);
-        if (File.Exists(ConfigPath(name)) || name == DefaultNetwork)
-            throw new EngineException("NetworkExists", ErrorKind.AlreadyExists, name, $"A network named '{name}' already exists.");
+        // Names that differ in case only are one name to Get-ContainerNetwork (and its pipeline into Remove).
+        var existing = Directory.Exists(store.NetworksDirectory)
+            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Path.GetFileNameWithoutExtension(p))
+            : [];
+        if (existing.Append(DefaultNetwork).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
+            throw new EngineException("NetworkExists", ErrorKind.AlreadyExists, name, $"A network named '{taken}' already exists.");
         var definition = Define(name, subnet, gateway, @internal);
         Write(definition);
         return Describe(definition, new AttachmentStore(store).All());
     }
 
-    /// <summary>Every network, the default one included (made now if this is the first use).</summary>
-    public IReadOnlyList<ContainerNetworkInfo> List()
+    /// <summary>The names of every network, the default one included (made now if this is the first use).</summary>
+    public IReadOnlyList<string> Names()
     {
         EnsureDefault();
-        var attachments = new AttachmentStore(store).All();
         return Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension)
-            .Select(path => Read(Path.GetFileNameWithoutExtension(path)))
-            .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => Describe(n, attachments))
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .Where(name => NamePattern().IsMatch(name))
+            .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>Every network that can be read: one whose file is not ours (see <see cref="Get"/>) hides no other.</summary>
+    public IReadOnlyList<ContainerNetworkInfo> List()
+    {
+        var attachments = new AttachmentStore(store).All();
+        return ReadAll(Names()).OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => Describe(n, attachments)).ToList();
     }
 
     public ContainerNetworkInfo Get(string name) => Describe(Definition(name), new AttachmentStore(store).All());
 
     /// <summary>
-    /// Deletes a network and its bridge. Refuses while containers are attached, unless <paramref name="force"/>,
-    /// which first disconnects them.
+    /// Deletes a network, its bridge and its firewall rules. Refuses while a container uses it (attached, or named
+    /// in its record), unless <paramref name="force"/>, which first disconnects those attached.
     /// </summary>
     public void Remove(string name, bool force = false)
     {
         if (name == DefaultNetwork)
             throw new EngineException("DefaultNetworkRemoval", ErrorKind.InvalidOperation, name, $"The default network '{name}' cannot be removed.");
         using var _ = FileLock.Acquire(store, LockName);
-        var network = Definition(name);
+        NetworkDefinition? network;
+        try
+        {
+            network = Definition(name);
+        }
+        catch (EngineException e) when (e.Kind == ErrorKind.InvalidData)
+        {
+            network = null; // a file that is not ours can still go; which bridge it named is unknown
+        }
         var networking = new ContainerNetworking(store);
         var users = networking.AttachedTo(name);
-        if (users.Count > 0 && !force)
+        // Stopped and created containers too, as podman: their next start would find no network.
+        var names = users.Select(a => a.ContainerName).Union(new ContainerStore(store).UsingNetwork(name)).ToList();
+        if (names.Count > 0 && !force)
             throw new EngineException("NetworkInUse", ErrorKind.ResourceBusy, name,
-                $"Network '{name}' is in use by {string.Join(", ", users.Select(a => a.ContainerName))}; disconnect them or use -Force.");
+                $"Network '{name}' is in use by {string.Join(", ", names)}; remove or disconnect them, or use -Force.");
         foreach (var user in users)
             networking.DisconnectLocked(user.ContainerId, name);
-        Linux.DeleteLink(network.Bridge);
-        string leases = Path.Combine(ContainerNetworking.IpamDirectory(store), name);
-        if (Directory.Exists(leases))
-            Directory.Delete(leases, recursive: true);
+        if (network is not null)
+            DeleteBridge(network);
         File.Delete(ConfigPath(name));
         AtomicFile.SyncDirectory(store.NetworksDirectory);
     }
@@ -102,6 +125,28 @@ public sealed partial class NetworkStore(StoreLocation store)
         Write(Define(DefaultNetwork, subnet.ToString(), null, false));
     }
 
+    /// <summary>
+    /// Gives the unused default network a free subnet and a new bridge, the old bridge and its rules deleted; the
+    /// caller holds the lock and has found the old subnet routed elsewhere on the host.
+    /// </summary>
+    internal NetworkDefinition MoveDefaultLocked(NetworkDefinition old)
+    {
+        DeleteBridge(old);
+        var moved = Define(DefaultNetwork, FreeSubnet(TakenSubnets()).ToString(), null, false);
+        Write(moved);
+        return moved;
+    }
+
+    /// <summary>The network's host side: its bridge, its firewall rules and the leases of its addresses.</summary>
+    private void DeleteBridge(NetworkDefinition network)
+    {
+        Linux.DeleteLink(network.Bridge);
+        IsolationRules.Delete(network.Bridge);
+        string leases = Path.Combine(ContainerNetworking.IpamDirectory(store), network.Name);
+        if (Directory.Exists(leases))
+            Directory.Delete(leases, recursive: true);
+    }
+
     private NetworkDefinition Define(string name, string? subnetText, string? gatewayText, bool @internal)
     {
         var existing = ReadAll();
@@ -116,13 +161,17 @@ public sealed partial class NetworkStore(StoreLocation store)
             if (existing.FirstOrDefault(n => Overlap(n.Subnet, subnet)) is { } clash)
                 throw new EngineException("SubnetOverlaps", ErrorKind.InvalidArgument, subnetText,
                     $"Subnet {subnet} overlaps {clash.Subnet} of network '{clash.Name}'.");
+            // The bridge would take over the host's route: its LAN, a VPN, another engine's bridge.
+            if (HostRoutes.Overlapping(subnet) is { } route)
+                throw new EngineException("SubnetInUseOnHost", ErrorKind.InvalidArgument, subnetText,
+                    $"Subnet {subnet} overlaps {route.Destination}, which the host routes through {route.Device}.");
         }
         var gateway = gatewayText is null ? FirstHost(subnet) : ParseGateway(gatewayText, subnet);
         return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.NewBridgeName());
     }
 
     /// <summary>The store's subnets and the host's routed ones: a new subnet must avoid both.</summary>
-    private List<IPNetwork> TakenSubnets() => [.. ReadAll().Select(n => n.Subnet), .. HostRoutes.Destinations()];
+    private List<IPNetwork> TakenSubnets() => [.. ReadAll().Select(n => n.Subnet), .. HostRoutes.All().Select(r => r.Destination)];
 
     /// <summary>The first /24 of 10.89.0.0/16 .. 10.99.255.0/24 that nothing uses (podman picks from 10.89 too).</summary>
     private static IPNetwork FreeSubnet(List<IPNetwork> taken)
@@ -139,10 +188,26 @@ public sealed partial class NetworkStore(StoreLocation store)
         throw new EngineException("NoFreeSubnet", ErrorKind.LimitsExceeded, null, "No free subnet is left in 10.89.0.0-10.99.255.0; give -Subnet.");
     }
 
-    private List<NetworkDefinition> ReadAll() =>
-        Directory.Exists(store.NetworksDirectory)
-            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Read(Path.GetFileNameWithoutExtension(p))).ToList()
+    /// <summary>The networks whose files can be read: an unreadable one takes no subnet anyone knows of.</summary>
+    private List<NetworkDefinition> ReadAll(IEnumerable<string>? names = null)
+    {
+        names ??= Directory.Exists(store.NetworksDirectory)
+            ? Directory.EnumerateFiles(store.NetworksDirectory, "*" + Extension).Select(p => Path.GetFileNameWithoutExtension(p))
             : [];
+        var networks = new List<NetworkDefinition>();
+        foreach (var name in names)
+        {
+            try
+            {
+                networks.Add(Read(name));
+            }
+            catch (EngineException e) when (e.Kind == ErrorKind.InvalidData)
+            {
+                // reported by Get, when it is asked for
+            }
+        }
+        return networks;
+    }
 
     private NetworkDefinition Read(string name) => NetworkConfList.Parse(name, File.ReadAllText(ConfigPath(name)));
 
@@ -166,7 +231,7 @@ public sealed partial class NetworkStore(StoreLocation store)
         if (!NamePattern().IsMatch(name))
             throw new EngineException("InvalidNetworkName", ErrorKind.InvalidArgument, name,
                 $"'{name}' is not a valid network name: use letters, digits, '_', '.' and '-', starting with a letter or digit (at most 64).");
-        if (ReservedNames.Contains(name))
+        if (ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new EngineException("ReservedNetworkName", ErrorKind.InvalidArgument, name, $"'{name}' is a network mode, not a name a network can have.");
     }
 
@@ -179,6 +244,12 @@ public sealed partial class NetworkStore(StoreLocation store)
                 $"'{text}' is not an IPv4 subnet in CIDR form with no host bits set (such as 10.90.0.0/24).");
         if (subnet.PrefixLength is < 8 or > 29)
             throw new EngineException("InvalidSubnet", ErrorKind.InvalidArgument, text, $"Subnet {text} must have a prefix from /8 to /29.");
+        foreach (var reserved in ReservedSubnets)
+        {
+            if (Overlap(reserved, subnet))
+                throw new EngineException("InvalidSubnet", ErrorKind.InvalidArgument, text,
+                    $"Subnet {text} overlaps {reserved}, which is not for hosts (this network, loopback, link-local, multicast or reserved).");
+        }
         return subnet;
     }
 

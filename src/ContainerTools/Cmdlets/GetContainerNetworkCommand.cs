@@ -15,21 +15,20 @@ public sealed class GetContainerNetworkCommand : ContainerToolsCmdlet
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        var networks = new NetworkStore(Store).List();
-        if (Name is null || Name.Length == 0)
-        {
-            WriteObject(networks, enumerateCollection: true);
-            return;
-        }
-        foreach (var name in Name)
+        var networks = new NetworkStore(Store);
+        IReadOnlyList<string> names = [];
+        Try(() => names = networks.Names());
+        foreach (var name in Name is null || Name.Length == 0 ? ["*"] : Name)
         {
             var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var found = networks.Where(n => pattern.IsMatch(n.Name)).ToList();
+            var found = names.Where(pattern.IsMatch).ToList();
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ErrorRecords.From(new EngineException("NetworkNotFound", ErrorKind.NotFound, name, $"No network named '{name}'.")));
-            WriteObject(found, enumerateCollection: true);
+            // One by one: a network whose file is unreadable is an error of its own and hides no other.
+            foreach (var match in found)
+                Try(() => WriteObject(networks.Get(match)));
         }
-    });
+    }
 }
