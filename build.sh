@@ -40,6 +40,7 @@ shared_tools() {
     for dir in "$REPO/../shared/tools" ${origin:+"$origin/../shared/tools"}; do
         [ -d "$dir/pwsh" ] && { readlink -f "$dir"; return; }
     done
+    return 0  # none found: not an error (set -e would end the script at the assignment below)
 }
 SHARED_TOOLS=$(shared_tools)
 if [ -n "$SHARED_TOOLS" ]; then
