@@ -41,8 +41,16 @@ public sealed class ContainerCopy(ContainerStore store)
         {
             var sources = expand ? Matches(Path.GetFullPath(path), HostNames, HostEntryExists, "PathNotFound", "on the host") : [path];
             using var container = ContainerFileSystem.Open(store, to.Container!, writable: true);
-            foreach (string match in sources)
-                CopyIn(container, match, to.Path, several: sources.Count > 1);
+            try
+            {
+                foreach (string match in sources)
+                    CopyIn(container, match, to.Path, several: sources.Count > 1);
+            }
+            catch (NativeCallException e) when (e.Errno == Errno.EROFS)
+            {
+                throw new EngineException("ReadOnlyFileSystem", ErrorKind.PermissionDenied, destination,
+                    $"'{to.Path}' is on a read-only file system in container {to.Container} (its -ReadOnly root, or a volume mounted :ro)");
+            }
         }
     }
 

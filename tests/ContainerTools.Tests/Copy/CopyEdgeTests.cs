@@ -136,6 +136,25 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
         Assert.True(Directory.Exists(Path.Combine(_host, "out", "hostname", "inside")));
     }
 
+    [Fact]
+    public void AReadOnlyRootTakesNoFileRunningOrNotButItsVolumesDo()
+    {
+        File.WriteAllText(Path.Combine(_host, "file"), "f");
+        Ps.Run("New-Container busybox -Name ro -Network none -ReadOnly -Volume scratch:/tmp -- sleep 300 | Out-Null");
+        foreach (string state in new[] { "created", "running" })
+        {
+            var refused = Ps.Invoke($"Copy-ContainerItem '{_host}/file' ro:/root/{state}");
+            var error = Assert.Single(refused.Errors);
+            Assert.StartsWith("ReadOnlyFileSystem,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+            Assert.Equal($"ro:/root/{state}", error.TargetObject);
+            Ps.Run($"Copy-ContainerItem '{_host}/file' ro:/tmp/{state}");
+            if (state == "created")
+                Ps.Run("Start-Container ro | Out-Null");
+        }
+        Assert.Equal("created running", ExecIn("ro", "echo $(ls /tmp); ls /root"));
+    }
+
     private static void AssertUnsupported(PowerShellResult result, string path)
     {
         var error = Assert.Single(result.Errors);
