@@ -155,6 +155,37 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
         Assert.Equal("created running", ExecIn("ro", "echo $(ls /tmp); ls /root"));
     }
 
+    [Fact]
+    public void ExportToADirectoryIsAnInvalidArgumentThatWritesNothing()
+    {
+        string directory = Store.Scratch("exports");
+        var result = Ps.Invoke($"Export-Container web '{directory}'");
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("PathIsDirectory,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal(directory, error.TargetObject);
+        Assert.Empty(Directory.GetFileSystemEntries(directory));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(directory)!, "exports.tmp-*"));
+    }
+
+    [Fact]
+    public void ExportOfARunningContainerHoldsABindMountedFileEmptyNotTheHostsContent()
+    {
+        string secret = Path.Combine(_host, "secret");
+        File.WriteAllText(secret, "host only");
+        Ps.Run($"New-Container busybox -Name bound -Network none -Volume '{secret}:/etc/secret:ro' -Start -- sleep 300 | Out-Null");
+        string tar = Path.Combine(Store.Scratch("out"), "bound.tar");
+        Ps.Run($"Export-Container bound '{tar}' | Out-Null");
+
+        using var stream = File.OpenRead(tar);
+        using var reader = new System.Formats.Tar.TarReader(stream);
+        var entries = new Dictionary<string, long>();
+        while (reader.GetNextEntry() is { } entry)
+            entries[entry.Name] = entry.Length;
+        Assert.Equal(0, entries["etc/secret"]);
+        Assert.True(entries["bin/busybox"] > 0);
+    }
+
     private static void AssertUnsupported(PowerShellResult result, string path)
     {
         var error = Assert.Single(result.Errors);
