@@ -52,4 +52,16 @@ public sealed class VolumeEdgeTests : BusyboxSessionTest
         File.WriteAllText(Path.Combine(host, "file"), "bound");
         Assert.Equal("bound\npasswd", Sh($"-Volume '{host}:/data:z','labelled:/etc:Z,ro'", "cat /data/file; echo; ls /etc | grep passwd"));
     }
+
+    [Fact]
+    public void AVolumesSizeCountsItsOwnFilesNeverWhatItsLinksPointAt()
+    {
+        // What a link a container planted points at on the host: measured before, and with `ln -s /` all of the host.
+        string host = Store.Scratch("host");
+        File.WriteAllBytes(Path.Combine(host, "big"), new byte[1 << 20]);
+        Sh("-Volume linked:/data", $"echo -n 12345 > /data/own; ln -s {host} /data/dir; ln -s {host}/big /data/file; ln -s /data /data/loop");
+
+        var volume = Ps.Run("Get-ContainerVolume linked").Single();
+        Assert.Equal(5L, volume.Properties["Size"].Value);
+    }
 }
