@@ -257,8 +257,11 @@ public sealed class ContainerCopy(ContainerStore store)
                 fd = CopiedEntry.OpenOrMakeDirectory(directory, name, hostPath);
                 try
                 {
+                    // A running container's /proc, /sys, ... are its mount points, not its files: an empty directory, as
+                    // in docker cp and Export-Container (reading them failed the copy, or blocked on /proc/kmsg).
+                    var children = Linux.IsKernelFileSystem(pathFd, hostPath) ? [] : Directory.EnumerateFileSystemEntries(RootPath.Magic(pathFd));
                     // The descriptor's /proc/self/fd link is the directory itself; listing it follows nothing else.
-                    foreach (var child in Directory.EnumerateFileSystemEntries(RootPath.Magic(pathFd)))
+                    foreach (var child in children)
                     {
                         string childName = Path.GetFileName(child);
                         int childFd = Errno.Check(Linux.openat(pathFd, childName, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", childName);

@@ -137,6 +137,19 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void TheWholeRootOfARunningContainerComesOutWithItsProcAndSysAsEmptyDirectories()
+    {
+        // Before, the copy read the container's /proc and failed part way (PermissionDenied, no target) on a file there.
+        string copy = Path.Combine(_host, "rootfs");
+        Ps.Run($"Copy-ContainerItem web:/ '{copy}'");
+        Assert.True(File.Exists(Path.Combine(copy, "bin", "busybox")));
+        Assert.Equal(Exec("cat /etc/hostname") + "\n", File.ReadAllText(Path.Combine(copy, "etc", "hostname")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(copy, "proc")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(copy, "sys")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(copy, "dev", "pts")));
+    }
+
+    [Fact]
     public void AReadOnlyRootTakesNoFileRunningOrNotButItsVolumesDo()
     {
         File.WriteAllText(Path.Combine(_host, "file"), "f");
