@@ -100,6 +100,12 @@ public sealed class ContainerCopy(ContainerStore store)
         // so do several items.
         if (several || (containerDestination.EndsWith('/') && !Directory.Exists(full)))
             throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{containerDestination}' does not exist in the container");
+        if (Directory.Exists(full) && new FileInfo(full).LinkTarget is null)
+        {
+            using var file = TryOpen(root, containerDestination, Linux.O_PATH);
+            if (file is not null)
+                throw FileInTheWay(containerDestination);
+        }
         string parent = Path.GetDirectoryName(containerDestination.TrimEnd('/')) ?? "/";
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");
@@ -160,8 +166,14 @@ public sealed class ContainerCopy(ContainerStore store)
             target = File.ResolveLinkTarget(target, returnFinalTarget: true)!.FullName;
         if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostDestination, $"the directory of '{hostDestination}' does not exist");
+        if (type == Linux.S_IFDIR && File.Exists(target))
+            throw FileInTheWay(hostDestination);
         Read((int)source.DangerousGetHandle(), target);
     }
+
+    /// <summary>A file the user named as the destination is never replaced by a directory (docker cp refuses it too); inside a tree it is.</summary>
+    private static EngineException FileInTheWay(string destination) =>
+        new("FileInTheWay", ErrorKind.InvalidOperation, destination, $"cannot overwrite the file '{destination}' with a directory");
 
     /// <summary>Opens a path resolved inside the root; null when it does not exist (or is not a directory when one is asked for).</summary>
     private static SafeFileHandle? TryOpen(RootedPath root, string path, int flags)

@@ -199,6 +199,22 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
         Assert.True(entries["bin/busybox"] > 0);
     }
 
+    [Fact]
+    public void ADirectoryNeverReplacesAFileTheUserNamedAsTheDestination()
+    {
+        Directory.CreateDirectory(Path.Combine(_host, "tree"));
+        File.WriteAllText(Path.Combine(_host, "keep"), "kept");
+        var intoContainer = Assert.Single(Ps.Invoke($"Copy-ContainerItem '{_host}/tree' web:/etc/passwd").Errors);
+        Assert.StartsWith("FileInTheWay,", intoContainer.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidOperation, intoContainer.CategoryInfo.Category);
+        Assert.Contains("root:", Exec("cat /etc/passwd"));
+
+        var outOfIt = Assert.Single(Ps.Invoke($"Copy-ContainerItem web:/etc '{_host}/keep'").Errors);
+        Assert.StartsWith("FileInTheWay,", outOfIt.FullyQualifiedErrorId);
+        Assert.Equal($"{_host}/keep", outOfIt.TargetObject);
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(_host, "keep")));
+    }
+
     private static void AssertUnsupported(PowerShellResult result, string path)
     {
         var error = Assert.Single(result.Errors);
