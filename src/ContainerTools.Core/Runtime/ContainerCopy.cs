@@ -49,7 +49,7 @@ public sealed class ContainerCopy(ContainerStore store)
             catch (NativeCallException e) when (e.Errno == Errno.EROFS)
             {
                 throw new EngineException("ReadOnlyFileSystem", ErrorKind.PermissionDenied, destination,
-                    $"'{to.Path}' is on a read-only file system in container {to.Container} (its -ReadOnly root, or a volume mounted :ro)");
+                    $"'{to.Path}' is on a read-only file system in container {to.Container} (a -ReadOnly root, a volume mounted :ro, or a path the runtime keeps read-only such as /proc/sys)");
             }
         }
     }

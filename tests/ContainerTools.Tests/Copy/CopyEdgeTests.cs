@@ -166,6 +166,12 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
                 Ps.Run("Start-Container ro | Out-Null");
         }
         Assert.Equal("created running", ExecIn("ro", "echo $(ls /tmp); ls /root"));
+
+        // The paths the runtime keeps read-only in any container say so the same way (the host's core_pattern is behind this one).
+        string corePattern = File.ReadAllText("/proc/sys/kernel/core_pattern");
+        var kernel = Assert.Single(Ps.Invoke($"Copy-ContainerItem '{_host}/file' web:/proc/sys/kernel/core_pattern").Errors);
+        Assert.StartsWith("ReadOnlyFileSystem,", kernel.FullyQualifiedErrorId);
+        Assert.Equal(corePattern, File.ReadAllText("/proc/sys/kernel/core_pattern"));
     }
 
     [Fact]
