@@ -188,7 +188,6 @@ public sealed class ContainerCopy(ContainerStore store)
         }
     }
 
-
     /// <summary>Writes the host entry <paramref name="hostPath"/> as <paramref name="name"/> in the container directory <paramref name="directory"/>.</summary>
     private static void Write(int directory, string name, string hostPath, ContainerFileSystem container)
     {
