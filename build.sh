@@ -40,7 +40,7 @@ shared_tools() {
     for dir in "$REPO/../shared/tools" ${origin:+"$origin/../shared/tools"}; do
         [ -d "$dir/pwsh" ] && { readlink -f "$dir"; return; }
     done
-    return 0  # none found: not an error (set -e would end the script at the assignment below)
+    return 0  # none found is no failure: under set -e a false last test would end the script silently
 }
 SHARED_TOOLS=$(shared_tools)
 if [ -n "$SHARED_TOOLS" ]; then
