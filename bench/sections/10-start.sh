@@ -18,6 +18,8 @@ run_10_start() {
     measure_self "$group" "ours: Invoke-ContainerImage (warm pwsh)" 0 \
         "Invoke-ContainerImage busybox -Remove -Network none -- /bin/true (bench/warm-start.ps1)" \
         warm_start
+    rm -f "$WORK/corestart-steps"
     measure_self "$group" "ours: core start path" 0 "create+start+wait+remove in a warm process (bench/CoreStart)" \
-        dotnet "$CORESTART/CoreStart.dll" "$MODULE/ctmon" busybox "$RUNS" "$WARMUP"
+        dotnet "$CORESTART/CoreStart.dll" "$MODULE/ctmon" busybox "$RUNS" "$WARMUP" "$WORK/corestart-steps"
+    [ -s "$WORK/corestart-steps" ] && note "$group" "Where the core start path's time goes (median of each step): $(cat "$WORK/corestart-steps")."
 }

@@ -56,9 +56,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var ids = delegated is { } ranges ? userNamespace!.Allocate(ranges, IdsInUse()) : null;
         if (ids is not null)
             spec = ContainerUserNamespace.Apply(spec, ids);
-        var taken = IdsByName();
-        string name = options.Name ?? ContainerNames.Generate(taken.ContainsKey);
-        if (taken.TryGetValue(name, out string? existing))
+        var index = Names();
+        index.EnsureBuilt(StoredIds());
+        string name = options.Name ?? ContainerNames.Generate(candidate => index.IdOf(candidate) is not null);
+        if (index.IdOf(name) is { } existing)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
                 $"the name '{name}' is already used by container {existing[..12]}: remove or rename that container, or choose another name");
         var record = new ContainerRecord
@@ -95,10 +96,13 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             // Under the names lock: a volume being removed waits, or is gone and made anew here. After the staged
             // record: a kill from here on leaves its anonymous volumes to RemoveLeftovers, as a removal's.
             mounts.EnsureVolumes(Location);
+            // Its name before the container: a kill between them leaves a link to no container, which counts for nothing.
+            index.Set(name, id);
             AtomicFile.Publish(staging, paths.Directory);
         }
         catch
         {
+            index.Remove(name, id);
             new Volumes.VolumeStore(Location).RemoveUnused(mounts.AnonymousVolumes);
             if (Directory.Exists(staging))
                 Directory.Delete(staging, recursive: true);
@@ -179,18 +183,18 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             throw new EngineException("ContainerNotFound", ErrorKind.NotFound, nameOrId, "no container name or id was given");
         if (nameOrId.Length == 64 && nameOrId.All(char.IsAsciiHexDigitLower) && Read(nameOrId) is { } exact)
             return exact;
-        var all = List();
-        var byName = all.FirstOrDefault(c => c.Name == nameOrId);
-        if (byName is not null)
-            return byName;
-        var byId = all.Where(c => c.Id.StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
-        return byId.Count switch
+        // Which container, from its name's link or the directory names (an id prefix); only that one is read whole.
+        string? id = NamedId(nameOrId);
+        if (id is null)
         {
-            1 => byId[0],
-            0 => throw NotFound(nameOrId),
-            _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
-                $"'{nameOrId}' matches {byId.Count} containers: give more of the id"),
-        };
+            string prefix = nameOrId.ToLowerInvariant();
+            var byId = StoredIds().Where(stored => stored.StartsWith(prefix, StringComparison.Ordinal) && ReadRecord(stored) is not null).ToList();
+            if (byId.Count > 1)
+                throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, nameOrId,
+                    $"'{nameOrId}' matches {byId.Count} containers: give more of the id");
+            id = byId.FirstOrDefault();
+        }
+        return (id is null ? null : Read(id)) ?? throw NotFound(nameOrId);
     }
 
     /// <summary>
@@ -245,16 +249,21 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             .OfType<ContainerIds>()
             .ToList();
 
-    /// <summary>The containers' ids by name, from their records alone: a name needs no state, network or process read.</summary>
-    private Dictionary<string, string> IdsByName()
+    /// <summary>The names of this store's containers (see <see cref="ContainerNameIndex"/>).</summary>
+    private ContainerNameIndex Names() => new(Location, ReadRecord);
+
+    /// <summary>The id of the container named <paramref name="name"/>, or null; builds the name index when it is missing.</summary>
+    private string? NamedId(string name)
     {
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string id in StoredIds())
+        if (!Directory.Exists(Location.ContainersDirectory))
+            return null;
+        var index = Names();
+        if (!index.Exists)
         {
-            if (ReadRecord(id) is { } record)
-                ids[record.Name] = id;
+            using var names = FileLock.Acquire(Location, NamesLock);
+            index.EnsureBuilt(StoredIds());
         }
-        return ids;
+        return index.IdOf(name);
     }
 
     public ContainerSnapshot Rename(string nameOrId, string newName)
@@ -266,11 +275,16 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var container = locked.Container;
         if (container.Name == newName)
             return container;
-        if (IdsByName().TryGetValue(newName, out string? other))
+        var index = Names();
+        index.EnsureBuilt(StoredIds());
+        if (index.IdOf(newName) is { } other)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, newName,
                 $"the name '{newName}' is already used by container {other[..12]}");
         var record = container.Record with { Name = newName };
+        // The new link first, the old one last: a kill in between leaves the old one stale, which counts for nothing.
+        index.Set(newName, container.Id);
         WriteRecord(record);
+        index.Remove(container.Name, container.Id);
         // The networks lock after the names lock: nothing takes them the other way round.
         new Networking.ContainerNetworking(Location).Rename(container.Id, newName);
         return container with { Record = record };
@@ -309,12 +323,20 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             AtomicFile.SyncDirectory(Location.ContainersDirectory);
         }
         // No record left in place: a removal a kill interrupted after its rename, whose record is in the trash.
-        if ((record?.AnonymousVolumes ?? TrashedAnonymousVolumes(id)) is { Count: > 0 } volumes)
-        {
-            using var names = FileLock.Acquire(Location, NamesLock);
-            new Volumes.VolumeStore(Location).RemoveUnused(volumes);
-        }
+        record ??= TrashedRecord(id);
+        using (FileLock.Acquire(Location, NamesLock))
+            ForgetRemoved(id, record);
         DeleteRemoved(id);
+    }
+
+    /// <summary>A removed container's name and, unless others mount them, its anonymous volumes; the caller holds the names lock.</summary>
+    private void ForgetRemoved(string id, ContainerRecord? record)
+    {
+        if (record is null)
+            return;
+        Names().Remove(record.Name, id);
+        if (record.AnonymousVolumes.Count > 0)
+            new Volumes.VolumeStore(Location).RemoveUnused(record.AnonymousVolumes);
     }
 
     /// <summary>Finishes deletions a killed process left behind (directories under the removing prefix).</summary>
@@ -326,14 +348,14 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         foreach (var dir in Directory.EnumerateDirectories(Location.ContainersDirectory, RemovingPrefix + "*"))
         {
             string id = Path.GetFileName(dir)[RemovingPrefix.Length..];
-            new Volumes.VolumeStore(Location).RemoveUnused(TrashedAnonymousVolumes(id));
+            ForgetRemoved(id, TrashedRecord(id));
             DeleteRemoved(id);
         }
     }
 
-    /// <summary>The anonymous volumes the record of a container renamed away (removed, or staged and never made) says go with it.</summary>
-    private IReadOnlyList<string> TrashedAnonymousVolumes(string id) =>
-        ReadJson(new ContainerPaths(Location, RemovingPrefix + id).Record, ContainersJsonContext.Default.ContainerRecord)?.AnonymousVolumes ?? [];
+    /// <summary>The record of a container renamed away (removed, or staged and never made): it says which name and anonymous volumes go with it.</summary>
+    private ContainerRecord? TrashedRecord(string id) =>
+        ReadJson(new ContainerPaths(Location, RemovingPrefix + id).Record, ContainersJsonContext.Default.ContainerRecord);
 
     /// <summary>The files of a container renamed away: its run directory first, so a kill midway leaves the renamed one for <see cref="RemoveLeftovers"/>.</summary>
     private void DeleteRemoved(string id)

@@ -16,15 +16,19 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
         if (!spec.Annotations.TryGetValue(SpecAnnotations.UserName, out var named))
             return new UserSwitch(user.Uid, user.Gid, user.AdditionalGids ?? SupplementaryGroups(NameOf(user.Uid), user.Gid), HomeOf(user.Uid));
         var parts = named.Split(':', 2);
-        var entry = Passwd().FirstOrDefault(p => p[0] == parts[0])
-            ?? throw new EngineException("UserNotFound", ErrorKind.InvalidArgument, parts[0], $"no user '{parts[0]}' in the container's /etc/passwd");
-        uint uid = uint.Parse(entry[2], CultureInfo.InvariantCulture);
-        uint gid = uint.Parse(entry[3], CultureInfo.InvariantCulture);
+        // A uid with a group name ("1000:nogroup", as docker takes it) needs no passwd entry; only a user name must have one.
+        bool numeric = uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid);
+        var entry = numeric ? Passwd().FirstOrDefault(p => p[2] == parts[0])
+            : Passwd().FirstOrDefault(p => p[0] == parts[0])
+                ?? throw new EngineException("UserNotFound", ErrorKind.InvalidArgument, parts[0], $"no user '{parts[0]}' in the container's /etc/passwd");
+        if (!numeric)
+            uid = uint.Parse(entry![2], CultureInfo.InvariantCulture);
+        uint gid = entry is null ? uid : uint.Parse(entry[3], CultureInfo.InvariantCulture);
         if (parts.Length == 2)
             gid = uint.TryParse(parts[1], CultureInfo.InvariantCulture, out var number) ? number
                 : Group().FirstOrDefault(g => g[0] == parts[1]) is { } group ? uint.Parse(group[2], CultureInfo.InvariantCulture)
                 : throw new EngineException("GroupNotFound", ErrorKind.InvalidArgument, parts[1], $"no group '{parts[1]}' in the container's /etc/group");
-        return new UserSwitch(uid, gid, SupplementaryGroups(parts[0], gid), entry.Length > 5 ? entry[5] : null);
+        return new UserSwitch(uid, gid, SupplementaryGroups(entry?[0], gid), entry is { Length: > 5 } ? entry[5] : null);
     }
 
     /// <summary>The environment with HOME set to this user's home (from /etc/passwd, else "/") unless it sets one, as runc does.</summary>
@@ -67,8 +71,9 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
     private static IEnumerable<string[]> Passwd() => Entries("/etc/passwd", 4);
     private static IEnumerable<string[]> Group() => Entries("/etc/group", 3);
 
-    private static IEnumerable<string[]> Entries(string path, int minimumFields) =>
-        File.Exists(path)
-            ? File.ReadLines(path).Select(l => l.Split(':')).Where(f => f.Length >= minimumFields && !f[0].StartsWith('#'))
-            : [];
+    private static IEnumerable<string[]> Entries(string path, int minimumFields)
+    {
+        using var root = RootedPath.Open("/");
+        return ContainerTextFile.ReadLines(root, path).Select(l => l.Split(':')).Where(f => f.Length >= minimumFields && !f[0].StartsWith('#')).ToList();
+    }
 }

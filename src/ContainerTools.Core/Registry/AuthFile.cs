@@ -9,10 +9,11 @@ namespace ContainerTools.Core.Registry;
 /// <c>{"auths": {"host[:port]": {"auth": base64("user:password")}}}</c>. Logins are written to <see cref="Path"/>
 /// and read from it, then from the read-only <see cref="Fallbacks"/> (~/.config/containers/auth.json and
 /// Docker's ~/.docker/config.json, which has the same "auths" shape). Other members of the file are kept.
+/// A linked file is written through (the link stays), and each change is a read and a write under a lock on
+/// the file's directory, so two sessions logging in at once both keep their login.
 /// </summary>
 public sealed class AuthFile
 {
-    private const string DockerHubLegacyKey = "https://index.docker.io/v1/";
     private static readonly string[] DockerHubAliases = ["index.docker.io", "registry-1.docker.io"];
 
     public AuthFile(string path, IReadOnlyList<string>? fallbacks = null)
@@ -47,13 +48,13 @@ public sealed class AuthFile
     {
         foreach (string file in Fallbacks.Prepend(Path))
         {
-            if (Read(file)?["auths"] is not JsonObject auths)
+            if (Read(file) is not { } document || Auths(document, file) is not { } auths)
                 continue;
             var best = auths
                 .Select(entry => (Key: Normalize(entry.Key), Entry: entry.Value))
                 .Where(entry => Matches(entry.Key, registry, repository))
                 .OrderByDescending(entry => entry.Key.Length)
-                .Select(entry => RegistryCredential.Decode(entry.Entry?["auth"]?.GetValue<string>()))
+                .Select(entry => RegistryCredential.Decode(entry.Entry!["auth"]?.GetValue<string>()))
                 .FirstOrDefault(credential => credential is not null);
             if (best is not null)
                 return best;
@@ -61,44 +62,57 @@ public sealed class AuthFile
         return null;
     }
 
-    /// <summary>Writes (or replaces) the login for <paramref name="registry"/>; the file is made 0600.</summary>
-    public void Store(string registry, RegistryCredential credential)
+    /// <summary>
+    /// Writes (or replaces) the login for <paramref name="registry"/>; the file is made 0600. A login stored under
+    /// another spelling of the registry ("https://index.docker.io/v1/" for docker.io) goes: it would be found first.
+    /// </summary>
+    public void Store(string registry, RegistryCredential credential) => Change(auths =>
     {
-        var document = Read(Path) ?? new JsonObject();
-        if (document["auths"] is not JsonObject auths)
-            document["auths"] = auths = new JsonObject();
+        RemoveLogins(auths, registry);
         auths[registry] = new JsonObject { ["auth"] = credential.Encoded };
-        Write(document);
-    }
+        return true;
+    });
 
-    /// <summary>Removes the login for <paramref name="registry"/>; false when there was none.</summary>
-    public bool Remove(string registry)
-    {
-        if (Read(Path) is not JsonObject document || document["auths"] is not JsonObject auths)
-            return false;
-        var keys = auths.Select(entry => entry.Key).Where(key => Normalize(key) == Normalize(registry)).ToList();
-        foreach (string key in keys)
-            auths.Remove(key);
-        if (keys.Count > 0)
-            Write(document);
-        return keys.Count > 0;
-    }
+    /// <summary>Removes the login for <paramref name="registry"/>, under any spelling of it; false when there was none.</summary>
+    public bool Remove(string registry) => Read(WritePath()) is not null && Change(auths => RemoveLogins(auths, registry) > 0);
 
     /// <summary>The registries that have a login in <see cref="Path"/>.</summary>
     public IReadOnlyList<string> Registries() =>
-        Read(Path)?["auths"] is JsonObject auths ? auths.Select(entry => entry.Key).ToList() : [];
+        Read(Path) is { } document && Auths(document, Path) is { } auths ? auths.Select(entry => entry.Key).ToList() : [];
 
-    private void Write(JsonNode document)
+    /// <summary>Reads, changes and writes back the file's logins, under a lock on its directory; false when <paramref name="change"/> changed nothing.</summary>
+    private bool Change(Func<JsonObject, bool> change)
     {
-        string directory = System.IO.Path.GetDirectoryName(Path)!;
-        if (!Directory.Exists(directory))
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string path = WritePath();
+        string directory = System.IO.Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var locked = FileLock.OnDirectory(directory, wait: true);
+        var document = Read(path) ?? new JsonObject();
+        if (Auths(document, path) is not { } auths)
+            document["auths"] = auths = new JsonObject();
+        if (!change(auths))
+            return false;
         byte[] json = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        AtomicFile.WriteAllBytes(Path, json, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        AtomicFile.WriteAllBytes(path, json, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return true;
+    }
+
+    /// <summary>The file a change replaces: the final target when <see cref="Path"/> is a link (a dotfiles link stays one).</summary>
+    private string WritePath() =>
+        new FileInfo(Path).LinkTarget is null ? Path : File.ResolveLinkTarget(Path, returnFinalTarget: true)!.FullName;
+
+    private static int RemoveLogins(JsonObject auths, string registry)
+    {
+        var keys = auths.Select(entry => entry.Key).Where(key => Normalize(key) == Normalize(registry)).ToList();
+        foreach (string key in keys)
+            auths.Remove(key);
+        return keys.Count;
     }
 
     private static JsonObject? Read(string file)
     {
+        if (Directory.Exists(file))
+            throw new EngineException("AuthFileIsDirectory", ErrorKind.InvalidArgument, file, $"The auth file {file} is a directory, not a file.");
         if (!File.Exists(file))
             return null;
         try
@@ -108,18 +122,38 @@ public sealed class AuthFile
         }
         catch (JsonException e)
         {
-            throw new EngineException("InvalidAuthFile", ErrorKind.InvalidData, file, $"The auth file {file} is not valid JSON: {e.Message}", e);
+            throw Invalid(file, $"is not valid JSON: {e.Message}", e);
         }
     }
 
-    /// <summary>Keys may carry a scheme and path ("https://index.docker.io/v1/"); Docker Hub has several names.</summary>
+    /// <summary>The "auths" member (null when absent), checked to be containers-auth.json(5)'s object of {"auth": "..."} entries.</summary>
+    private static JsonObject? Auths(JsonObject document, string file)
+    {
+        if (document["auths"] is null)
+            return null;
+        if (document["auths"] is not JsonObject auths)
+            throw Invalid(file, "has an \"auths\" member that is not an object");
+        foreach (var (key, entry) in auths)
+        {
+            if (entry is not JsonObject login || login["auth"] is { } auth && auth.GetValueKind() != JsonValueKind.String)
+                throw Invalid(file, $"has a login for '{key}' that is not an object with an \"auth\" string");
+        }
+        return auths;
+    }
+
+    private static EngineException Invalid(string file, string why, Exception? inner = null) =>
+        new("InvalidAuthFile", ErrorKind.InvalidData, file, $"The auth file {file} {why}.", inner);
+
+    /// <summary>
+    /// As containers/image reads keys: a scheme makes the key a URL whose path is no namespace
+    /// ("https://index.docker.io/v1/"), host names ignore case, and Docker Hub has several names.
+    /// </summary>
     private static string Normalize(string key)
     {
-        if (key == DockerHubLegacyKey)
-            return "docker.io";
         int scheme = key.IndexOf("://", StringComparison.Ordinal);
         if (scheme >= 0)
-            key = key[(scheme + 3)..].TrimEnd('/');
+            key = key[(scheme + 3)..].Split('/')[0];
+        key = key.ToLowerInvariant();
         foreach (string alias in DockerHubAliases)
         {
             if (key == alias || key.StartsWith(alias + "/", StringComparison.Ordinal))

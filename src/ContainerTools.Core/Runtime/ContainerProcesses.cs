@@ -67,8 +67,7 @@ public static class ContainerProcesses
         var users = new Dictionary<uint, string>();
         try
         {
-            using var passwd = new StreamReader(new FileStream(root.Open("/etc/passwd", Linux.O_RDONLY), FileAccess.Read));
-            while (passwd.ReadLine() is { } line)
+            foreach (string line in Isolation.ContainerTextFile.ReadLines(root, "/etc/passwd"))
             {
                 var fields = line.Split(':');
                 if (fields.Length > 2 && uint.TryParse(fields[2], CultureInfo.InvariantCulture, out uint uid))
@@ -77,7 +76,7 @@ public static class ContainerProcesses
         }
         catch (NativeCallException)
         {
-            // No /etc/passwd in the image: uids are shown as numbers.
+            // An /etc/passwd that cannot be read (its directory is a file, say): uids are shown as numbers.
         }
         return users;
     }

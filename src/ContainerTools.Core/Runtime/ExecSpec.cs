@@ -10,6 +10,9 @@ public static class ExecSpec
     {
         if (options.Command.Count == 0 || string.IsNullOrEmpty(options.Command[0]))
             throw new EngineException("NoCommand", ErrorKind.InvalidArgument, null, "no command was given to run in the container");
+        // execve ends each string at its first NUL: the command would run with its arguments silently cut.
+        if (options.Command.FirstOrDefault(arg => arg.Contains('\0')) is { } cut)
+            throw new EngineException("InvalidCommandArgument", ErrorKind.InvalidArgument, cut, "an argument of the command holds a NUL character, which no program can be given");
         var process = container.Process with
         {
             Args = options.Command.ToList(),
@@ -35,8 +38,10 @@ public static class ExecSpec
         var merged = env.ToList();
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
-            if (key.Length == 0 || key.Contains('='))
+            if (key.Length == 0 || key.Contains('=') || key.Contains('\0'))
                 throw new EngineException("InvalidEnvironmentName", ErrorKind.InvalidArgument, key, $"'{key}' is not an environment variable name");
+            if (value.Contains('\0'))
+                throw new EngineException("InvalidEnvironmentValue", ErrorKind.InvalidArgument, key, $"the value of {key} holds a NUL character, which no environment can");
             merged.RemoveAll(e => e.StartsWith(key + "=", StringComparison.Ordinal));
             merged.Add(key + "=" + value);
         }

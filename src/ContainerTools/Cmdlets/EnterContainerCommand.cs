@@ -12,7 +12,8 @@ namespace ContainerTools.Cmdlets;
 public sealed class EnterContainerCommand : ExecCmdlet
 {
     [Parameter(Position = 1)]
-    [ValidateNotNullOrEmpty]
+    // Empty arguments are arguments ('' is one for docker exec too); the core refuses an empty command.
+    [ValidateNotNull]
     public string[] Command { get; set; } = ["/bin/sh"];
 
     protected override void ProcessRecord() => Try(() =>

@@ -21,7 +21,9 @@ public sealed class InvokeContainerCommandCommand : ExecCmdlet, IDisposable
     private bool _feeding;
 
     [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
+    // Empty arguments are arguments ('' is one for docker exec too); the core refuses an empty command.
+    [AllowEmptyString]
+    [ValidateNotNull]
     public string[] Command { get; set; } = [];
 
     /// <summary>Starts the command and returns at once; its output is discarded.</summary>

@@ -228,6 +228,43 @@ public sealed class HostileBuildTests : IDisposable
         Assert.Equal(before.Order(), Blobs().Order());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnAddedArchiveCorruptAfterItsFirstEntryIsAnInvalidDataErrorAndLeavesNoBlob(bool gzipTruncated)
+    {
+        // Before, the first entry made it an archive and a later bad header (or a cut-off gzip stream) escaped as the
+        // raw InvalidDataException: no Dockerfile line, no target, no category of its own.
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "ok.txt") { DataStream = new MemoryStream("ok\n"u8.ToArray()) });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "second.txt") { DataStream = new MemoryStream(new byte[4096]) });
+        }
+        byte[] bytes = tar.ToArray();
+        if (gzipTruncated)
+        {
+            var gzipped = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(bytes);
+            bytes = gzipped.ToArray()[..(int)(gzipped.Length * 2 / 3)];
+        }
+        else
+        {
+            // The checksum field of the second entry's own header (the block whose name field is its name).
+            int second = Enumerable.Range(1, bytes.Length / 512 - 1).Select(b => b * 512)
+                .First(offset => System.Text.Encoding.ASCII.GetString(bytes, offset, 100).TrimEnd('\0') == "second.txt");
+            bytes.AsSpan(second + 148, 8).Fill((byte)'x');
+        }
+        File.WriteAllBytes(Path.Combine(_context, "evil.tar"), bytes);
+        Write("Dockerfile", "FROM busybox\nADD evil.tar /x/\n");
+        string[] before = Blobs();
+        var error = AssertFailed(Build(), "BuildArchiveCorrupt", ErrorCategory.InvalidData);
+        Assert.Equal("evil.tar", error.TargetObject);
+        Assert.Contains("Dockerfile line 2", error.Exception.Message);
+        Assert.Equal(before.Order(), Blobs().Order());
+    }
+
     [Fact]
     public void AnAddedArchiveWritingThroughItsOwnLinkLeavesNoBlob()
     {

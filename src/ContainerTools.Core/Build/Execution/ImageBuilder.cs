@@ -87,7 +87,6 @@ public sealed class ImageBuilder
             foreach (var copy in steps.Steps.OfType<CopyStep>())
             {
                 string where = Where(plan, copy);
-                Excludes(copy, where); // a malformed --exclude fails here, not after the steps before it
                 if (copy.From is null)
                     foreach (string source in copy.Sources)
                         context.Expand(source, where);
@@ -126,19 +125,6 @@ public sealed class ImageBuilder
     }
 
     private static string Where(BuildPlan plan, BuildStep step) => $"{plan.Dockerfile.Source} line {step.Instruction.Line}";
-
-    /// <summary>A COPY's --exclude patterns as a matcher; a malformed one names its line.</summary>
-    private static DockerIgnore Excludes(CopyStep copy, string where)
-    {
-        try
-        {
-            return DockerIgnore.FromPatterns(copy.Excludes);
-        }
-        catch (FormatException e)
-        {
-            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, string.Join(", ", copy.Excludes), $"{where}: --exclude: {e.Message}");
-        }
-    }
 
     private sealed class StepCounter(int total)
     {
@@ -194,7 +180,7 @@ public sealed class ImageBuilder
         /// <summary>What the key of a COPY covers besides its text: the files it copies, or the stage or image it reads.</summary>
         private string SourceDigest(CopyStep copy) => copy.From switch
         {
-            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), Excludes(copy, Where(plan, copy))),
+            null => ContentDigest.Of(context, copy.Sources.SelectMany(s => context.Expand(s, Where(plan, copy))), copy.Excludes),
             StageReference reference => results[reference.Index].Key.Value,
             ImageBase image => builder._images.Resolve(image.Reference).Id,
             _ => CacheKey.Scratch.Value,
@@ -253,7 +239,7 @@ public sealed class ImageBuilder
             {
                 using var tar = new LayerTarWriter(output);
                 new CopyLayer(tar, target, owner, copy.Chmod, where, keepOwners: copy.From is not null).Copy(source, sources, copy.Destination,
-                    Excludes(copy, where), extractArchives: copy.Copy.IsAdd && copy.From is null);
+                    copy.Excludes, extractArchives: copy.Copy.IsAdd && copy.From is null);
                 return tar.Count;
             });
         }

@@ -204,8 +204,16 @@ public sealed class CopyLayer
             return false;
         if (destination.Length > 0)
             EnsureParents(destination + "/");
-        for (var entry = first; entry is not null; entry = reader.NextEntry())
-            WriteArchived(entry, destination);
+        try
+        {
+            for (var entry = first; entry is not null; entry = reader.NextEntry())
+                WriteArchived(entry, destination);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
+        {
+            // Its first entry made it an archive: what breaks later is a corrupt archive, not a file to copy as it is.
+            throw new EngineException("BuildArchiveCorrupt", ErrorKind.InvalidData, from, $"{_where}: {from} is a corrupt archive: {e.Message}");
+        }
         return true;
     }
 

@@ -1,3 +1,4 @@
+using ContainerTools.Core.Build.Context;
 using ContainerTools.Core.Build.Syntax;
 
 namespace ContainerTools.Core.Build.Planning;
@@ -48,7 +49,7 @@ public sealed record CopyStep(
     StageBase? From,
     string? Chown,
     int? Chmod,
-    IReadOnlyList<string> Excludes) : BuildStep(Copy, CreatedBy, Settings)
+    DockerIgnore Excludes) : BuildStep(Copy, CreatedBy, Settings)
 {
     public override bool ChangesFiles => true;
 }

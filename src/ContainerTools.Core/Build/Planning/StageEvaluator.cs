@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ContainerTools.Core.Build.Context;
 using ContainerTools.Core.Build.Syntax;
 
 namespace ContainerTools.Core.Build.Planning;
@@ -176,13 +177,28 @@ public sealed class StageEvaluator
         }
         StageBase? from = copy.From is null ? null : _plan.ResolveCopySource(_stage, copy.From, copy.Line);
         var excludes = copy.Excludes.Select(e => Expand(e, copy)).ToList();
+        var excluded = ExcludeMatcher(copy, excludes);
         string flags = string.Concat(
             copy.From is null ? "" : $"--from={Expand(copy.From, copy)} ",
             chown is null ? "" : $"--chown={chown} ",
             chmodText is null ? "" : $"--chmod={chmodText} ",
             string.Concat(excludes.Select(e => $"--exclude={e} ")));
         _steps.Add(new CopyStep(copy, $"{copy.Keyword} {flags}{string.Join(' ', sources)} {destination}", _settings,
-            sources, destination, from, chown, chmod, excludes));
+            sources, destination, from, chown, chmod, excluded));
+    }
+
+    /// <summary>A COPY's --exclude patterns as one matcher; a malformed one fails here, before any step runs, naming its line.</summary>
+    private DockerIgnore ExcludeMatcher(CopyInstruction copy, IReadOnlyList<string> patterns)
+    {
+        try
+        {
+            return DockerIgnore.FromPatterns(patterns);
+        }
+        catch (FormatException e)
+        {
+            throw new EngineException("BuildInvalidPattern", ErrorKind.InvalidArgument, string.Join(", ", patterns),
+                $"{_plan.Dockerfile.Source} line {copy.Line}: --exclude: {e.Message}");
+        }
     }
 
     private void Config(Instruction instruction, string createdBy) =>

@@ -11,6 +11,9 @@ public static class ResourceLimitsValidator
     /// <summary>Below this a process cannot even start (Docker's minimum too).</summary>
     public const long MinimumMemory = 6 * 1024 * 1024;
 
+    /// <summary>The kernel's PID_MAX_LIMIT on 64-bit: pids.max refuses more (EINVAL), which would fail every start.</summary>
+    public const long MaximumPids = 4 * 1024 * 1024;
+
     public static void Validate(ResourceLimits limits)
     {
         if (limits.Memory is long memory && memory < MinimumMemory)
@@ -37,8 +40,8 @@ public static class ResourceLimitsValidator
             if (missing.Count > 0)
                 throw Invalid("CpusetCpus", cpuset, $"CpusetCpus names CPU {string.Join(", ", missing)}, which this machine does not have online (it has {File.ReadAllText("/sys/devices/system/cpu/online").Trim()}).");
         }
-        if (limits.PidsLimit is long pids && pids != -1 && pids < 1)
-            throw Invalid("PidsLimit", pids, $"PidsLimit must be at least 1, or -1 for unlimited; {pids} is not.");
+        if (limits.PidsLimit is long pids && pids != -1 && pids is < 1 or > MaximumPids)
+            throw Invalid("PidsLimit", pids, $"PidsLimit must be between 1 and {MaximumPids}, or -1 for unlimited; {pids} is not.");
         if (limits.BlkioWeight is int weight && weight is < 10 or > 1000)
             throw Invalid("BlkioWeight", weight, $"BlkioWeight must be between 10 and 1000; {weight} is not.");
         foreach (var rate in (limits.DeviceReadBps ?? []).Concat(limits.DeviceWriteBps ?? []))
