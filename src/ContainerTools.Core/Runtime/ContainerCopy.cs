@@ -22,6 +22,21 @@ public sealed class ContainerCopy(ContainerStore store)
     /// </summary>
     public void Copy(string source, string destination, bool wildcards = false)
     {
+        try
+        {
+            CopyEither(source, destination, wildcards);
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.ENAMETOOLONG)
+        {
+            // The kernel's limits, 255 bytes a name and 4096 a path, met in the container (the host side's are .NET's PathTooLongException).
+            string inContainer = ContainerFilePath.Parse(source).Container is null ? destination : source;
+            throw new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
+                $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
+        }
+    }
+
+    private void CopyEither(string source, string destination, bool wildcards)
+    {
         var from = ContainerFilePath.Parse(source);
         var to = ContainerFilePath.Parse(destination);
         if ((from.Container is null) == (to.Container is null))

@@ -221,6 +221,21 @@ public sealed class CopyEdgeTests : BusyboxSessionTest
         Assert.Equal("kept", File.ReadAllText(Path.Combine(_host, "keep")));
     }
 
+    [Fact]
+    public void ANameTooLongForTheKernelIsAnInvalidArgumentNamingTheContainerPath()
+    {
+        File.WriteAllText(Path.Combine(_host, "file"), "f");
+        string tooLong = "web:/tmp/" + new string('y', 300);
+        foreach (string script in new[] { $"Copy-ContainerItem '{_host}/file' {tooLong}", $"Copy-ContainerItem {tooLong} '{_host}/out'" })
+        {
+            var error = Assert.Single(Ps.Invoke(script).Errors);
+            Assert.StartsWith("PathTooLong,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal(tooLong, error.TargetObject);
+        }
+        Assert.Equal("", Exec("ls /tmp"));
+    }
+
     private static void AssertUnsupported(PowerShellResult result, string path)
     {
         var error = Assert.Single(result.Errors);
