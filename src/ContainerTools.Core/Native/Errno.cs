@@ -14,6 +14,7 @@ public static class Errno
     public const int EISDIR = 21;
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
+    public const int EROFS = 30;
     public const int EPIPE = 32;
     public const int ENAMETOOLONG = 36;
     public const int ELOOP = 40;

@@ -22,6 +22,21 @@ public sealed class ContainerCopy(ContainerStore store)
     /// </summary>
     public void Copy(string source, string destination, bool wildcards = false)
     {
+        try
+        {
+            CopyEither(source, destination, wildcards);
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.ENAMETOOLONG)
+        {
+            // The kernel's limits, 255 bytes a name and 4096 a path, met in the container (the host side's are .NET's PathTooLongException).
+            string inContainer = ContainerFilePath.Parse(source).Container is null ? destination : source;
+            throw new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
+                $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
+        }
+    }
+
+    private void CopyEither(string source, string destination, bool wildcards)
+    {
         var from = ContainerFilePath.Parse(source);
         var to = ContainerFilePath.Parse(destination);
         if ((from.Container is null) == (to.Container is null))
@@ -41,8 +56,16 @@ public sealed class ContainerCopy(ContainerStore store)
         {
             var sources = expand ? Matches(Path.GetFullPath(path), HostNames, HostEntryExists, "PathNotFound", "on the host") : [path];
             using var container = ContainerFileSystem.Open(store, to.Container!, writable: true);
-            foreach (string match in sources)
-                CopyIn(container, match, to.Path, several: sources.Count > 1);
+            try
+            {
+                foreach (string match in sources)
+                    CopyIn(container, match, to.Path, several: sources.Count > 1);
+            }
+            catch (NativeCallException e) when (e.Errno == Errno.EROFS)
+            {
+                throw new EngineException("ReadOnlyFileSystem", ErrorKind.PermissionDenied, destination,
+                    $"'{to.Path}' is on a read-only file system in container {to.Container} (a -ReadOnly root, a volume mounted :ro, or a path the runtime keeps read-only such as /proc/sys)");
+            }
         }
     }
 
@@ -75,10 +98,12 @@ public sealed class ContainerCopy(ContainerStore store)
     {
         var root = container.Root;
         string full = Path.GetFullPath(hostSource);
-        var source = new FileInfo(full);
-        if (!source.Exists && !Directory.Exists(full) && source.LinkTarget is null)
+        if (!Path.Exists(full) && new FileInfo(full).LinkTarget is null)
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostSource, $"'{hostSource}' does not exist");
+        RefuseSpecialFile(Linux.LStat(full).Mode & Linux.S_IFMT, hostSource);
         string name = Path.GetFileName(full.TrimEnd('/'));
+        if (!containerDestination.EndsWith('/'))
+            containerDestination = FollowLinks(root, containerDestination);
         // Into an existing directory under the source's name; otherwise as the destination's name in its parent.
         using var existing = TryOpen(root, containerDestination, Linux.O_RDONLY | Linux.O_DIRECTORY);
         if (existing is not null)
@@ -90,25 +115,80 @@ public sealed class ContainerCopy(ContainerStore store)
         // so do several items.
         if (several || (containerDestination.EndsWith('/') && !Directory.Exists(full)))
             throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{containerDestination}' does not exist in the container");
+        if (Directory.Exists(full) && new FileInfo(full).LinkTarget is null)
+        {
+            using var file = TryOpen(root, containerDestination, Linux.O_PATH);
+            if (file is not null)
+                throw FileInTheWay(containerDestination);
+        }
         string parent = Path.GetDirectoryName(containerDestination.TrimEnd('/')) ?? "/";
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");
         Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full, container);
     }
 
+    /// <summary>
+    /// The destination a user named, its symlinks followed inside the root as docker cp follows them (a link to a
+    /// file is written through to that file of the container); what a copy makes below it never is.
+    /// </summary>
+    private static string FollowLinks(RootedPath root, string path)
+    {
+        for (int hops = 0; hops < 40; hops++)
+        {
+            string parent = Path.GetDirectoryName(path) ?? "/";
+            using var directory = TryOpen(root, parent, Linux.O_PATH | Linux.O_DIRECTORY);
+            if (directory is null)
+                return path;
+            int fd = Linux.openat((int)directory.DangerousGetHandle(), Path.GetFileName(path), Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0);
+            if (fd < 0)
+                return path;
+            try
+            {
+                if (Linux.Status(fd, path).Type != Linux.S_IFLNK)
+                    return path;
+                string target = Linux.LinkTarget(fd, path);
+                path = target.StartsWith('/') ? target : parent.TrimEnd('/') + "/" + target;
+            }
+            finally
+            {
+                Linux.close(fd);
+            }
+        }
+        throw new NativeCallException("openat2", path, Errno.ELOOP);
+    }
+
+    /// <summary>FIFOs, sockets and devices are not copied (a FIFO would block the copy, a device never end it): named alone, they are an error.</summary>
+    private static void RefuseSpecialFile(uint type, string path)
+    {
+        if (type is not (Linux.S_IFREG or Linux.S_IFDIR or Linux.S_IFLNK))
+            throw new EngineException("UnsupportedFileType", ErrorKind.InvalidArgument, path,
+                $"'{path}' is a FIFO, socket or device: only files, directories and symbolic links are copied");
+    }
+
     private static void CopyOut(RootedPath root, string containerSource, string hostDestination, bool several)
     {
         using var source = TryOpen(root, containerSource, Linux.O_PATH)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerSource, $"'{containerSource}' does not exist in the container");
+        uint type = Linux.Status((int)source.DangerousGetHandle(), containerSource).Type;
+        RefuseSpecialFile(type, containerSource);
         string target = Path.GetFullPath(hostDestination);
         if (Directory.Exists(target))
             target = Path.Combine(target, Path.GetFileName(containerSource.TrimEnd('/')) is { Length: > 0 } name ? name : "root");
-        else if (several)
+        else if (several || (hostDestination.EndsWith('/') && type != Linux.S_IFDIR))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostDestination, $"the directory '{hostDestination}' does not exist");
-        else if (!Directory.Exists(Path.GetDirectoryName(target)))
+        else if (new FileInfo(target = Path.TrimEndingDirectorySeparator(target)).LinkTarget is not null)
+            // The destination the user named is followed when it is a link, as docker cp follows it.
+            target = File.ResolveLinkTarget(target, returnFinalTarget: true)!.FullName;
+        if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostDestination, $"the directory of '{hostDestination}' does not exist");
+        if (type == Linux.S_IFDIR && File.Exists(target))
+            throw FileInTheWay(hostDestination);
         Read((int)source.DangerousGetHandle(), target);
     }
+
+    /// <summary>A file the user named as the destination is never replaced by a directory (docker cp refuses it too); inside a tree it is.</summary>
+    private static EngineException FileInTheWay(string destination) =>
+        new("FileInTheWay", ErrorKind.InvalidOperation, destination, $"cannot overwrite the file '{destination}' with a directory");
 
     /// <summary>Opens a path resolved inside the root; null when it does not exist (or is not a directory when one is asked for).</summary>
     private static SafeFileHandle? TryOpen(RootedPath root, string path, int flags)
@@ -126,55 +206,54 @@ public sealed class ContainerCopy(ContainerStore store)
     /// <summary>Writes the host entry <paramref name="hostPath"/> as <paramref name="name"/> in the container directory <paramref name="directory"/>.</summary>
     private static void Write(int directory, string name, string hostPath, ContainerFileSystem container)
     {
-        var info = new FileInfo(hostPath);
-        if (info.LinkTarget is { } link)
-        {
-            // Replaces a file of that name; a directory there stays and the copy fails (as `cp` does).
-            using (container.Creating())
-            {
-                if (Linux.symlinkat(link, directory, name) < 0 && Errno.Last == Errno.EEXIST)
-                {
-                    Errno.Check(Linux.unlinkat(directory, name, 0), "unlinkat", hostPath);
-                    Errno.Check(Linux.symlinkat(link, directory, name), "symlinkat", name);
-                }
-            }
-            Errno.Check(Linux.fchownat(directory, name, container.RootOwner.Uid, container.RootOwner.Gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
-            return;
-        }
+        var status = Linux.LStat(hostPath);
         int fd;
-        if (info.Attributes.HasFlag(FileAttributes.Directory))
+        switch (status.Mode & Linux.S_IFMT)
         {
-            using (container.Creating())
-            {
-                if (Linux.mkdirat(directory, name, 0x1C0 /* 0700 until its own mode is set */) < 0 && Errno.Last != Errno.EEXIST)
-                    throw new NativeCallException("mkdirat", name, Errno.Last);
-            }
-            fd = Errno.Check(Linux.openat(directory, name, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", name);
-            try
-            {
-                foreach (var child in Directory.EnumerateFileSystemEntries(hostPath))
-                    Write(fd, Path.GetFileName(child), child, container);
-            }
-            catch
-            {
-                Linux.close(fd);
-                throw;
-            }
-        }
-        else
-        {
-            using (container.Creating())
-                fd = Errno.Check(Linux.openat(directory, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_TRUNC | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0x180), "openat", name);
-            using var output = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write);
-            using (var input = File.OpenRead(hostPath))
-                input.CopyTo(output);
-            output.Flush();
+            case Linux.S_IFLNK:
+                using (container.Creating())
+                    CopiedEntry.CreateSymlink(directory, name, new FileInfo(hostPath).LinkTarget!, name);
+                Errno.Check(Linux.fchownat(directory, name, container.RootOwner.Uid, container.RootOwner.Gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
+                return;
+            case Linux.S_IFDIR:
+                using (container.Creating())
+                    fd = CopiedEntry.OpenOrMakeDirectory(directory, name, name);
+                try
+                {
+                    foreach (var child in Directory.EnumerateFileSystemEntries(hostPath))
+                    {
+                        // Inside a tree, FIFOs, sockets and devices are left out, as on the way out.
+                        if ((Linux.LStat(child).Mode & Linux.S_IFMT) is Linux.S_IFREG or Linux.S_IFDIR or Linux.S_IFLNK)
+                            Write(fd, Path.GetFileName(child), child, container);
+                    }
+                }
+                catch
+                {
+                    Linux.close(fd);
+                    throw;
+                }
+                break;
+            default:
+                using (container.Creating())
+                    fd = CopiedEntry.CreateFile(directory, name, name);
+                try
+                {
+                    using var output = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write);
+                    using var input = File.OpenRead(hostPath);
+                    input.CopyTo(output);
+                }
+                catch
+                {
+                    Linux.close(fd);
+                    throw;
+                }
+                break;
         }
         try
         {
             Errno.Check(Linux.fchown(fd, container.RootOwner.Uid, container.RootOwner.Gid), "fchown", name);
-            Errno.Check(Linux.fchmod(fd, (uint)File.GetUnixFileMode(hostPath)), "fchmod", name);
-            Linux.SetTimes(fd, Timespec(info.LastAccessTimeUtc), Timespec(info.LastWriteTimeUtc), name);
+            Errno.Check(Linux.fchmod(fd, status.Mode & 0xFFF), "fchmod", name);
+            Linux.SetTimes(fd, status.AccessTime, status.ModificationTime, name);
         }
         finally
         {
@@ -182,60 +261,79 @@ public sealed class ContainerCopy(ContainerStore store)
         }
     }
 
-    /// <summary>Reads the container entry held by <paramref name="pathFd"/> (O_PATH) into the host path <paramref name="hostPath"/>.</summary>
+    /// <summary>Reads the container entry held by <paramref name="pathFd"/> (O_PATH) into the host path <paramref name="hostPath"/>, whose directory exists.</summary>
     internal static void Read(int pathFd, string hostPath)
     {
+        using var directory = new SafeFileHandle(Errno.Check(Linux.openat(Linux.AT_FDCWD, Path.GetDirectoryName(hostPath) ?? "/",
+            Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0), "open", hostPath), ownsHandle: true);
+        Read(pathFd, (int)directory.DangerousGetHandle(), Path.GetFileName(hostPath), hostPath);
+    }
+
+    /// <summary>Writes it as <paramref name="name"/> in the host directory <paramref name="directory"/>, by descriptors as the container side is read.</summary>
+    private static void Read(int pathFd, int directory, string name, string hostPath)
+    {
         var status = Linux.Status(pathFd, hostPath);
+        int fd;
         switch (status.Type)
         {
             case Linux.S_IFLNK:
-                File.CreateSymbolicLink(hostPath, Linux.LinkTarget(pathFd, hostPath));
+                CopiedEntry.CreateSymlink(directory, name, Linux.LinkTarget(pathFd, hostPath), hostPath);
                 return;
             case Linux.S_IFDIR:
-                Directory.CreateDirectory(hostPath);
-                // The descriptor's /proc/self/fd link is the directory itself; listing it follows nothing else.
-                foreach (var child in Directory.EnumerateFileSystemEntries(RootPath.Magic(pathFd)))
+                fd = CopiedEntry.OpenOrMakeDirectory(directory, name, hostPath);
+                try
                 {
-                    string name = Path.GetFileName(child);
-                    int childFd = Errno.Check(Linux.openat(pathFd, name, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", name);
-                    try
+                    // A running container's /proc, /sys, ... are its mount points, not its files: an empty directory, as
+                    // in docker cp and Export-Container (reading them failed the copy, or blocked on /proc/kmsg).
+                    var children = Linux.IsKernelFileSystem(pathFd, hostPath) ? [] : Directory.EnumerateFileSystemEntries(RootPath.Magic(pathFd));
+                    // The descriptor's /proc/self/fd link is the directory itself; listing it follows nothing else.
+                    foreach (var child in children)
                     {
-                        Read(childFd, Path.Combine(hostPath, name));
+                        string childName = Path.GetFileName(child);
+                        int childFd = Errno.Check(Linux.openat(pathFd, childName, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", childName);
+                        try
+                        {
+                            Read(childFd, fd, childName, Path.Combine(hostPath, childName));
+                        }
+                        finally
+                        {
+                            Linux.close(childFd);
+                        }
                     }
-                    finally
-                    {
-                        Linux.close(childFd);
-                    }
+                }
+                catch
+                {
+                    Linux.close(fd);
+                    throw;
                 }
                 break;
             case Linux.S_IFREG:
-                // Reopened through its descriptor: the very inode that was checked, not a path that could change.
-                using (var input = new FileStream(RootPath.Magic(pathFd), FileMode.Open, FileAccess.Read))
-                using (var output = File.Create(hostPath))
+                fd = CopiedEntry.CreateFile(directory, name, hostPath);
+                try
+                {
+                    // Reopened through its descriptor: the very inode that was checked, not a path that could change.
+                    using var input = new FileStream(RootPath.Magic(pathFd), FileMode.Open, FileAccess.Read);
+                    using var output = new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write);
                     input.CopyTo(output);
+                }
+                catch
+                {
+                    Linux.close(fd);
+                    throw;
+                }
                 break;
             default:
-                // Devices, FIFOs and sockets are not copied, as `docker cp` does not.
+                // Inside a tree, devices, FIFOs and sockets are left out (the runtime makes the container's /dev itself).
                 return;
         }
-        File.SetUnixFileMode(hostPath, (UnixFileMode)status.Permissions);
-        var modified = DateTime.UnixEpoch.AddSeconds(status.Modified.Seconds).AddTicks(status.Modified.Nanoseconds / 100);
-        var accessed = DateTime.UnixEpoch.AddSeconds(status.Accessed.Seconds).AddTicks(status.Accessed.Nanoseconds / 100);
-        if (status.Type == Linux.S_IFDIR)
+        try
         {
-            Directory.SetLastWriteTimeUtc(hostPath, modified);
-            Directory.SetLastAccessTimeUtc(hostPath, accessed);
+            Errno.Check(Linux.fchmod(fd, status.Permissions), "fchmod", hostPath);
+            Linux.SetTimes(fd, status.Accessed, status.Modified, hostPath);
         }
-        else
+        finally
         {
-            File.SetLastWriteTimeUtc(hostPath, modified);
-            File.SetLastAccessTimeUtc(hostPath, accessed);
+            Linux.close(fd);
         }
-    }
-
-    private static Linux.Timespec Timespec(DateTime utc)
-    {
-        long ticks = (utc - DateTime.UnixEpoch).Ticks;
-        return new Linux.Timespec { Seconds = ticks / TimeSpan.TicksPerSecond, Nanoseconds = ticks % TimeSpan.TicksPerSecond * 100 };
     }
 }

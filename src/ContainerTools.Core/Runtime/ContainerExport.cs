@@ -9,13 +9,15 @@ namespace ContainerTools.Core.Runtime;
 /// `docker export`: a container's root file system as a tar archive, running or stopped (see
 /// <see cref="ContainerFileSystem"/>). The tree is walked by descriptors from the root (each name opened
 /// relative to its parent, never following a link), and file systems mounted on it (/proc, /sys, /dev,
-/// tmpfs volumes) appear as empty directories.
+/// volumes, bind mounts) appear as empty directories, or empty files where a file is mounted.
 /// </summary>
 public static class ContainerExport
 {
     public static void Export(ContainerStore store, string nameOrId, string tarPath)
     {
         string target = Path.GetFullPath(tarPath);
+        if (Directory.Exists(target))
+            throw new EngineException("PathIsDirectory", ErrorKind.InvalidArgument, tarPath, $"'{tarPath}' is a directory: name the tar file to write");
         if (!Directory.Exists(Path.GetDirectoryName(target)))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
         using var container = ContainerFileSystem.Open(store, nameOrId, writable: false, withMounts: false);
@@ -63,7 +65,9 @@ public static class ContainerExport
             entry.Uid = (int)status.Uid;
             entry.Gid = (int)status.Gid;
             entry.ModificationTime = DateTimeOffset.FromUnixTimeSeconds(status.Modified.Seconds);
-            if (status.Type == Linux.S_IFREG)
+            // A file mounted on the root (a bind mount, the container's /etc/hosts) is a mount point like a directory
+            // mounted there: it is exported empty, not with the host file's content.
+            if (status.Type == Linux.S_IFREG && status.Device == rootDevice)
             {
                 // Reopened through its descriptor: the very inode that was checked.
                 using var data = new FileStream(Isolation.RootPath.Magic(fd), FileMode.Open, FileAccess.Read);

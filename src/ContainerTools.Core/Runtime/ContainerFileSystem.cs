@@ -73,6 +73,8 @@ public sealed class ContainerFileSystem : IDisposable
     {
         string name = container.Name;
         var spec = RuntimeSpec.Load(paths.Config);
+        // A -ReadOnly root is read-only for a copy too, as when it runs (docker cp refuses it): only its volumes take files.
+        writable &= !spec.Root.Readonly;
         if (!spec.Annotations.TryGetValue(SpecAnnotations.OverlayLower, out var lower))
             throw new InvalidDataException($"the runtime configuration of container {name} names no image layers");
         var layers = lower.Split(':', StringSplitOptions.RemoveEmptyEntries);

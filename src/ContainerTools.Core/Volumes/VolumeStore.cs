@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Text.Json;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Store;
@@ -151,7 +152,15 @@ public sealed class VolumeStore(StoreLocation store)
         if (!Directory.Exists(directory))
             return 0;
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return new DirectoryInfo(directory).EnumerateFiles("*", options).Where(f => f.LinkTarget is null).Sum(f => f.Length);
+        var sizes = new FileSystemEnumerable<long>(directory, Size, options)
+        {
+            // Never into a link: a container's `ln -s / /data/root` had this walk the host's whole tree, /proc included.
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.Attributes.HasFlag(FileAttributes.ReparsePoint),
+        };
+        return sizes.Sum();
+
+        static long Size(ref FileSystemEntry entry) =>
+            entry.IsDirectory || entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? 0 : entry.Length;
     }
 
     private static void Delete(string directory)

@@ -185,14 +185,17 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
     }
 
-    /// <summary>A bind source written relative to the PowerShell location (./data, ~/data) made absolute; names stay names.</summary>
+    /// <summary>
+    /// A bind source written relative to the PowerShell location (./data:/x, ~/data:/x) made absolute; names stay names.
+    /// Without a ':' it is no source but a path in the container, which must be absolute: ./data alone is left for the
+    /// core to refuse, not made an anonymous volume at the host's current path.
+    /// </summary>
     private string WithFullBindSource(string volume)
     {
-        if (!volume.StartsWith('.') && !volume.StartsWith('~'))
-            return volume;
         int colon = volume.IndexOf(':');
-        string source = colon < 0 ? volume : volume[..colon];
-        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(source) + (colon < 0 ? "" : volume[colon..]);
+        if ((!volume.StartsWith('.') && !volume.StartsWith('~')) || colon < 0)
+            return volume;
+        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(volume[..colon]) + volume[colon..];
     }
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
