@@ -13,8 +13,7 @@ public sealed record CniTarget(string ContainerId, string Netns, string Interfac
 /// <summary>
 /// Runs one CNI plugin as the CNI specification says: the executable named by the config's "type" from the
 /// plugin directories, the CNI_* variables in its environment, the config on stdin, the result (or an error
-/// object and a non-zero exit) on stdout. The only executables the engine runs, but for the iptables that
-/// removes the rules the firewall plugin leaves (IsolationRules).
+/// object and a non-zero exit) on stdout. The only executables the engine ever runs.
 /// </summary>
 public sealed class CniPlugin
 {

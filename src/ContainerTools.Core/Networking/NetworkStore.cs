@@ -63,7 +63,7 @@ public sealed partial class NetworkStore(StoreLocation store)
     public ContainerNetworkInfo Get(string name) => Describe(Definition(name), new AttachmentStore(store).All());
 
     /// <summary>
-    /// Deletes a network, its bridge and its firewall rules. Refuses while a container uses it (attached, or named
+    /// Deletes a network and its bridge. Refuses while a container uses it (attached, or named
     /// in its record), unless <paramref name="force"/>, which first disconnects those attached.
     /// </summary>
     public void Remove(string name, bool force = false)
@@ -126,7 +126,7 @@ public sealed partial class NetworkStore(StoreLocation store)
     }
 
     /// <summary>
-    /// Gives the unused default network a free subnet and a new bridge, the old bridge and its rules deleted; the
+    /// Gives the unused default network a free subnet and a new bridge, the old bridge deleted; the
     /// caller holds the lock and has found the old subnet routed elsewhere on the host.
     /// </summary>
     internal NetworkDefinition MoveDefaultLocked(NetworkDefinition old)
@@ -137,11 +137,13 @@ public sealed partial class NetworkStore(StoreLocation store)
         return moved;
     }
 
-    /// <summary>The network's host side: its bridge, its firewall rules and the leases of its addresses.</summary>
+    /// <summary>
+    /// The network's host side: its bridge and the leases of its addresses. The two isolation rules the firewall
+    /// plugin added for the bridge stay (its DEL keeps them, and iptables is no executable the engine runs).
+    /// </summary>
     private void DeleteBridge(NetworkDefinition network)
     {
         Linux.DeleteLink(network.Bridge);
-        IsolationRules.Delete(network.Bridge);
         string leases = Path.Combine(ContainerNetworking.IpamDirectory(store), network.Name);
         if (Directory.Exists(leases))
             Directory.Delete(leases, recursive: true);

@@ -21,20 +21,6 @@ public sealed class NetworkEdgeTests : IDisposable
         _other.Dispose();
     }
 
-    [Fact]
-    public void RemovingANetworkDeletesItsBridgesFirewallRules()
-    {
-        var network = _bed.CreateNetwork("short-lived");
-        _bed.Networking.Attach("ed9e0001", "one", _bed.CreateNamespace("one"), new NetworkRequest([new EndpointRequest("short-lived")], []));
-        _bed.Networking.Detach("ed9e0001");
-        Assert.NotEmpty(HostState.RulesMentioning(network.Bridge)); // the firewall plugin's, left by its DEL
-
-        _bed.Networks.Remove("short-lived");
-
-        Assert.Empty(HostState.RulesMentioning(network.Bridge));
-        Assert.False(Directory.Exists("/sys/class/net/" + network.Bridge));
-    }
-
     [Theory]
     [InlineData("127.0.0.0/8")]
     [InlineData("127.1.0.0/16")]
