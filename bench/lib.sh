@@ -126,6 +126,14 @@ unmount_below() {
         while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 
+# volatile DIR... : each DIR a tmpfs of its own, where every tool keeps what must not outlive a restart (our run
+# root, crun's, runc's and ctrun's state, podman's runroot): /run is a tmpfs on a server, and each tool's default
+# is there. (This machine's /run is on its root disk, ext4 with `discard`, where every freed block is a TRIM.)
+volatile() {
+    local dir
+    for dir in "$@"; do mkdir -p "$dir" && mount -t tmpfs -o mode=0755 tmpfs "$dir"; done
+}
+
 # remove_stores DIR: every store of ours below DIR (a directory with containers/ or networks/, its run root
 # beside it as <root>-run) loses its containers (monitors, mounts, cgroups, network attachments go with
 # them), then its networks' bridges and the firewall rules naming them.
@@ -161,6 +169,8 @@ write_results() {
         echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")."
         echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). The machine is shared;"
         echo "rows of one group ran one after the other in the same run, so their ratios compare even when the load is high."
+        echo "Stores and images are on the root disk (ext4); what each tool keeps only while the machine runs (our run root,"
+        echo "crun's, runc's and ctrun's state, podman's runroot) is on a tmpfs, as /run is on a server."
         echo "Runs per row: $RUNS after $WARMUP warm-up runs (hyperfine -N); rows of jobs taking seconds (pull, import, build):"
         echo "$SLOW_RUNS after $SLOW_WARMUP.${QUICK:+ Quick mode: a sanity check with few runs, every group marked (quick); not figures to quote.}"
         echo

@@ -40,6 +40,7 @@ trap 'cleanup; echo "bench: $(( $(date +%s) - RUN_START )) s in all" >&2' EXIT
 unmount_below "$WORK"
 rm -rf "$WORK"
 mkdir -p "$WORK"
+volatile "$CONTAINERTOOLS_RUNROOT" "$WORK/crun-state" "$WORK/runc-state" "$WORK/ctrun-state" "$PODMAN_ROOT/run"
 : >"$ROWS_FILE"; : >"$NOTES_FILE"
 save_host_traces
 prepare_fixtures
