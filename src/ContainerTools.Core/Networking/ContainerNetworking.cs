@@ -387,21 +387,17 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
     }
 
     /// <summary>
-    /// The network as it can be attached now: its subnet routed through no interface but its own bridge. Another
-    /// store's network on the same subnet (both stores took 10.88.0.0/16 while the other's bridge was not up) or a
-    /// VPN that came up since would otherwise share the route, and traffic would go to one of them only. The
-    /// default network, while nothing uses it, moves to a free subnet instead, as it would have been made.
+    /// The network as it is attached now: the default network, while nothing uses it, moves to a free subnet when
+    /// its own is routed through another interface (another store took the same default while this one's bridge
+    /// was not up), as it would have been made. A network in use, or one the user named, keeps its subnet and shares
+    /// the route, as before: two stores starting at the same moment can still both take a subnet (there is no lock
+    /// between stores), and failing the later start would turn that race into an error.
     /// </summary>
-    private NetworkDefinition Routable(NetworkDefinition network, IReadOnlyList<NetworkAttachment> all)
-    {
-        if (HostRoutes.Shadowing(network.Subnet, network.Bridge) is not { } route)
-            return network;
-        if (network.Name == NetworkStore.DefaultNetwork && !all.Any(a => a.Endpoints.Any(e => e.Network == network.Name)))
-            return _networks.MoveDefaultLocked(network);
-        throw new EngineException("SubnetInUseOnHost", ErrorKind.ResourceUnavailable, network.Name,
-            $"Network '{network.Name}' ({network.Subnet}) overlaps {route.Destination}, which the host routes through {route.Device}: "
-            + "remove that, or remove this network and make it again with another -Subnet.");
-    }
+    private NetworkDefinition Routable(NetworkDefinition network, IReadOnlyList<NetworkAttachment> all) =>
+        network.Name == NetworkStore.DefaultNetwork && !all.Any(a => a.Endpoints.Any(e => e.Network == network.Name))
+            && HostRoutes.Shadowing(network.Subnet, network.Bridge) is not null
+            ? _networks.MoveDefaultLocked(network)
+            : network;
 
     /// <summary>A requested fixed address: a host address of the subnet, not the gateway, not taken.</summary>
     private static IPAddress? ValidateAddress(NetworkDefinition network, string? text, IReadOnlyList<NetworkAttachment> all)
