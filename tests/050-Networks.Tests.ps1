@@ -19,11 +19,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Container -ErrorAction Ignore | Remove-Container -Force -Confirm:$false -ErrorAction Ignore
-    $bridges = (Get-ContainerNetwork).Bridge
-    Get-ContainerNetwork | Where-Object Name -ne 'bridge' | Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction Ignore
-    # Removed networks left their isolation rules: their bridges were read before.
-    foreach ($bridge in $bridges) { Remove-TestBridge $bridge }
+    # Its containers, and every network's bridge with the isolation rules the firewall plugin left for it.
     Remove-TestStore $script:store
 }
 

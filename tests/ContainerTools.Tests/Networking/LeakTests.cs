@@ -65,15 +65,7 @@ public sealed class LeakTests : IDisposable
         var network = _bed.CreateNetwork("half");
         string ns = _bed.CreateNamespace("half");
         int port = 20000 + Random.Shared.Next(20000);
-        // The real plugins, but a firewall whose ADD fails after bridge and portmap have done their work.
-        string plugins = _bed.Store.Scratch("plugins");
-        foreach (var real in new[] { "bridge", "host-local", "loopback", "portmap" })
-            File.CreateSymbolicLink(Path.Combine(plugins, real), Path.Combine("/usr/lib/cni", real));
-        string firewall = Path.Combine(plugins, "firewall");
-        File.WriteAllText(firewall, "#!/bin/sh\n[ \"$CNI_COMMAND\" = ADD ] || exec /usr/lib/cni/firewall\n" +
-            "echo '{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"injected failure\"}'\nexit 1\n");
-        File.SetUnixFileMode(firewall, (UnixFileMode)0x1ED /* 0755 */);
-        var networking = new ContainerNetworking(_bed.Store.Location, new CniPlugin([plugins]));
+        var networking = _bed.WithFailingFirewall();
 
         var error = Assert.Throws<EngineException>(() => networking.Attach("4a1f0001", "half", ns,
             new NetworkRequest([new EndpointRequest("half")], [PortMapping.Parse($"{port}:80")])));

@@ -174,15 +174,7 @@ public sealed class NetworkEdgeTests : IDisposable
         var second = _bed.CreateNetwork("second");
         string ns = _bed.CreateNamespace("c");
         _bed.Networking.Attach("ed9e0008", "app", ns, new NetworkRequest([new EndpointRequest("first")], []));
-        // The real plugins, but a firewall whose ADD fails after the bridge plugin made the interface and took an address.
-        string plugins = _bed.Store.Scratch("plugins");
-        foreach (var real in new[] { "bridge", "host-local", "loopback", "portmap" })
-            File.CreateSymbolicLink(Path.Combine(plugins, real), Path.Combine("/usr/lib/cni", real));
-        string firewall = Path.Combine(plugins, "firewall");
-        File.WriteAllText(firewall, "#!/bin/sh\n[ \"$CNI_COMMAND\" = ADD ] || exec /usr/lib/cni/firewall\n" +
-            "echo '{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"injected failure\"}'\nexit 1\n");
-        File.SetUnixFileMode(firewall, (UnixFileMode)0x1ED /* 0755 */);
-        var failing = new ContainerNetworking(_bed.Store.Location, new CniPlugin([plugins]));
+        var failing = _bed.WithFailingFirewall();
 
         var error = Assert.Throws<EngineException>(() => failing.Connect("ed9e0008", new EndpointRequest("second")));
 

@@ -37,6 +37,22 @@ public sealed class NetworkTestBed : IDisposable
     }
 
     /// <summary>A new named network namespace (/run/netns/&lt;name&gt;) made with ip netns.</summary>
+    /// <summary>
+    /// This store's networking with the real plugins but a firewall whose ADD fails, after the bridge plugin has made
+    /// the interface and taken an address (and portmap has done its work): a plugin chain failing half way.
+    /// </summary>
+    public ContainerNetworking WithFailingFirewall()
+    {
+        string plugins = Store.Scratch("plugins");
+        foreach (var real in new[] { "bridge", "host-local", "loopback", "portmap" })
+            File.CreateSymbolicLink(Path.Combine(plugins, real), Path.Combine("/usr/lib/cni", real));
+        string firewall = Path.Combine(plugins, "firewall");
+        File.WriteAllText(firewall, "#!/bin/sh\n[ \"$CNI_COMMAND\" = ADD ] || exec /usr/lib/cni/firewall\n" +
+            "echo '{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"injected failure\"}'\nexit 1\n");
+        File.SetUnixFileMode(firewall, (UnixFileMode)0x1ED /* 0755 */);
+        return new ContainerNetworking(Store.Location, new CniPlugin([plugins]));
+    }
+
     public string CreateNamespace(string label)
     {
         string name = $"{Unique}-{label}";
