@@ -27,7 +27,7 @@ public sealed class ImagePuller
     public async Task<PullResult> PullAsync(ImageReference reference, PlatformSelector platform, IProgress<TransferProgress>? progress = null,
         IProgress<ImageProgress>? unpackProgress = null, CancellationToken cancel = default)
     {
-        using var client = new RegistryClient(reference.Registry, _options);
+        using var client = new RegistryClient(reference.Registry, _options, reference.Repository);
         var (manifest, document) = await ResolveAsync(client, reference, platform, cancel);
         // Its blobs are unreferenced until it registers the image: an import's tidy in another session must leave them.
         // No tidy of its own: the verified blobs of an interrupted pull are what a re-run need not fetch again.

@@ -38,7 +38,7 @@ public sealed class ImagePusher
             .Where(n => n.Registry == destination.Registry && n.Repository != destination.Repository)
             .Select(n => n.Repository).Distinct().ToList();
 
-        using var client = new RegistryClient(destination.Registry, _options);
+        using var client = new RegistryClient(destination.Registry, _options, destination.Repository);
         var blobs = document.Layers!.Append(document.Config!).DistinctBy(b => b.Digest).ToList();
         var states = new TransferState[blobs.Count];
         long uploaded = 0;

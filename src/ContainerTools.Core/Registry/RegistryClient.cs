@@ -29,12 +29,13 @@ public sealed class RegistryClient : IDisposable
     private readonly SemaphoreSlim _pingOnce = new(1, 1);
     private Uri? _base;
 
-    public RegistryClient(string registry, RegistryOptions options)
+    /// <param name="repository">The repository the client is for: a stored login for a namespace holding it comes before one for the whole registry.</param>
+    public RegistryClient(string registry, RegistryOptions options, string? repository = null)
     {
         Registry = registry;
         _options = options;
         _http = CreateHttpClient(options.SkipCertificateCheck);
-        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry));
+        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository));
     }
 
     /// <summary>The registry as images name it (docker.io, localhost:5000).</summary>

@@ -23,4 +23,21 @@ public static class RegistryName
             throw new EngineException("InvalidRegistryName", ErrorKind.InvalidArgument, text, $"'{text}' is not a registry host[:port].");
         return name;
     }
+
+    /// <summary>
+    /// What a login is stored under, as podman login keeps it: the registry host[:port], or a namespace of it
+    /// ("quay.io/org") whose repositories alone it serves. A scheme makes the text a URL, whose path is no namespace.
+    /// </summary>
+    public static string LoginKey(string text)
+    {
+        string host = Normalize(text);
+        string name = text.Trim();
+        int slash = name.IndexOf('/');
+        if (name.Contains("://", StringComparison.Ordinal) || slash < 0 || name[(slash + 1)..].TrimEnd('/') is not { Length: > 0 } path)
+            return host;
+        // The reference grammar decides what a namespace may look like: repository path components, no tag or digest.
+        if (!ImageReference.TryParse("localhost/" + path, out var probe) || probe.Repository != path || path.Contains(':') || path.Contains('@'))
+            throw new EngineException("InvalidRegistryName", ErrorKind.InvalidArgument, text, $"'{text}' is not a registry host[:port] or a namespace of one (host/org).");
+        return host + "/" + path;
+    }
 }

@@ -38,6 +38,29 @@ public sealed class AuthenticationTests : RegistrySessionTest
     }
 
     [Fact]
+    public void ALoginForANamespaceServesItsRepositoriesAlone()
+    {
+        // Before, Connect-ContainerRegistry host/org stored a login for the whole host (podman keeps the namespace).
+        var registry = Serve(LocalRegistry.Start(Store, tls: true, auth: RegistryAuth.Htpasswd));
+        string inside = $"{registry.Address}/team/tools/busybox:1", outside = $"{registry.Address}/others/busybox:1";
+        TestImages.Busybox(Store, inside);
+        Ps.Run($"Add-ContainerImageTag {inside} {outside}");
+
+        var login = Ps.Run($"Connect-ContainerRegistry {registry.Address}/team -Credential $credential -SkipCertificateCheck").Single();
+        Assert.Equal($"{registry.Address}/team", login.Properties["Registry"].Value);
+        var auths = JsonNode.Parse(File.ReadAllText(AuthFilePath))!["auths"]!.AsObject();
+        Assert.Equal([$"{registry.Address}/team"], auths.Select(entry => entry.Key));
+
+        Ps.Run($"Publish-ContainerImage {inside} -SkipCertificateCheck");
+        AssertError(Ps.Invoke($"Publish-ContainerImage {outside} -SkipCertificateCheck"), "RegistryAuthenticationRequired", ErrorCategory.AuthenticationError);
+
+        Ps.Run($"Disconnect-ContainerRegistry {registry.Address}/team");
+        Assert.Empty(JsonNode.Parse(File.ReadAllText(AuthFilePath))!["auths"]!.AsObject());
+        var bad = Ps.Invoke($"Connect-ContainerRegistry '{registry.Address}/team:1' -Credential $credential -SkipCertificateCheck");
+        AssertError(bad, "InvalidRegistryName", ErrorCategory.InvalidArgument);
+    }
+
+    [Fact]
     public void AnUntrustedCertificateIsASecurityErrorUntilSkipped()
     {
         var registry = Serve(LocalRegistry.Start(Store, tls: true));
