@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Tests.Ctrun;
 
@@ -114,5 +116,23 @@ public sealed class CtrunSecurityTests
         if (gid is not null)
             device["gid"] = gid;
         return device;
+    }
+
+    [Fact]
+    public void ACreatedContainersInitRunsFromASealedCopyNotCtrunsFile()
+    {
+        // CVE-2019-5736: until it execs the command, the init is a process in the container, and /proc/PID/exe of it
+        // must not lead to the host's ctrun (which a container could then write). Before, it was ctrun's own file.
+        using var bundle = new CtrunBundle(["true"]);
+        bundle.Must("create", "--bundle", bundle.Directory, bundle.Id);
+        string exe = $"/proc/{JsonNode.Parse(bundle.Must("state", bundle.Id))!["pid"]!.GetValue<int>()}/exe";
+
+        Assert.StartsWith("/memfd:ctrun", new FileInfo(exe).LinkTarget!, StringComparison.Ordinal);
+        int fd = Linux.openat(Linux.AT_FDCWD, exe, Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
+        Assert.True(fd >= 0);
+        using (new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true))
+            Assert.True(SealedExecutable.IsSealed(fd));
+        Assert.True(Linux.openat(Linux.AT_FDCWD, exe, Linux.O_WRONLY | Linux.O_CLOEXEC, 0) < 0);
+        bundle.Must("delete", "--force", bundle.Id);
     }
 }
