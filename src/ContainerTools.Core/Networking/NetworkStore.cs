@@ -121,9 +121,15 @@ public sealed partial class NetworkStore(StoreLocation store)
         if (File.Exists(ConfigPath(DefaultNetwork)))
             return;
         var taken = TakenSubnets();
-        var subnet = taken.Any(t => Overlap(t, DefaultSubnet)) ? FreeSubnet(taken) : DefaultSubnet;
-        Write(Define(DefaultNetwork, subnet.ToString(), null, false));
+        Write(DefaultOn(taken.Any(t => Overlap(t, DefaultSubnet)) ? FreeSubnet(taken) : DefaultSubnet));
     }
+
+    /// <summary>
+    /// The default network on a subnet the engine chose as free a moment ago. Not checked again as a -Subnet is: another
+    /// store's bridge may have come up on it meanwhile (there is no lock between stores), which an attach handles.
+    /// </summary>
+    private static NetworkDefinition DefaultOn(IPNetwork subnet) =>
+        new(DefaultNetwork, subnet, FirstHost(subnet), false, NetworkDefinition.NewBridgeName());
 
     /// <summary>
     /// Gives the unused default network a free subnet and a new bridge, the old bridge deleted; the
@@ -132,7 +138,7 @@ public sealed partial class NetworkStore(StoreLocation store)
     internal NetworkDefinition MoveDefaultLocked(NetworkDefinition old)
     {
         DeleteBridge(old);
-        var moved = Define(DefaultNetwork, FreeSubnet(TakenSubnets()).ToString(), null, false);
+        var moved = DefaultOn(FreeSubnet(TakenSubnets()));
         Write(moved);
         return moved;
     }
