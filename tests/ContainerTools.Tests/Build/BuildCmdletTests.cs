@@ -13,8 +13,7 @@ public sealed class BuildCmdletTests : IDisposable
 
     public BuildCmdletTests()
     {
-        _ps = new PowerShellSession(_store);
-        _ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("in"))}' -Name busybox:latest");
+        _ps = Busybox.Session(_store);
         _context = _store.Scratch("context");
     }
 

@@ -17,10 +17,9 @@ public sealed class BadInputTests : IDisposable
 
     public BadInputTests()
     {
-        _ps = new PowerShellSession(_store);
+        _ps = Busybox.Session(_store);
         _scratch = _store.Scratch("bad");
         _outside = _store.Scratch("outside");
-        _ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
     }
 
     public void Dispose()

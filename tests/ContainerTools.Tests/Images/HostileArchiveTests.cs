@@ -44,8 +44,7 @@ public sealed class HostileArchiveTests : IDisposable
     public void ALinkThatLeadsOutsideTheArchiveOrNowhereIsAMissingEntry(string target)
     {
         string archive = DockerArchive("outside.tar", w => w.AddLink(TarEntryType.SymbolicLink, "bbb/layer.tar", target));
-        using var ps = new PowerShellSession(_store);
-        ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
+        using var ps = Busybox.Session(_store);
         string before = ImageFixtures.Snapshot(_store.Location.Root);
 
         var error = Assert.Single(ps.Invoke($"Import-ContainerImage -Path '{archive}'").AllErrors);
@@ -72,8 +71,7 @@ public sealed class HostileArchiveTests : IDisposable
         string index = Path.Combine(layout, "index.json");
         if (document == "index.json")
             File.WriteAllText(index, File.ReadAllText(index).Replace(from, to));
-        using var ps = new PowerShellSession(_store);
-        ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
+        using var ps = Busybox.Session(_store);
         string before = ImageFixtures.Snapshot(_store.Location.Root);
 
         var error = Assert.Single(ps.Invoke($"Import-ContainerImage -Path '{layout}'").AllErrors);

@@ -261,8 +261,7 @@ public sealed class HostileLayerTests : IDisposable
     {
         if (_ps is null)
         {
-            _ps = new PowerShellSession(_store);
-            _ps.Run($"Import-ContainerImage -Path '{Busybox.CreateRootfsTarball(_store.Scratch("good"))}' -Name busybox:latest");
+            _ps = Busybox.Session(_store);
         }
         return _ps;
     }

@@ -243,7 +243,7 @@ public sealed class NetworkEdgeTests : IDisposable
     private PowerShellSession SessionWithBusybox()
     {
         var ps = new PowerShellSession(_bed.Store);
-        ps.Run($"Import-ContainerImage -Path '{Path.Combine(Repository.ModuleDirectory, "images", "busybox.tar.gz")}' -Name busybox:latest");
+        BusyboxImage.Import(ps);
         return ps;
     }
 }

@@ -27,6 +27,25 @@ public static class Busybox
         Tool.Run("tar", "--numeric-owner", "--owner=0", "--group=0", "-C", rootfs, "-czf", tarball, ".");
         return tarball;
     }
+
+    /// <summary>
+    /// A session on <paramref name="store"/> whose busybox:latest is imported from <see cref="CreateRootfsTarball"/>
+    /// (a store that holds an image already, so "as it was" is not just "empty"); disposed by the caller.
+    /// </summary>
+    public static PowerShellSession Session(TestStore store)
+    {
+        var ps = new PowerShellSession(store);
+        try
+        {
+            ps.Run($"Import-ContainerImage -Path '{CreateRootfsTarball(store.Scratch("busybox"))}' -Name busybox:latest");
+            return ps;
+        }
+        catch
+        {
+            ps.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>Runs fixture tools (tar, skopeo, umoci, ...) and fails the test with their output when they fail.</summary>
