@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Formats.Tar;
 using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Copy;
@@ -65,5 +67,106 @@ public sealed class CopyFidelityTests : BusyboxSessionTest
         Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal("/dangling", error.TargetObject);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_host));
+    }
+
+    [Fact]
+    public void AnExportWritesHardLinksAsHardLinkEntries()
+    {
+        Exec("mkdir /data; echo shared > /data/a; ln /data/a /data/b; ln /data/a /data/c; echo alone > /data/d");
+        var entries = Export();
+        Assert.Equal(TarEntryType.RegularFile, entries["data/a"].EntryType);
+        Assert.Equal("shared\n", new StreamReader(entries["data/a"].DataStream!).ReadToEnd());
+        foreach (string name in new[] { "data/b", "data/c" })
+        {
+            Assert.Equal(TarEntryType.HardLink, entries[name].EntryType);
+            Assert.Equal("data/a", entries[name].LinkName);
+        }
+        Assert.Equal(TarEntryType.RegularFile, entries["data/d"].EntryType);
+    }
+
+    [Fact]
+    public void AnExportNamesOwnersFromTheContainersOwnFilesAndKeepsSubSecondTimes()
+    {
+        // The container's /etc/group is a link to a path that exists on the host: read inside the root, it names nothing.
+        string hostGroup = Path.Combine(Store.Scratch("hostetc"), "group");
+        File.WriteAllText(hostGroup, "hostonly:x:0:\nhostusers:x:4242:\n");
+        Exec($"echo alice:x:4242:4242::/home/alice:/bin/sh >> /etc/passwd; rm /etc/group; ln -s {hostGroup} /etc/group; "
+            + "echo x > /owned; chown 4242:4242 /owned");
+        // busybox stat: 2026-11-25 02:16:00.123456789 +0000; the archive keeps what a tick (100 ns) can hold.
+        string fraction = Exec("stat -c %y /owned").Split(' ')[1].Split('.')[1][..7];
+        var entries = Export();
+        var owned = (PosixTarEntry)entries["owned"];
+        Assert.Equal((4242, "alice"), (owned.Uid, owned.UserName));
+        Assert.Equal((4242, ""), (owned.Gid, owned.GroupName));
+        Assert.Equal("root", ((PosixTarEntry)entries["bin/busybox"]).UserName);
+        Assert.NotEqual("0000000", fraction);
+        Assert.Equal(fraction, owned.ModificationTime.ToString("fffffff", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AnExportToALinkWritesThroughItAndKeepsTheLink()
+    {
+        string archives = Store.Scratch("archives");
+        string real = Path.Combine(archives, "real.tar");
+        string link = Path.Combine(archives, "latest.tar");
+        File.CreateSymbolicLink(link, "real.tar");
+        Ps.Run($"Export-Container web '{link}' | Out-Null");
+        Assert.Equal("real.tar", new FileInfo(link).LinkTarget);
+        Assert.True(new FileInfo(real).Length > 0, "the link's target holds the archive");
+        Assert.Equal(["latest.tar", "real.tar"], Directory.GetFileSystemEntries(archives).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void AKilledExportLeavesNoFileBehind()
+    {
+        // A sparse 8 GiB file keeps the export writing long enough to be killed in the middle.
+        Exec("truncate -s 8G /big");
+        string archives = Store.Scratch("killed");
+        string tar = Path.Combine(archives, "web.tar");
+        using var export = Pwsh.Start(Store, $"Export-Container web '{tar}'");
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!WritesInto(export.Id, archives))
+            {
+                if (export.HasExited)
+                    Assert.Fail($"the export ended (exit {export.ExitCode}) before it was seen writing: {export.StandardError.ReadToEnd()}");
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the export never started writing");
+                Thread.Sleep(5);
+            }
+        }
+        finally
+        {
+            export.Kill();
+            export.WaitForExit();
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(archives));
+    }
+
+    /// <summary>Whether the process holds a file open in <paramref name="directory"/> (named, or unnamed: "dir/#inode (deleted)").</summary>
+    private static bool WritesInto(int pid, string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+                .Any(fd => new FileInfo(fd).LinkTarget?.StartsWith(directory + "/", StringComparison.Ordinal) == true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process (or one of its descriptors) went while listing.
+            return false;
+        }
+    }
+
+    private Dictionary<string, TarEntry> Export()
+    {
+        string tar = Path.Combine(Store.Scratch("out"), "web.tar");
+        Ps.Run($"Export-Container web '{tar}' | Out-Null");
+        var entries = new Dictionary<string, TarEntry>();
+        using var stream = File.OpenRead(tar);
+        using var reader = new TarReader(stream);
+        while (reader.GetNextEntry(copyData: true) is { } entry)
+            entries[entry.Name] = entry;
+        return entries;
     }
 }
