@@ -28,12 +28,16 @@ public sealed class ContainerCopy(ContainerStore store)
         {
             CopyEither(source, destination, wildcards, followLink);
         }
-        catch (NativeCallException e) when (e.Errno == Errno.ENAMETOOLONG)
+        catch (NativeCallException e) when (e.Errno is Errno.ENAMETOOLONG or Errno.ELOOP)
         {
-            // The kernel's limits, 255 bytes a name and 4096 a path, met in the container (the host side's are .NET's PathTooLongException).
+            // The kernel's limits, 255 bytes a name and 4096 a path, or 40 links in one lookup, met in the container
+            // (the host side's are .NET's PathTooLongException and IOException).
             string inContainer = ContainerFilePath.Parse(source).Container is null ? destination : source;
-            throw new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
-                $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
+            throw e.Errno == Errno.ELOOP
+                ? new EngineException("SymbolicLinkLoop", ErrorKind.InvalidArgument, inContainer,
+                    $"'{inContainer}' leads through more than 40 symbolic links in the container (a loop)")
+                : new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
+                    $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
         }
     }
 
@@ -103,7 +107,7 @@ public sealed class ContainerCopy(ContainerStore store)
         string name = Path.GetFileName(full.TrimEnd('/'));
         // Followed, the link's target is copied under the link's name; a dangling one is a missing source.
         if (followLink && new FileInfo(full).LinkTarget is not null)
-            full = File.ResolveLinkTarget(full, returnFinalTarget: true)!.FullName;
+            full = FinalTarget(full, hostSource);
         if (!Path.Exists(full) && (followLink || new FileInfo(full).LinkTarget is null))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostSource, $"'{hostSource}' does not exist");
         RefuseSpecialFile(Linux.LStat(full).Mode & Linux.S_IFMT, hostSource);
@@ -130,6 +134,19 @@ public sealed class ContainerCopy(ContainerStore store)
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");
         Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full, container);
+    }
+
+    /// <summary>What a host link points to in the end; a loop is the user's input to fix, not an I/O failure.</summary>
+    private static string FinalTarget(string link, string named)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(link, returnFinalTarget: true)!.FullName;
+        }
+        catch (IOException e)
+        {
+            throw new EngineException("SymbolicLinkLoop", ErrorKind.InvalidArgument, named, $"'{named}' cannot be followed: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -70,6 +70,24 @@ public sealed class CopyFidelityTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void FollowingALinkLoopIsAnInvalidArgumentNamingThePath()
+    {
+        Exec("ln -s /loop2 /loop1; ln -s /loop1 /loop2");
+        File.CreateSymbolicLink(Path.Combine(_host, "loop1"), "loop2");
+        File.CreateSymbolicLink(Path.Combine(_host, "loop2"), "loop1");
+        string received = Store.Scratch("received");
+
+        var outOf = Assert.Single(Ps.Invoke($"Copy-ContainerItem web:/loop1 '{received}' -FollowLink").Errors);
+        Assert.Equal(("SymbolicLinkLoop", System.Management.Automation.ErrorCategory.InvalidArgument, (object)"web:/loop1"),
+            (outOf.FullyQualifiedErrorId.Split(',')[0], outOf.CategoryInfo.Category, outOf.TargetObject));
+        var intoIt = Assert.Single(Ps.Invoke($"Copy-ContainerItem '{_host}/loop1' web:/tmp/ -FollowLink").Errors);
+        Assert.Equal(("SymbolicLinkLoop", System.Management.Automation.ErrorCategory.InvalidArgument, (object)$"{_host}/loop1"),
+            (intoIt.FullyQualifiedErrorId.Split(',')[0], intoIt.CategoryInfo.Category, intoIt.TargetObject));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(received));
+        Assert.Equal("", Exec("ls /tmp"));
+    }
+
+    [Fact]
     public void AnExportWritesHardLinksAsHardLinkEntries()
     {
         Exec("mkdir /data; echo shared > /data/a; ln /data/a /data/b; ln /data/a /data/c; echo alone > /data/d");
