@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
 using Microsoft.Win32.SafeHandles;
@@ -12,8 +13,9 @@ namespace ContainerTools.Core.Runtime;
 /// <see cref="ContainerFileSystem"/>). The tree is walked by descriptors from the root (each name opened
 /// relative to its parent, never following a link), and file systems mounted on it (/proc, /sys, /dev,
 /// volumes, bind mounts) appear as empty directories, or empty files where a file is mounted. As docker's
-/// archive: hard links are hard-link entries, owners carry the names the container's own /etc/passwd and
-/// /etc/group give them, and times keep their fraction of a second (PAX).
+/// archive: hard links are hard-link entries, owners are the container's ids (with a user namespace of its own,
+/// not the host ids its slice stores) with the names its own /etc/passwd and /etc/group give them, and times keep
+/// their fraction of a second (PAX).
 /// </summary>
 public static class ContainerExport
 {
@@ -30,14 +32,13 @@ public static class ContainerExport
         if (!Directory.Exists(directory))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
         using var container = ContainerFileSystem.Open(store, nameOrId, writable: false, withMounts: false);
-        var root = container.Root;
         string temp = target + AtomicFile.TempPrefix + Environment.ProcessId;
         try
         {
             using (var file = CreateUnnamed(directory, temp, out bool unnamed))
             {
                 using (var tar = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
-                    new Walk(tar, root).Run();
+                    new Walk(tar, container.Root, container.UserNamespace).Run();
                 file.Flush();
                 // Named only now that it is whole; a kill before leaves nothing (a named temp file was left behind).
                 if (unnamed)
@@ -70,8 +71,8 @@ public static class ContainerExport
         return new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
     }
 
-    /// <summary>One walk of a root into an archive: the files seen with more than one link, and the container's account names.</summary>
-    private sealed class Walk(TarWriter tar, RootedPath root)
+    /// <summary>One walk of a root into an archive: the files seen with more than one link, the container's ids and account names.</summary>
+    private sealed class Walk(TarWriter tar, RootedPath root, ContainerIds? userNamespace)
     {
         private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
         private readonly AccountNames _names = AccountNames.Read(root);
@@ -109,10 +110,12 @@ public static class ContainerExport
                 if (entry is null)
                     return;
                 entry.Mode = (UnixFileMode)status.Permissions;
-                entry.Uid = (int)status.Uid;
-                entry.Gid = (int)status.Gid;
-                entry.UserName = _names.User(status.Uid);
-                entry.GroupName = _names.Group(status.Gid);
+                uint uid = userNamespace?.UidInside(status.Uid) ?? status.Uid;
+                uint gid = userNamespace?.GidInside(status.Gid) ?? status.Gid;
+                entry.Uid = (int)uid;
+                entry.Gid = (int)gid;
+                entry.UserName = _names.User(uid);
+                entry.GroupName = _names.Group(gid);
                 entry.ModificationTime = DateTimeOffset.FromUnixTimeSeconds(status.Modified.Seconds).AddTicks(status.Modified.Nanoseconds / 100);
                 if (ownFile && linkedTo is null)
                 {
