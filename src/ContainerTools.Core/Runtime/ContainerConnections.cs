@@ -48,9 +48,15 @@ public sealed class ContainerConnections(ContainerStore store)
         if (settings.Networks.All(n => n.Network != network))
             throw new EngineException("NotConnected", ErrorKind.NotFound, network,
                 $"Container {container.Name} is not connected to network '{network}'.");
+        var changed = settings.WithDisconnected(network);
+        // Ports go with the first network: an internal one would keep the container from starting.
+        if (settings.Ports.Count > 0 && changed.Networks.Count > 0 && changed.Networks[0].Network != settings.Networks[0].Network
+            && new NetworkStore(store.Location).Get(changed.Networks[0].Network).Internal)
+            throw new EngineException("PortsNeedNetwork", ErrorKind.InvalidOperation, network,
+                $"Container {container.Name} publishes ports on its first network: without '{network}' that is '{changed.Networks[0].Network}', which is internal.");
         if (container.Network?.Endpoints.Any(e => e.Network == network) == true)
             _networking.Disconnect(container.Id, network);
-        return Record(container, settings.WithDisconnected(network));
+        return Record(container, changed);
     }
 
     /// <summary>The container's settings; refused for -Network none and host, which join no network of the store (as podman refuses them).</summary>

@@ -139,6 +139,24 @@ public sealed class NetworkPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void DisconnectingTheFirstNetworkIsRefusedWhenItsPortsWouldFallOnAnInternalOne()
+    {
+        _bed.CreateNetwork("pub");
+        _bed.CreateNetwork("inside", @internal: true);
+        int port = 20000 + Random.Shared.Next(20000);
+        _ps.Run($"New-Container busybox -Name web -Network pub -Publish '127.0.0.1:{port}:80' -Command true");
+        _ps.Run("Connect-ContainerNetwork inside web");
+
+        var result = _ps.Invoke("Disconnect-ContainerNetwork pub web -Confirm:$false");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("PortsNeedNetwork,", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidOperation, "pub"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Equal(["pub", "inside"], RecordedNetworks("web"));
+        _ps.Run("Start-Container web");
+    }
+
+    [Fact]
     public void ForcedRemovalRemovesTheContainersThatJoinTheNetworkAndLeavesNothingOfThem()
     {
         var network = _bed.CreateNetwork("doomed");
