@@ -34,8 +34,11 @@ public sealed class ContainerConnections(ContainerStore store)
         }
         catch
         {
+            // Not recorded: not connected now either.
             if (live)
-                _networking.Disconnect(container.Id, request.Network);
+            {
+                try { _networking.Disconnect(container.Id, request.Network); } catch (EngineException) { /* the stop's detach takes it off */ }
+            }
             throw;
         }
     }
@@ -63,7 +66,7 @@ public sealed class ContainerConnections(ContainerStore store)
     private static NetworkSettings Joining(ContainerSnapshot container) =>
         container.Record.Network is { JoinsNetwork: true } settings ? settings
             : throw new EngineException("NetworkModeConflict", ErrorKind.InvalidOperation, container.Name,
-                $"Container {container.Name} runs with -Network {container.Record.Network.Mode}: it joins no network of the store, nor leaves one.");
+                $"Container {container.Name} has -Network {container.Record.Network.Mode}: it joins no network of the store, nor leaves one.");
 
     private ContainerSnapshot Record(ContainerSnapshot container, NetworkSettings settings)
     {
