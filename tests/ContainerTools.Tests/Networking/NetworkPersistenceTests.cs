@@ -51,15 +51,15 @@ public sealed class NetworkPersistenceTests : IDisposable
     public void AConnectedNetworkWithItsAliasAndAddressIsKeptOverARestart()
     {
         _bed.CreateNetwork("front");
-        _bed.CreateNetwork("back", subnet: "10.213.252.0/24");
+        string address = _bed.CreateNetwork("back").Subnet.Replace(".0/24", ".77");
         StartWeb("api", "front");
 
-        _ps.Run("Connect-ContainerNetwork back api -Alias backend-api -IPAddress 10.213.252.77");
+        _ps.Run($"Connect-ContainerNetwork back api -Alias backend-api -IPAddress {address}");
         _ps.Run("Restart-Container api -Timeout 0");
 
         var addresses = Addresses("api");
         Assert.Equal(["back", "front"], addresses.Keys.Order());
-        Assert.Equal("10.213.252.77", addresses["back"]);
+        Assert.Equal(address, addresses["back"]);
         Assert.Equal((0, "api-page"), FetchFrom("back", "http://backend-api/"));
         Assert.Equal(["front", "back"], (IEnumerable<string>)_ps.Run("(Get-Container api).Networks").Select(o => o.ToString()).ToList());
     }
@@ -87,15 +87,15 @@ public sealed class NetworkPersistenceTests : IDisposable
     public void AStoppedContainerCanBeConnectedAndJoinsAtItsNextStart()
     {
         _bed.CreateNetwork("front");
-        _bed.CreateNetwork("back", subnet: "10.213.253.0/24");
+        string address = _bed.CreateNetwork("back").Subnet.Replace(".0/24", ".9");
         _ps.Run("New-Container busybox -Name idle -Network front -Command 'sleep', '60'");
 
-        _ps.Run("Connect-ContainerNetwork back idle -IPAddress 10.213.253.9");
+        _ps.Run($"Connect-ContainerNetwork back idle -IPAddress {address}");
 
         Assert.Equal(["front", "back"], RecordedNetworks("idle"));
         Assert.Empty(_bed.Networks.Get("back").Containers); // not running: nothing attached yet
         _ps.Run("Start-Container idle");
-        Assert.Equal("10.213.253.9", Addresses("idle")["back"]);
+        Assert.Equal(address, Addresses("idle")["back"]);
         Assert.Contains("front", Addresses("idle").Keys);
     }
 
