@@ -63,10 +63,10 @@ Describe 'Network edges' {
         Remove-ContainerNetwork $network.Name -Confirm:$false
     }
 
-    It 'says a created container is not running when it is connected' {
+    It 'refuses to connect a created container that has -Network none, as podman does' {
         New-Container busybox -Name pester-idle -Network none -Command true | Out-Null
         Connect-ContainerNetwork bridge pester-idle -ErrorVariable failure -ErrorAction SilentlyContinue
-        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotRunning,*'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'NetworkModeConflict,*'
         $failure[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
         $failure[0].TargetObject | Should -Be 'pester-idle'
         Remove-Container pester-idle

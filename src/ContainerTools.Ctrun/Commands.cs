@@ -15,15 +15,6 @@ public sealed class Commands(OciStateDirectory states, string self)
 
     private OciRuntime Runtime => new(states);
 
-    private SealedExecutable? _sealed;
-
-    /// <summary>
-    /// What the container's init and an exec's helper start from: a sealed in-memory copy of ctrun, made once per
-    /// run (CVE-2019-5736). Until they exec the command they are processes in the container; were they ctrun's file,
-    /// a container could reach it through /proc/PID/exe and write it, as runc's exec once allowed.
-    /// </summary>
-    private string Sealed() => (_sealed ??= SealedExecutable.Of(self)).Path;
-
     public int Run(string command, List<string> args) => command switch
     {
         "create" => Create(args),
@@ -52,7 +43,7 @@ public sealed class Commands(OciStateDirectory states, string self)
     }
 
     private (OciContainer Container, Task<int> Exited) Creating(Arguments parsed, string command) =>
-        new OciCreate(states).Create(new OciCreateOptions(parsed.Id(command), parsed.Value("bundle") ?? Directory.GetCurrentDirectory(), Sealed(),
+        new OciCreate(states).Create(new OciCreateOptions(parsed.Id(command), parsed.Value("bundle") ?? Directory.GetCurrentDirectory(), self,
             parsed.Value("pid-file"), parsed.Value("console-socket"), int.Parse(parsed.Value("preserve-fds") ?? "0", CultureInfo.InvariantCulture)));
 
     /// <summary>create + start; in the foreground, waits for the container, deletes it and exits with its code (as runc run).</summary>
@@ -106,7 +97,7 @@ public sealed class Commands(OciStateDirectory states, string self)
             : ProcessFromFlags(id, parsed);
         if (process.Args.Count == 0)
             throw new UsageException("exec needs a command (args, or --process)");
-        return new OciExec(states, Sealed()).Exec(id, process, parsed.Has("detach"), parsed.Value("pid-file"), parsed.Value("console-socket"));
+        return new OciExec(states, self).Exec(id, process, parsed.Has("detach"), parsed.Value("pid-file"), parsed.Value("console-socket"));
     }
 
     /// <summary>runc exec's flags over the container's own process (its env, user, capabilities).</summary>

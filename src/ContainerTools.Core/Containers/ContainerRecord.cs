@@ -3,8 +3,9 @@ using ContainerTools.Core.Isolation.Cgroups;
 namespace ContainerTools.Core.Containers;
 
 /// <summary>
-/// What a container is (container.json): written at creation, changed only by a rename, always under the
-/// container's lock. What it is doing lives apart, in <see cref="ContainerState"/>, written by its monitor.
+/// What a container is (container.json): written at creation, changed by a rename, Set-ContainerLimit and
+/// Connect-/Disconnect-ContainerNetwork, always under the container's lock. What it is doing lives apart, in
+/// <see cref="ContainerState"/>, written by its monitor.
 /// </summary>
 public sealed record ContainerRecord
 {
@@ -18,7 +19,7 @@ public sealed record ContainerRecord
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary>Signal number Stop-Container sends first (the image's StopSignal, else SIGTERM).</summary>
     public int StopSignal { get; init; } = 15;
-    /// <summary>The network it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias).</summary>
+    /// <summary>The networks it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias, and connects and disconnects since).</summary>
     public Networking.NetworkSettings Network { get; init; } = new();
     /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;

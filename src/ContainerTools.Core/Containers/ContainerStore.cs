@@ -229,9 +229,9 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public IReadOnlyList<ContainerSnapshot> UsingVolume(string name) =>
         StoredIds().Select(Read).Where(c => c is not null && c.Record.Volumes.Contains(name)).ToList()!;
 
-    /// <summary>The names of the containers that join network <paramref name="name"/> when they start, running or not. Repairs nothing.</summary>
-    public IReadOnlyList<string> UsingNetwork(string name) =>
-        StoredIds().Select(ReadRecord).OfType<ContainerRecord>().Where(record => record.Network.Mode == name).Select(record => record.Name).ToList();
+    /// <summary>The records of the containers that join network <paramref name="name"/> when they start, running or not. Repairs nothing.</summary>
+    public IReadOnlyList<ContainerRecord> UsingNetwork(string name) =>
+        StoredIds().Select(ReadRecord).OfType<ContainerRecord>().Where(record => record.Network.Networks.Any(n => n.Network == name)).ToList();
 
     /// <summary>
     /// The ports the containers publish, running or not, from their records alone; read only when enumerated, so a

@@ -4,8 +4,8 @@ namespace ContainerTools.Core.Native;
 
 public static partial class Linux
 {
-    /// <summary>What copying and exporting need of an inode: type, permission bits, times, owner and device.</summary>
-    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified, uint Uid, uint Gid, ulong Device)
+    /// <summary>What copying and exporting need of an inode: type, permission bits, times, owner, device, inode number and link count.</summary>
+    public readonly record struct FileStatus(uint Mode, Timespec Accessed, Timespec Modified, uint Uid, uint Gid, ulong Device, ulong Inode, ulong Links)
     {
         public uint Type => Mode & S_IFMT;
         public uint Permissions => Mode & 0xFFF;
@@ -20,7 +20,7 @@ public static partial class Linux
             (uint)buffer.st_mode,
             new Timespec { Seconds = (long)buffer.st_atim.tv_sec, Nanoseconds = (long)buffer.st_atim.tv_nsec },
             new Timespec { Seconds = (long)buffer.st_mtim.tv_sec, Nanoseconds = (long)buffer.st_mtim.tv_nsec },
-            (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev);
+            (uint)buffer.st_uid, (uint)buffer.st_gid, (ulong)buffer.st_dev, (ulong)buffer.st_ino, (ulong)buffer.st_nlink);
     }
 
     /// <summary>The device number a device node stands for (st_rdev), from any descriptor of it.</summary>

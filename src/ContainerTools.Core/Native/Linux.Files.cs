@@ -7,6 +7,7 @@ public static partial class Linux
 {
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AT_SYMLINK_FOLLOW = 0x400;
     public const int AT_REMOVEDIR = 0x200;
     public const int AT_EMPTY_PATH = 0x1000;
 
@@ -23,6 +24,8 @@ public static partial class Linux
     public const int O_NONBLOCK = 0x800;
     public const int O_APPEND = 0x400;
     public const int O_DIRECT = 0x4000;
+    /// <summary>An unnamed file in the directory opened (__O_TMPFILE | O_DIRECTORY): it vanishes with its last descriptor unless linkat names it.</summary>
+    public const int O_TMPFILE = 0x410000;
 
     public const ulong RESOLVE_NO_XDEV = 0x01;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;

@@ -174,46 +174,6 @@ public sealed partial class ContainerNetworking(StoreLocation store, CniPlugin? 
         return _attachments.Read(containerId);
     }
 
-    /// <summary>
-    /// The id of the attached (running) container called <paramref name="idOrName"/>: its id, its name or a
-    /// unique id prefix.
-    /// </summary>
-    public string Resolve(string idOrName)
-    {
-        var all = _attachments.All();
-        var match = all.FirstOrDefault(a => a.ContainerId == idOrName) ?? all.FirstOrDefault(a => a.ContainerName == idOrName);
-        if (match is not null)
-            return match.ContainerId;
-        var prefixed = all.Where(a => a.ContainerId.StartsWith(idOrName, StringComparison.Ordinal)).ToList();
-        return prefixed.Count switch
-        {
-            1 => prefixed[0].ContainerId,
-            0 => throw NotAttached(idOrName),
-            _ => throw new EngineException("AmbiguousContainerId", ErrorKind.InvalidArgument, idOrName,
-                $"'{idOrName}' matches {prefixed.Count} containers; give more of the id."),
-        };
-    }
-
-    /// <summary>Why no attached container is called <paramref name="idOrName"/>: there is none, it is not running, or it runs with -Network none or host.</summary>
-    private EngineException NotAttached(string idOrName)
-    {
-        Containers.ContainerSnapshot container;
-        try
-        {
-            container = new Containers.ContainerStore(store).Find(idOrName);
-        }
-        catch (EngineException e) when (e.Kind == ErrorKind.NotFound)
-        {
-            return new EngineException("ContainerNotAttached", ErrorKind.NotFound, idOrName,
-                $"No running container '{idOrName}' has a network namespace to connect.");
-        }
-        if (container.IsRunning)
-            return new EngineException("NetworkModeConflict", ErrorKind.InvalidOperation, idOrName,
-                $"Container {container.Name} runs with -Network {container.Record.Network.Mode}: it joins no network of the store, nor leaves one.");
-        return new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, idOrName,
-            $"Container {container.Name} is not running ({container.Status}); networks are connected to and disconnected from running containers.");
-    }
-
     /// <summary>The attachments that have an endpoint on <paramref name="network"/>. Caller holds the lock.</summary>
     internal IReadOnlyList<NetworkAttachment> AttachedTo(string network) =>
         _attachments.All().Where(a => a.Endpoints.Any(e => e.Network == network)).ToList();

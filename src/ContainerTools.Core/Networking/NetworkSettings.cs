@@ -3,7 +3,8 @@ namespace ContainerTools.Core.Networking;
 /// <summary>
 /// How a container is networked, as given at creation (-Network, -IPAddress, -Publish, -NetworkAlias) and
 /// kept in its record: a network of the store (the default bridge unless named), "none" (loopback only)
-/// or "host" (the host's network namespace).
+/// or "host" (the host's network namespace). Connect- and Disconnect-ContainerNetwork change the networks
+/// it joins (<see cref="Connected"/>), as docker and podman keep such changes over restarts.
 /// </summary>
 public sealed record NetworkSettings
 {
@@ -14,6 +15,17 @@ public sealed record NetworkSettings
     public string? IPAddress { get; init; }
     public IReadOnlyList<string> Aliases { get; init; } = [];
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    /// <summary>
+    /// The networks it joins at each start once a connect or disconnect changed them, the first as eth0; null
+    /// while they are as created (<see cref="Mode"/> with <see cref="IPAddress"/> and <see cref="Aliases"/>).
+    /// </summary>
+    public IReadOnlyList<EndpointRequest>? Connected { get; init; }
+
+    /// <summary>The networks it joins at its next start, in order; none for -Network none or host.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<EndpointRequest> Networks =>
+        !JoinsNetwork ? [] : Connected ?? [new EndpointRequest(Mode, IPAddress, Aliases)];
 
     /// <summary>True when the container gets no network namespace of its own.</summary>
     public bool SharesHostNetwork => Mode == Host;
@@ -65,7 +77,15 @@ public sealed record NetworkSettings
         networking.Validate(new EndpointRequest(Mode, IPAddress, Aliases), Ports);
     }
 
-    /// <summary>What to ask of ContainerNetworking.Attach when the container starts.</summary>
-    public NetworkRequest Request(string? hostsFile) =>
-        new(JoinsNetwork ? [new EndpointRequest(Mode, IPAddress, Aliases)] : [], Ports, hostsFile);
+    /// <summary>The settings with <paramref name="network"/> joined last (it becomes the next ethN).</summary>
+    public NetworkSettings WithConnected(EndpointRequest network) => this with { Connected = [.. Networks, network] };
+
+    /// <summary>The settings without network <paramref name="name"/>.</summary>
+    public NetworkSettings WithDisconnected(string name) => this with { Connected = Networks.Where(n => n.Network != name).ToList() };
+
+    /// <summary>
+    /// What to ask of ContainerNetworking.Attach when the container starts. Ports are published on the first
+    /// network; a container disconnected from every network keeps them for when it is connected again.
+    /// </summary>
+    public NetworkRequest Request(string? hostsFile) => new(Networks, Networks.Count > 0 ? Ports : [], hostsFile);
 }

@@ -63,13 +63,13 @@ public sealed partial class NetworkStore(StoreLocation store)
     public ContainerNetworkInfo Get(string name) => Describe(Definition(name), new AttachmentStore(store).All());
 
     /// <summary>
-    /// Deletes a network and its bridge. Refuses while a container uses it (attached, or named
-    /// in its record), unless <paramref name="force"/>, which first disconnects those attached.
+    /// Deletes a network and its bridge. Refuses while a container of the store joins it when it starts, running
+    /// or not (Runtime.NetworkRemoval removes those first for -Force), and while anything else is attached to it
+    /// unless <paramref name="force"/>, which disconnects that.
     /// </summary>
     public void Remove(string name, bool force = false)
     {
-        if (name == DefaultNetwork)
-            throw new EngineException("DefaultNetworkRemoval", ErrorKind.InvalidOperation, name, $"The default network '{name}' cannot be removed.");
+        RequireRemovable(name);
         using var _ = FileLock.Acquire(store, LockName);
         NetworkDefinition? network;
         try
@@ -82,9 +82,11 @@ public sealed partial class NetworkStore(StoreLocation store)
         }
         var networking = new ContainerNetworking(store);
         var users = networking.AttachedTo(name);
-        // Stopped and created containers too, as podman: their next start would find no network.
-        var names = users.Select(a => a.ContainerName).Union(new ContainerStore(store).UsingNetwork(name)).ToList();
-        if (names.Count > 0 && !force)
+        // Stopped and created containers too, as podman: their next start would find no network. -Force has
+        // removed those it found; one that joined meanwhile keeps the network.
+        var containers = new ContainerStore(store).UsingNetwork(name).Select(record => record.Name).ToList();
+        var names = users.Select(a => a.ContainerName).Union(containers).ToList();
+        if (containers.Count > 0 || (names.Count > 0 && !force))
             throw new EngineException("NetworkInUse", ErrorKind.ResourceBusy, name,
                 $"Network '{name}' is in use by {string.Join(", ", names)}; remove or disconnect them, or use -Force.");
         foreach (var user in users)
@@ -95,13 +97,24 @@ public sealed partial class NetworkStore(StoreLocation store)
         AtomicFile.SyncDirectory(store.NetworksDirectory);
     }
 
+    /// <summary>Throws unless <paramref name="name"/> is a network that may be removed: not the default one, and there.</summary>
+    public void RequireRemovable(string name)
+    {
+        if (name == DefaultNetwork)
+            throw new EngineException("DefaultNetworkRemoval", ErrorKind.InvalidOperation, name, $"The default network '{name}' cannot be removed.");
+        if (!NamePattern().IsMatch(name) || !File.Exists(ConfigPath(name)))
+            throw NotFound(name);
+    }
+
+    private static EngineException NotFound(string name) => new("NetworkNotFound", ErrorKind.NotFound, name, $"No network named '{name}'.");
+
     /// <summary>The network called <paramref name="name"/>; NotFound when there is none.</summary>
     internal NetworkDefinition Definition(string name)
     {
         if (name == DefaultNetwork)
             EnsureDefault();
         if (!NamePattern().IsMatch(name) || !File.Exists(ConfigPath(name)))
-            throw new EngineException("NetworkNotFound", ErrorKind.NotFound, name, $"No network named '{name}'.");
+            throw NotFound(name);
         return Read(name);
     }
 

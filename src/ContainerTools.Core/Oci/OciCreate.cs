@@ -47,7 +47,7 @@ public sealed class OciCreate(OciStateDirectory states)
             var (sync, childEnd) = SyncChannel.Create();
             using (sync)
             {
-                init = StartInit(options, bundle, namespaces, spec.Linux, childEnd);
+                init = StartInit(options, bundle, namespaces, spec, childEnd);
                 int pid = init.Value.Pid;
                 cgroup.AddProcess(pid);
                 OciDeviceRules.AddProcess(cgroupPath, pid);
@@ -105,9 +105,11 @@ public sealed class OciCreate(OciStateDirectory states)
         return cgroupsPath.StartsWith('/') ? cgroupsPath.TrimStart('/') : CgroupParent + "/" + cgroupsPath;
     }
 
-    private (int Pid, Task<int> Exited) StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, SpecLinux linux, int childEnd)
+    private (int Pid, Task<int> Exited) StartInit(OciCreateOptions options, string bundle, OciNamespaces namespaces, RuntimeSpec spec, int childEnd)
     {
-        var start = new ProcessStartInfo(options.InitExecutable)
+        // The init inherits it: once it runs, this one may go.
+        using var executable = ContainerSideExecutable.For(options.InitExecutable, spec.Process.Capabilities);
+        var start = new ProcessStartInfo(executable.Path)
         {
             ArgumentList =
             {
@@ -122,7 +124,7 @@ public sealed class OciCreate(OciStateDirectory states)
             // The one descriptor the init inherits on purpose; it marks it close-on-exec itself.
             Errno.Check(Linux.fcntl(childEnd, Linux.F_SETFD, 0), "fcntl", "sync channel");
             if (namespaces.NewUser || namespaces.UserPath is not null)
-                return OciUserNamespaceInit.Start(start.FileName, [.. start.ArgumentList], namespaces, linux, join);
+                return OciUserNamespaceInit.Start(start.FileName, [.. start.ArgumentList], namespaces, spec.Linux, join);
             var init = InitProcess.Start(start, namespaces.Unshare, join, redirect: false);
             return (init.Pid, init.Exited);
         }

@@ -23,7 +23,8 @@ public sealed class OciExec(OciStateDirectory states, string helperExecutable)
         // Detached, the helper waits for our exit before it execs (the write end goes with us).
         (int Read, int Write)? hold = detach ? InheritedPipe.Create(childReads: true, "exec hold pipe") : null;
         var request = new ExecRequest { InitPid = container.Init.Pid, CgroupPath = container.CgroupPath, Spec = spec, ContainerDirectory = states.DirectoryOf(id), HoldUntilClosed = hold?.Read };
-        var start = new ProcessStartInfo(helperExecutable) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
+        using var executable = ContainerSideExecutable.For(helperExecutable, process.Capabilities);
+        var start = new ProcessStartInfo(executable.Path) { ArgumentList = { "exec-join", request.ToJson() }, UseShellExecute = false };
         // The helper is born in this process's devices cgroup: the container's, so its device rules hold for it too.
         OciDeviceRules.AddProcess(container.CgroupPath, Environment.ProcessId);
         Process helper;

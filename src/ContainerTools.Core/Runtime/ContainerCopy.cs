@@ -18,24 +18,30 @@ public sealed class ContainerCopy(ContainerStore store)
     /// Copies <paramref name="source"/> to <paramref name="destination"/>; exactly one of them names a container.
     /// With <paramref name="wildcards"/>, a source whose names hold wildcards (web:/etc/*.conf, /logs/*.txt)
     /// copies every entry that matches, which must be one at least; several go into the destination directory,
-    /// which must exist (as with cp).
+    /// which must exist (as with cp). A source that is a symbolic link is copied as the link, as docker cp copies
+    /// it; with <paramref name="followLink"/> (docker cp -L) as what it points to, under the link's name: in the
+    /// container resolved inside its root.
     /// </summary>
-    public void Copy(string source, string destination, bool wildcards = false)
+    public void Copy(string source, string destination, bool wildcards = false, bool followLink = false)
     {
         try
         {
-            CopyEither(source, destination, wildcards);
+            CopyEither(source, destination, wildcards, followLink);
         }
-        catch (NativeCallException e) when (e.Errno == Errno.ENAMETOOLONG)
+        catch (NativeCallException e) when (e.Errno is Errno.ENAMETOOLONG or Errno.ELOOP)
         {
-            // The kernel's limits, 255 bytes a name and 4096 a path, met in the container (the host side's are .NET's PathTooLongException).
+            // The kernel's limits, 255 bytes a name and 4096 a path, or 40 links in one lookup, met in the container
+            // (the host side's are .NET's PathTooLongException and IOException).
             string inContainer = ContainerFilePath.Parse(source).Container is null ? destination : source;
-            throw new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
-                $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
+            throw e.Errno == Errno.ELOOP
+                ? new EngineException("SymbolicLinkLoop", ErrorKind.InvalidArgument, inContainer,
+                    $"'{inContainer}' leads through more than 40 symbolic links in the container (a loop)")
+                : new EngineException("PathTooLong", ErrorKind.InvalidArgument, inContainer,
+                    $"'{inContainer}' has a name longer than 255 bytes or is longer than 4096 bytes");
         }
     }
 
-    private void CopyEither(string source, string destination, bool wildcards)
+    private void CopyEither(string source, string destination, bool wildcards, bool followLink)
     {
         var from = ContainerFilePath.Parse(source);
         var to = ContainerFilePath.Parse(destination);
@@ -50,7 +56,7 @@ public sealed class ContainerCopy(ContainerStore store)
             using var container = ContainerFileSystem.Open(store, reader, writable: false);
             var sources = expand ? Matches(path, ContainerNames(container.Root), ContainerEntryExists(container.Root), "ContainerPathNotFound", "in the container") : [path];
             foreach (string match in sources)
-                CopyOut(container.Root, match, to.Path, several: sources.Count > 1);
+                CopyOut(container.Root, match, to.Path, several: sources.Count > 1, followLink);
         }
         else
         {
@@ -59,7 +65,7 @@ public sealed class ContainerCopy(ContainerStore store)
             try
             {
                 foreach (string match in sources)
-                    CopyIn(container, match, to.Path, several: sources.Count > 1);
+                    CopyIn(container, match, to.Path, several: sources.Count > 1, followLink);
             }
             catch (NativeCallException e) when (e.Errno == Errno.EROFS)
             {
@@ -94,14 +100,17 @@ public sealed class ContainerCopy(ContainerStore store)
 
     private static bool HostEntryExists(string path) => Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
-    private static void CopyIn(ContainerFileSystem container, string hostSource, string containerDestination, bool several)
+    private static void CopyIn(ContainerFileSystem container, string hostSource, string containerDestination, bool several, bool followLink)
     {
         var root = container.Root;
         string full = Path.GetFullPath(hostSource);
-        if (!Path.Exists(full) && new FileInfo(full).LinkTarget is null)
+        string name = Path.GetFileName(full.TrimEnd('/'));
+        // Followed, the link's target is copied under the link's name; a dangling one is a missing source.
+        if (followLink && new FileInfo(full).LinkTarget is not null)
+            full = FinalTarget(full, hostSource);
+        if (!Path.Exists(full) && (followLink || new FileInfo(full).LinkTarget is null))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, hostSource, $"'{hostSource}' does not exist");
         RefuseSpecialFile(Linux.LStat(full).Mode & Linux.S_IFMT, hostSource);
-        string name = Path.GetFileName(full.TrimEnd('/'));
         if (!containerDestination.EndsWith('/'))
             containerDestination = FollowLinks(root, containerDestination);
         // Into an existing directory under the source's name; otherwise as the destination's name in its parent.
@@ -125,6 +134,19 @@ public sealed class ContainerCopy(ContainerStore store)
         using var directory = TryOpen(root, parent, Linux.O_RDONLY | Linux.O_DIRECTORY)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerDestination, $"the directory '{parent}' does not exist in the container");
         Write((int)directory.DangerousGetHandle(), Path.GetFileName(containerDestination.TrimEnd('/')), full, container);
+    }
+
+    /// <summary>What a host link points to in the end; a loop is the user's input to fix, not an I/O failure.</summary>
+    private static string FinalTarget(string link, string named)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(link, returnFinalTarget: true)!.FullName;
+        }
+        catch (IOException e)
+        {
+            throw new EngineException("SymbolicLinkLoop", ErrorKind.InvalidArgument, named, $"'{named}' cannot be followed: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -165,9 +187,11 @@ public sealed class ContainerCopy(ContainerStore store)
                 $"'{path}' is a FIFO, socket or device: only files, directories and symbolic links are copied");
     }
 
-    private static void CopyOut(RootedPath root, string containerSource, string hostDestination, bool several)
+    private static void CopyOut(RootedPath root, string containerSource, string hostDestination, bool several, bool followLink)
     {
-        using var source = TryOpen(root, containerSource, Linux.O_PATH)
+        // O_NOFOLLOW holds the source link itself (its parents are still followed, inside the root); followed, its
+        // target is resolved inside the root too (RESOLVE_IN_ROOT), an absolute link never reaching the host's files.
+        using var source = TryOpen(root, containerSource, followLink ? Linux.O_PATH : Linux.O_PATH | Linux.O_NOFOLLOW)
             ?? throw new EngineException("ContainerPathNotFound", ErrorKind.NotFound, containerSource, $"'{containerSource}' does not exist in the container");
         uint type = Linux.Status((int)source.DangerousGetHandle(), containerSource).Type;
         RefuseSpecialFile(type, containerSource);

@@ -1,7 +1,10 @@
 using System.Formats.Tar;
 using ContainerTools.Core.Containers;
+using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
+using Microsoft.Win32.SafeHandles;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -9,32 +12,43 @@ namespace ContainerTools.Core.Runtime;
 /// `docker export`: a container's root file system as a tar archive, running or stopped (see
 /// <see cref="ContainerFileSystem"/>). The tree is walked by descriptors from the root (each name opened
 /// relative to its parent, never following a link), and file systems mounted on it (/proc, /sys, /dev,
-/// volumes, bind mounts) appear as empty directories, or empty files where a file is mounted.
+/// volumes, bind mounts) appear as empty directories, or empty files where a file is mounted. As docker's
+/// archive: hard links are hard-link entries, owners are the container's ids (with a user namespace of its own,
+/// not the host ids its slice stores) with the names its own /etc/passwd and /etc/group give them, and times keep
+/// their fraction of a second (PAX).
 /// </summary>
 public static class ContainerExport
 {
     public static void Export(ContainerStore store, string nameOrId, string tarPath)
     {
         string target = Path.GetFullPath(tarPath);
+        // A link named as the archive is written through, as docker export -o writes through it (renaming over
+        // it replaced the link with the archive and left what it points at as it was).
+        if (new FileInfo(target).LinkTarget is not null)
+            target = File.ResolveLinkTarget(target, returnFinalTarget: true)!.FullName;
         if (Directory.Exists(target))
             throw new EngineException("PathIsDirectory", ErrorKind.InvalidArgument, tarPath, $"'{tarPath}' is a directory: name the tar file to write");
-        if (!Directory.Exists(Path.GetDirectoryName(target)))
+        string directory = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(directory))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
         using var container = ContainerFileSystem.Open(store, nameOrId, writable: false, withMounts: false);
-        var root = container.Root;
-        // Written beside the target and renamed into place: an interrupted export leaves no half archive.
-        string temp = target + ".tmp-" + Environment.ProcessId;
+        string temp = target + AtomicFile.TempPrefix + Environment.ProcessId;
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var tar = new TarWriter(file, TarEntryFormat.Pax))
+            using (var file = CreateUnnamed(directory, temp, out bool unnamed))
             {
-                var top = Linux.Status(root.Descriptor, "/");
-                foreach (string name in Children(root.Descriptor))
-                    Add(tar, root.Descriptor, name, name, top.Device);
+                using (var tar = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
+                    new Walk(tar, container.Root, container.UserNamespace).Run();
+                file.Flush();
+                // Named only now that it is whole; a kill before leaves nothing (a named temp file was left behind).
+                if (unnamed)
+                {
+                    File.Delete(temp);
+                    Errno.Check(Linux.linkat(Linux.AT_FDCWD, RootPath.Magic(file.SafeFileHandle), Linux.AT_FDCWD, temp, Linux.AT_SYMLINK_FOLLOW), "linkat", temp);
+                }
             }
             File.Move(temp, target, overwrite: true);
-            AtomicFile.SyncDirectory(Path.GetDirectoryName(target)!);
+            AtomicFile.SyncDirectory(directory);
         }
         finally
         {
@@ -42,49 +56,95 @@ public static class ContainerExport
         }
     }
 
-    private static IEnumerable<string> Children(int directoryFd) =>
-        Directory.EnumerateFileSystemEntries(Isolation.RootPath.Magic(directoryFd)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
-
-    private static void Add(TarWriter tar, int parentFd, string name, string entryName, ulong rootDevice)
+    /// <summary>
+    /// An unnamed file (O_TMPFILE) in <paramref name="directory"/>, gone with its descriptor if the export dies;
+    /// a file system without them (NFS, FUSE) gets the named temp file instead.
+    /// </summary>
+    private static FileStream CreateUnnamed(string directory, string temp, out bool unnamed)
     {
-        int fd = Errno.Check(Linux.openat(parentFd, name, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", entryName);
-        try
+        int fd = Linux.openat(Linux.AT_FDCWD, directory, Linux.O_WRONLY | Linux.O_TMPFILE | Linux.O_CLOEXEC, 0x1B6 /* 0666, less the umask */);
+        unnamed = fd >= 0;
+        if (unnamed)
+            return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write);
+        if (Errno.Last is not (Errno.EOPNOTSUPP or Errno.EISDIR))
+            throw new NativeCallException("open O_TMPFILE", directory, Errno.Last);
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+    }
+
+    /// <summary>One walk of a root into an archive: the files seen with more than one link, the container's ids and account names.</summary>
+    private sealed class Walk(TarWriter tar, RootedPath root, ContainerIds? userNamespace)
+    {
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
+        private readonly AccountNames _names = AccountNames.Read(root);
+        private ulong _rootDevice;
+
+        public void Run()
         {
-            var status = Linux.Status(fd, entryName);
-            var entry = status.Type switch
+            _rootDevice = Linux.Status(root.Descriptor, "/").Device;
+            foreach (string name in Children(root.Descriptor))
+                Add(root.Descriptor, name, name);
+        }
+
+        private static IEnumerable<string> Children(int directoryFd) =>
+            Directory.EnumerateFileSystemEntries(RootPath.Magic(directoryFd)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+        private void Add(int parentFd, string name, string entryName)
+        {
+            int fd = Errno.Check(Linux.openat(parentFd, name, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0), "openat", entryName);
+            try
             {
-                Linux.S_IFDIR => new PaxTarEntry(TarEntryType.Directory, entryName + "/"),
-                Linux.S_IFREG => new PaxTarEntry(TarEntryType.RegularFile, entryName),
-                Linux.S_IFLNK => new PaxTarEntry(TarEntryType.SymbolicLink, entryName) { LinkName = Linux.LinkTarget(fd, entryName) },
-                // Device nodes, FIFOs and sockets are left out, as the runtime recreates /dev itself.
-                _ => null,
-            };
-            if (entry is null)
-                return;
-            entry.Mode = (UnixFileMode)status.Permissions;
-            entry.Uid = (int)status.Uid;
-            entry.Gid = (int)status.Gid;
-            entry.ModificationTime = DateTimeOffset.FromUnixTimeSeconds(status.Modified.Seconds);
-            // A file mounted on the root (a bind mount, the container's /etc/hosts) is a mount point like a directory
-            // mounted there: it is exported empty, not with the host file's content.
-            if (status.Type == Linux.S_IFREG && status.Device == rootDevice)
-            {
-                // Reopened through its descriptor: the very inode that was checked.
-                using var data = new FileStream(Isolation.RootPath.Magic(fd), FileMode.Open, FileAccess.Read);
-                entry.DataStream = data;
+                var status = Linux.Status(fd, entryName);
+                // A file mounted on the root (a bind mount, the container's /etc/hosts) is a mount point like a
+                // directory mounted there: it is exported empty, not with the host file's content.
+                bool ownFile = status.Type == Linux.S_IFREG && status.Device == _rootDevice;
+                string? linkedTo = ownFile && status.Links > 1 ? FirstNameOf(status, entryName) : null;
+                var entry = status.Type switch
+                {
+                    Linux.S_IFDIR => new PaxTarEntry(TarEntryType.Directory, entryName + "/"),
+                    Linux.S_IFREG when linkedTo is not null => new PaxTarEntry(TarEntryType.HardLink, entryName) { LinkName = linkedTo },
+                    Linux.S_IFREG => new PaxTarEntry(TarEntryType.RegularFile, entryName),
+                    Linux.S_IFLNK => new PaxTarEntry(TarEntryType.SymbolicLink, entryName) { LinkName = Linux.LinkTarget(fd, entryName) },
+                    // Device nodes, FIFOs and sockets are left out, as the runtime recreates /dev itself.
+                    _ => null,
+                };
+                if (entry is null)
+                    return;
+                entry.Mode = (UnixFileMode)status.Permissions;
+                uint uid = userNamespace?.UidInside(status.Uid) ?? status.Uid;
+                uint gid = userNamespace?.GidInside(status.Gid) ?? status.Gid;
+                entry.Uid = (int)uid;
+                entry.Gid = (int)gid;
+                entry.UserName = _names.User(uid);
+                entry.GroupName = _names.Group(gid);
+                entry.ModificationTime = DateTimeOffset.FromUnixTimeSeconds(status.Modified.Seconds).AddTicks(status.Modified.Nanoseconds / 100);
+                if (ownFile && linkedTo is null)
+                {
+                    // Reopened through its descriptor: the very inode that was checked.
+                    using var data = new FileStream(RootPath.Magic(fd), FileMode.Open, FileAccess.Read);
+                    entry.DataStream = data;
+                    tar.WriteEntry(entry);
+                    return;
+                }
                 tar.WriteEntry(entry);
-                return;
+                if (status.Type == Linux.S_IFDIR && status.Device == _rootDevice)
+                {
+                    foreach (string child in Children(fd))
+                        Add(fd, child, entryName + "/" + child);
+                }
             }
-            tar.WriteEntry(entry);
-            if (status.Type == Linux.S_IFDIR && status.Device == rootDevice)
+            finally
             {
-                foreach (string child in Children(fd))
-                    Add(tar, fd, child, entryName + "/" + child, rootDevice);
+                Linux.close(fd);
             }
         }
-        finally
+
+        /// <summary>The name this inode was first written under, or null (and it is remembered) when this is its first name.</summary>
+        private string? FirstNameOf(Linux.FileStatus status, string entryName)
         {
-            Linux.close(fd);
+            if (_firstNames.TryGetValue((status.Device, status.Inode), out string? first))
+                return first;
+            _firstNames[(status.Device, status.Inode)] = entryName;
+            return null;
         }
     }
 }

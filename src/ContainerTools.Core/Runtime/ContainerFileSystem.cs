@@ -22,13 +22,17 @@ public sealed class ContainerFileSystem : IDisposable
     private ContainerFileSystem(RootedPath root, ContainerSnapshot container, LockedContainer? held)
     {
         Root = root;
-        RootOwner = container.Record.UserNamespace is { } ids ? ((int)ids.Uids.Start, (int)ids.Gids.Start) : (0, 0);
+        UserNamespace = container.Record.UserNamespace;
+        RootOwner = UserNamespace is { } ids ? ((int)ids.Uids.Start, (int)ids.Gids.Start) : (0, 0);
         _mountedInUserNamespace = container.IsRunning && container.Record.UserNamespace is not null;
         _lock = held;
     }
 
     /// <summary>The container's "/", every path below it resolved inside it.</summary>
     public RootedPath Root { get; }
+
+    /// <summary>Its host ids when it has a user namespace of its own; null: its ids are the host's.</summary>
+    public Isolation.UserNamespaces.ContainerIds? UserNamespace { get; }
 
     /// <summary>Its root user and group as host ids (the start of its slice with a user namespace of its own).</summary>
     public (int Uid, int Gid) RootOwner { get; }

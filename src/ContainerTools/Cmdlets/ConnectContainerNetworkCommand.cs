@@ -1,11 +1,16 @@
 using System.Management.Automation;
 using ContainerTools.Completers;
 using ContainerTools.Containers;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Networking;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Cmdlets;
 
-/// <summary>Connect-ContainerNetwork: joins a running container to one more network (docker network connect).</summary>
+/// <summary>
+/// Connect-ContainerNetwork: joins a container to one more network (docker network connect), kept over restarts;
+/// a running one at once, one that is not running at its next start.
+/// </summary>
 [Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerNetworkInfo))]
 public sealed class ConnectContainerNetworkCommand : ContainerToolsCmdlet
@@ -39,8 +44,7 @@ public sealed class ConnectContainerNetworkCommand : ContainerToolsCmdlet
             return;
         Try(() =>
         {
-            var networking = new ContainerNetworking(Store);
-            networking.Connect(networking.Resolve(Container), new EndpointRequest(Network, IPAddress, Alias));
+            new ContainerConnections(new ContainerStore(Store)).Connect(Container, new EndpointRequest(Network, IPAddress, Alias));
             if (PassThru)
                 WriteObject(new NetworkStore(Store).Get(Network));
         });

@@ -27,6 +27,11 @@ public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
+    /// <summary>docker cp -L: a source that is a symbolic link is copied as what it points to (in a container, resolved inside its root), not as the link.</summary>
+    [Parameter]
+    [Alias("L")]
+    public SwitchParameter FollowLink { get; set; }
+
     protected override void ProcessRecord()
     {
         var copy = new ContainerCopy(new ContainerStore(Store));
@@ -36,7 +41,7 @@ public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
             Try(() =>
             {
                 if (ShouldProcess($"{source} -> {Destination}", "Copy"))
-                    copy.Copy(Resolve(source), Resolve(Destination), wildcards);
+                    copy.Copy(Resolve(source), Resolve(Destination), wildcards, FollowLink);
             });
         }
     }

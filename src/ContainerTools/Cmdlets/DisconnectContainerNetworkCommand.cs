@@ -1,11 +1,16 @@
 using System.Management.Automation;
 using ContainerTools.Completers;
 using ContainerTools.Containers;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Networking;
+using ContainerTools.Core.Runtime;
 
 namespace ContainerTools.Cmdlets;
 
-/// <summary>Disconnect-ContainerNetwork: takes a running container off a network (docker network disconnect).</summary>
+/// <summary>
+/// Disconnect-ContainerNetwork: takes a container off a network (docker network disconnect), kept over restarts;
+/// a running one at once.
+/// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ContainerNetworkInfo))]
 public sealed class DisconnectContainerNetworkCommand : ContainerToolsCmdlet
@@ -31,8 +36,7 @@ public sealed class DisconnectContainerNetworkCommand : ContainerToolsCmdlet
             return;
         Try(() =>
         {
-            var networking = new ContainerNetworking(Store);
-            networking.Disconnect(networking.Resolve(Container), Network);
+            new ContainerConnections(new ContainerStore(Store)).Disconnect(Container, Network);
             if (PassThru)
                 WriteObject(new NetworkStore(Store).Get(Network));
         });

@@ -26,7 +26,8 @@ public sealed class ContainerInfo
         Labels = record.Labels;
         OomKilled = state.OomKilled;
         Error = state.Error;
-        Network = record.Network.Mode;
+        Networks = record.Network.Networks.Select(n => n.Network).ToList();
+        Network = record.Network.JoinsNetwork ? string.Join(", ", Networks) : record.Network.Mode;
         var endpoints = snapshot.Network?.Endpoints ?? [];
         IPAddress = endpoints.FirstOrDefault()?.IPAddress;
         IPAddresses = endpoints.ToDictionary(e => e.Network, e => e.IPAddress ?? "", StringComparer.Ordinal);
@@ -55,8 +56,10 @@ public sealed class ContainerInfo
     public bool OomKilled { get; }
     /// <summary>Why the last start failed, if it did.</summary>
     public string? Error { get; }
-    /// <summary>The network it joins at start: a network's name, "none" or "host".</summary>
+    /// <summary>The networks it joins at each start, as docker ps shows them ("front, back"), or "none" or "host".</summary>
     public string Network { get; }
+    /// <summary>The networks it joins at each start, the first as eth0, as Connect- and Disconnect-ContainerNetwork left them.</summary>
+    public IReadOnlyList<string> Networks { get; }
     /// <summary>Its address on its first network while it runs.</summary>
     public string? IPAddress { get; }
     /// <summary>Network name to address, for every network it is connected to while it runs.</summary>

@@ -75,10 +75,16 @@ public sealed class CopyTests : BusyboxSessionTest
         for (int i = 0; i < 40; i++)
         {
             string copy = Path.Combine(_host, "out" + i);
+            string followed = Path.Combine(_host, "followed" + i);
             Ps.Invoke($"Copy-ContainerItem web:/tmp/s '{copy}' -ErrorAction SilentlyContinue");
+            Ps.Invoke($"Copy-ContainerItem web:/tmp/s '{followed}' -FollowLink -ErrorAction SilentlyContinue");
             Ps.Invoke($"Copy-ContainerItem '{payload}' web:/tmp/s/d -ErrorAction SilentlyContinue");
-            // Had the host's /etc been read, a file busybox's /etc lacks would be there.
-            Assert.False(File.Exists(Path.Combine(copy, "debian_version")), $"copy {i} read the host's /etc");
+            // Had the host's /etc been read, a file busybox's /etc lacks would be there. Not followed, the link
+            // itself is copied (as docker cp copies it): a host link to /etc, which no copy read.
+            if (new FileInfo(copy).LinkTarget is null)
+                Assert.False(File.Exists(Path.Combine(copy, "debian_version")), $"copy {i} read the host's /etc");
+            Assert.Null(new FileInfo(followed).LinkTarget);
+            Assert.False(File.Exists(Path.Combine(followed, "debian_version")), $"copy {i} followed the link to the host's /etc");
             Assert.False(Directory.Exists(Path.Combine("/etc", "d")) && File.Exists(Path.Combine("/etc", "d", "payload", "deeper", marker)), "a copy wrote into the host's /etc");
             Assert.False(File.Exists(Path.Combine("/etc", "payload", "deeper", marker)), "a copy wrote into the host's /etc");
         }

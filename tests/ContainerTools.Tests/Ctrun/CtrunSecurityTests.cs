@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Runtime;
@@ -5,7 +6,7 @@ using ContainerTools.Core.Runtime;
 namespace ContainerTools.Tests.Ctrun;
 
 /// <summary>OCI runtime spec: linux.seccomp, linux.devices, linux.resources.devices and masked paths, seen from inside.</summary>
-public sealed class CtrunSecurityTests
+public sealed partial class CtrunSecurityTests
 {
     private static JsonObject Seccomp() => new()
     {
@@ -118,14 +119,50 @@ public sealed class CtrunSecurityTests
         return device;
     }
 
-    [Fact]
-    public void ACreatedContainersInitRunsFromASealedCopyNotCtrunsFile()
+    // CVE-2019-5736: until it execs the command, the init is a process in the container, and /proc/PID/exe of it must
+    // not lead to a host file the container could write. Before session 12 it led to ctrun's own file.
+    private const int WriteOk = 2;
+
+    /// <summary>access(2): unlike an open, it tells a read-only mount (EROFS) whether or not the file is being run.</summary>
+    [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
+
+    private static string InitExe(CtrunBundle bundle)
     {
-        // CVE-2019-5736: until it execs the command, the init is a process in the container, and /proc/PID/exe of it
-        // must not lead to the host's ctrun (which a container could then write). Before, it was ctrun's own file.
-        using var bundle = new CtrunBundle(["true"]);
         bundle.Must("create", "--bundle", bundle.Directory, bundle.Id);
-        string exe = $"/proc/{JsonNode.Parse(bundle.Must("state", bundle.Id))!["pid"]!.GetValue<int>()}/exe";
+        return $"/proc/{JsonNode.Parse(bundle.Must("state", bundle.Id))!["pid"]!.GetValue<int>()}/exe";
+    }
+
+    [Fact]
+    public void ACreatedContainersInitRunsFromAReadOnlyViewOfCtrunThatNoOneCanWrite()
+    {
+        // A bind mount of ctrun of its own, read-only and in no mount namespace: not the 5 ms copy it was in session 12.
+        using var bundle = new CtrunBundle(["true"]);
+        string exe = InitExe(bundle);
+
+        // The root of a mount of its own, which no mount namespace shows ("/"), rather than a memfd.
+        Assert.Equal("/", new FileInfo(exe).LinkTarget);
+        int fd = Linux.openat(Linux.AT_FDCWD, exe, Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
+        Assert.True(fd >= 0);
+        using (new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true))
+            Assert.False(SealedExecutable.IsSealed(fd));
+        // Opening it to write is refused already while any ctrun runs (ETXTBSY); the read-only mount refuses it after too.
+        Assert.True(Linux.openat(Linux.AT_FDCWD, exe, Linux.O_WRONLY | Linux.O_CLOEXEC, 0) < 0);
+        Assert.Equal((-1, Errno.EROFS), (Access(exe, WriteOk), Marshal.GetLastPInvokeError()));
+        bundle.Must("delete", "--force", bundle.Id);
+    }
+
+    [Fact]
+    public void AnInitThatKeepsCapSysAdminRunsFromASealedCopyOfCtrun()
+    {
+        // With CAP_SYS_ADMIN it could make a read-only mount writable again (mount_setattr): a copy it cannot change.
+        using var bundle = new CtrunBundle(["true"], config =>
+        {
+            var capabilities = config["process"]!["capabilities"]!.AsObject();
+            foreach (string set in new[] { "bounding", "effective", "permitted" })
+                capabilities[set]!.AsArray().Add("CAP_SYS_ADMIN");
+        });
+        string exe = InitExe(bundle);
 
         Assert.StartsWith("/memfd:ctrun", new FileInfo(exe).LinkTarget!, StringComparison.Ordinal);
         int fd = Linux.openat(Linux.AT_FDCWD, exe, Linux.O_RDONLY | Linux.O_CLOEXEC, 0);

@@ -53,7 +53,7 @@ public sealed class NetworkCmdletTests : IDisposable
     [InlineData("New-ContainerNetwork -Name taken", "NetworkExists,ContainerTools.Cmdlets.NewContainerNetworkCommand", ErrorCategory.ResourceExists)]
     [InlineData("Get-ContainerNetwork nope", "NetworkNotFound,ContainerTools.Cmdlets.GetContainerNetworkCommand", ErrorCategory.ObjectNotFound)]
     [InlineData("Remove-ContainerNetwork nope", "NetworkNotFound,ContainerTools.Cmdlets.RemoveContainerNetworkCommand", ErrorCategory.ObjectNotFound)]
-    [InlineData("Connect-ContainerNetwork -Network taken -Container ghost", "ContainerNotAttached,ContainerTools.Cmdlets.ConnectContainerNetworkCommand", ErrorCategory.ObjectNotFound)]
+    [InlineData("Connect-ContainerNetwork -Network taken -Container ghost", "ContainerNotFound,ContainerTools.Cmdlets.ConnectContainerNetworkCommand", ErrorCategory.ObjectNotFound)]
     public void BadInputIsAnErrorRecordWithItsCategory(string script, string errorId, ErrorCategory category)
     {
         _ps.Run($"New-ContainerNetwork -Name taken -Subnet {NetworkTestBed.NextSubnet()}; Get-ContainerNetwork");
@@ -99,17 +99,18 @@ public sealed class NetworkCmdletTests : IDisposable
     [Fact]
     public void ConnectAndDisconnectARunningContainerByNameOrObject()
     {
+        BusyboxImage.Import(_ps);
         _bed.CreateNetwork("front");
         _bed.CreateNetwork("back");
-        string ns = _bed.CreateNamespace("app");
-        _bed.Networking.Attach("a1b2c3d4e5f60718", "app", ns, new NetworkRequest([new EndpointRequest("front")], []));
+        var app = _ps.Run("New-Container busybox -Name app -Network front -Command 'sleep', '60' -Start").Single();
+        string id = (string)app.Properties["Id"].Value, ns = $"/proc/{app.Properties["Pid"].Value}/ns/net";
 
         var passed = _ps.Run("Connect-ContainerNetwork -Network back -Container app -Alias api -PassThru").Single();
         Assert.Equal(["app"], (IEnumerable<string>)passed.Properties["Containers"].Value);
         Assert.Contains("eth1", HostState.InterfacesIn(ns));
-        Assert.Equal(["api"], _bed.Networking.Get("a1b2c3d4e5f60718")!.Endpoints[1].Aliases);
+        Assert.Equal(["api"], _bed.Networking.Get(id)!.Endpoints[1].Aliases);
 
-        _ps.Run("[pscustomobject]@{ Id = 'a1b2c3' } | Disconnect-ContainerNetwork -Network back -Confirm:$false");
+        _ps.Run($"[pscustomobject]@{{ Id = '{id[..6]}' }} | Disconnect-ContainerNetwork -Network back -Confirm:$false");
         Assert.DoesNotContain("eth1", HostState.InterfacesIn(ns));
     }
 

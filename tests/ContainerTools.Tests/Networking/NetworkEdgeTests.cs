@@ -189,20 +189,6 @@ public sealed class NetworkEdgeTests : IDisposable
     }
 
     [Fact]
-    public void ConnectingAStoppedContainerSaysItIsNotRunning()
-    {
-        using var ps = SessionWithBusybox();
-        _bed.CreateNetwork("extra");
-        ps.Run("New-Container busybox -Name idle -Network none -Command true");
-
-        var refused = ps.Invoke("Connect-ContainerNetwork extra idle");
-
-        var error = Assert.Single(refused.Errors);
-        Assert.Equal("ContainerNotRunning,ContainerTools.Cmdlets.ConnectContainerNetworkCommand", error.FullyQualifiedErrorId);
-        Assert.Equal((ErrorCategory.InvalidOperation, "idle"), (error.CategoryInfo.Category, error.TargetObject));
-    }
-
-    [Fact]
     public void AnUnreadableNetworkFileHidesNoOtherNetworkAndCanBeRemoved()
     {
         using var ps = new PowerShellSession(_bed.Store);

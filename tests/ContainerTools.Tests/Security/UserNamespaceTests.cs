@@ -44,6 +44,29 @@ public sealed class UserNamespaceTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void AnExportHasTheContainersIdsNotTheSlicesHostIdsWhetherItRunsOrNot()
+    {
+        // docker export of a remapped container writes the ids its processes see; the slice's host ids were written.
+        Ps.Run("New-Container busybox -Name exported -UserNamespace Auto -Start -- sleep 100 | Out-Null; Invoke-ContainerCommand exported sh,-c,'echo x > /mine; chown 1000:1000 /mine'");
+        string running = Path.Combine(Store.Scratch("export"), "running.tar");
+        string stopped = Path.Combine(Store.Scratch("export"), "stopped.tar");
+        Ps.Run($"Export-Container exported '{running}' | Out-Null; Stop-Container exported -Timeout 0 | Out-Null; Export-Container exported '{stopped}' | Out-Null");
+
+        foreach (string tar in new[] { running, stopped })
+        {
+            var owners = new Dictionary<string, (int, int, string)>();
+            using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(tar)))
+            {
+                while (reader.GetNextEntry() is System.Formats.Tar.PosixTarEntry entry)
+                    owners[entry.Name] = (entry.Uid, entry.Gid, entry.UserName);
+            }
+            Assert.Equal((0, 0, "root"), owners["bin/busybox"]);
+            Assert.Equal((1000, 1000, ""), owners["mine"]);
+        }
+        Ps.Run("Remove-Container exported -Force");
+    }
+
+    [Fact]
     public void FilesCopiedInBelongToRootInsideWhetherTheContainerRunsOrNot()
     {
         string file = Path.Combine(Store.Scratch("copy"), "note.txt");
