@@ -143,7 +143,7 @@ public static class ContainerInit
     public static IReadOnlyList<string> BecomeProcess(RuntimeSpec spec, byte[]? seccomp)
     {
         var user = UserSwitch.Resolve(spec);
-        Errno.Check(Linux.chdir(spec.Process.Cwd), "chdir", spec.Process.Cwd);
+        EnterWorkingDirectory(spec.Process.Cwd);
         Rlimits.Apply(spec.Process.Rlimits.Select(r => Ulimit.FromOci(r.Type, r.Soft, r.Hard)));
         // Without no_new_privs the kernel takes a filter only from a process holding CAP_SYS_ADMIN: load it
         // while the init still has it (the filter must then allow the steps left, as Docker's does).
@@ -161,6 +161,23 @@ public static class ContainerInit
                 SeccompLoader.Load(seccomp);
         }
         return user.WithHome(spec.Process.Env);
+    }
+
+    public const string WorkingDirectoryNotFound = nameof(WorkingDirectoryNotFound);
+
+    /// <summary>An exec's -WorkingDirectory is not made for it (as docker exec): its failure says what is wrong with it.</summary>
+    private static void EnterWorkingDirectory(string path)
+    {
+        if (Linux.chdir(path) == 0)
+            return;
+        int errno = Errno.Last;
+        throw errno switch
+        {
+            Errno.ENOENT => new EngineException(WorkingDirectoryNotFound, ErrorKind.NotFound, path, $"working directory {path} does not exist"),
+            Errno.ENOTDIR => new EngineException("WorkingDirectoryNotADirectory", ErrorKind.InvalidArgument, path, $"working directory {path} is not a directory"),
+            Errno.EACCES => new EngineException("WorkingDirectoryDenied", ErrorKind.PermissionDenied, path, $"working directory {path}: permission denied"),
+            _ => new NativeCallException("chdir", path, errno),
+        };
     }
 
     /// <summary>Blocks until the monitor writes one byte on stdin; false when it closed it without (it gave up).</summary>

@@ -7,8 +7,8 @@ namespace ContainerTools.Core.Isolation;
 /// <summary>
 /// `ctmon exec`: born in the container's PID namespace, joins its cgroup and its other namespaces (mount
 /// last, after which only the container's files are visible), becomes the container's process (user,
-/// capabilities, no_new_privs) and execs the command. A failure is one line on stderr and exit code
-/// 125 (could not enter), 126 (not executable) or 127 (not found), as `docker exec` reports.
+/// capabilities, no_new_privs) and execs the command. A failure is an <see cref="ExecFailure"/> on the request's
+/// report descriptor, else (ctrun) one line on stderr, and exit code 127 (a file not found) or 126, as `docker exec` sets them.
 /// </summary>
 public static class ExecJoin
 {
@@ -21,23 +21,29 @@ public static class ExecJoin
     public static int Run(string requestJson, bool insideUserNamespace = false)
     {
         int report = 2;
+        bool structured = false;
         try
         {
             var request = ExecRequest.FromJson(requestJson);
+            if (request.FailureReport is int failureReport)
+                (report, structured) = (failureReport, true);
             // Placed first, so even a failure below leaves nothing of ours outside the container's group.
             if (!insideUserNamespace)
                 Cgroups.Cgroups.Detect().Open(request.CgroupPath)?.AddProcess(Environment.ProcessId);
+            // The report descriptor passes on to the `ctmon exec` inside, which reports in our place.
             if (!insideUserNamespace && UserNamespaces.ContainerUserNamespace.Wanted(request.Spec))
-                return UserNamespaceExec.Run(request.InitPid, requestJson, request.Detach);
+                return UserNamespaceExec.Run(request.InitPid, requestJson, request.Detach, request.FailureReport);
+            if (structured)
+                Errno.Check(Linux.fcntl(report, Linux.F_SETFD, Linux.FD_CLOEXEC), "fcntl", "exec failure report");
             // The same filter as the container's own, read while the host's files are still in reach.
             byte[]? seccomp = Seccomp.SeccompFilterFile.Read(request.ContainerDirectory);
             Join(request.InitPid);
             // Opened while still root: the slave belongs to whoever opened the master.
             int? terminal = request.Terminal is { } number ? OpenTerminal(number) : null;
             var environment = ContainerInit.BecomeProcess(request.Spec, seccomp);
-            // Last before exec: the caller reads stderr until EOF, which comes when the exec succeeds.
+            // Last before exec: the caller reads the report (or stderr) until EOF, which comes when the exec succeeds.
             if (request.Detach)
-                report = DetachStdio();
+                report = DetachStdio(report);
             else if (terminal is { } slave)
                 AttachTerminal(slave);
             else if (request.Spec.Process.Terminal)
@@ -47,15 +53,14 @@ public static class ExecJoin
             ProcessExec.Exec(request.Spec.Process.Args, environment);
             return 127;
         }
-        catch (ExecFailedException e)
-        {
-            Report(report, e.Message);
-            return e.ExitCode;
-        }
         catch (Exception e)
         {
-            Report(report, e.Message);
-            return 125;
+            var failure = ExecFailure.Of(e);
+            if (structured)
+                failure.WriteTo(report);
+            else
+                Report(report, e.Message);
+            return failure.ExitCode;
         }
     }
 
@@ -92,12 +97,13 @@ public static class ExecJoin
     }
 
     /// <summary>
-    /// A detached command gets /dev/null (the container's) and outlives whoever started it. The caller's
-    /// stderr stays open as a close-on-exec copy: an exec failure is still reported, and success closes it.
+    /// A detached command gets /dev/null (the container's) and outlives whoever started it. A failure reported on
+    /// the caller's stderr goes on to a close-on-exec copy of it: an exec failure is still reported, and success closes it.
     /// </summary>
-    private static int DetachStdio()
+    private static int DetachStdio(int report)
     {
-        int report = Errno.Check(Linux.fcntl(2, Linux.F_DUPFD_CLOEXEC, 3), "fcntl", "F_DUPFD_CLOEXEC");
+        if (report == 2)
+            report = Errno.Check(Linux.fcntl(2, Linux.F_DUPFD_CLOEXEC, 3), "fcntl", "F_DUPFD_CLOEXEC");
         int devNull = Errno.Check(Linux.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDWR | Linux.O_CLOEXEC, 0), "open", "/dev/null");
         for (int fd = 0; fd <= 2; fd++)
             Errno.Check(Linux.dup2(devNull, fd), "dup2", "/dev/null");

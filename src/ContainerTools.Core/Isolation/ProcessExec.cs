@@ -70,9 +70,12 @@ public static class ProcessExec
 
 /// <summary>The command could not be executed; the exit code follows the shell's convention (127 not found, 126 not executable).</summary>
 public sealed class ExecFailedException(string command, int errno)
-    : Exception(errno == Errno.ENOENT
-        ? $"executable file not found: {(command.Length == 0 ? "'' (an empty command)" : command)}"
-        : $"cannot execute {command}: {Marshal.GetPInvokeErrorMessage(errno)}")
+    : EngineException(errno == Errno.ENOENT ? "CommandNotFound" : "CommandNotExecutable",
+        errno switch { Errno.ENOENT => ErrorKind.NotFound, Errno.EACCES or Errno.EPERM => ErrorKind.PermissionDenied, _ => ErrorKind.InvalidOperation },
+        command,
+        errno == Errno.ENOENT
+            ? $"executable file not found: {(command.Length == 0 ? "'' (an empty command)" : command)}"
+            : $"cannot execute {command}: {Marshal.GetPInvokeErrorMessage(errno)}")
 {
     public int ExitCode { get; } = errno == Errno.ENOENT ? 127 : 126;
 }

@@ -20,14 +20,14 @@ public sealed record UserSwitch(uint Uid, uint Gid, IReadOnlyList<uint> Groups, 
         bool numeric = uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid);
         var entry = numeric ? Passwd().FirstOrDefault(p => p[2] == parts[0])
             : Passwd().FirstOrDefault(p => p[0] == parts[0])
-                ?? throw new EngineException("UserNotFound", ErrorKind.InvalidArgument, parts[0], $"no user '{parts[0]}' in the container's /etc/passwd");
+                ?? throw new EngineException("UserNotFound", ErrorKind.NotFound, parts[0], $"no user '{parts[0]}' in the container's /etc/passwd");
         if (!numeric)
             uid = uint.Parse(entry![2], CultureInfo.InvariantCulture);
         uint gid = entry is null ? uid : uint.Parse(entry[3], CultureInfo.InvariantCulture);
         if (parts.Length == 2)
             gid = uint.TryParse(parts[1], CultureInfo.InvariantCulture, out var number) ? number
                 : Group().FirstOrDefault(g => g[0] == parts[1]) is { } group ? uint.Parse(group[2], CultureInfo.InvariantCulture)
-                : throw new EngineException("GroupNotFound", ErrorKind.InvalidArgument, parts[1], $"no group '{parts[1]}' in the container's /etc/group");
+                : throw new EngineException("GroupNotFound", ErrorKind.NotFound, parts[1], $"no group '{parts[1]}' in the container's /etc/group");
         return new UserSwitch(uid, gid, SupplementaryGroups(entry?[0], gid), entry is { Length: > 5 } ? entry[5] : null);
     }
 

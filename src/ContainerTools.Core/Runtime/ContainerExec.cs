@@ -10,6 +10,8 @@ namespace ContainerTools.Core.Runtime;
 /// its child is born there) and starts `ctmon exec`, which joins the cgroup and the other namespaces itself,
 /// the mount namespace last, and execs: no managed code of ours ever runs with the container as its root.
 /// The helper runs from a <see cref="SealedExecutable"/> copy, as the init does (CVE-2019-5736).
+/// A failure before the command runs (user, working directory, command) comes from
+/// <see cref="ExecProcess.WaitForStart"/>, on a report pipe of its own rather than in the command's stderr.
 /// </summary>
 public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 {
@@ -38,7 +40,34 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 
     private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, bool input, ExecRequest request)
     {
-        var start = new ProcessStartInfo(SealedExecutable.SharedPathOf(helperExecutable))
+        (int reportRead, int reportWrite) = InheritedPipe.Create(childReads: false, "exec failure report");
+        Process? process;
+        try
+        {
+            process = PidNamespaceStart.Start(init, Helper(request with { FailureReport = reportWrite }));
+        }
+        catch
+        {
+            Linux.close(reportRead);
+            throw;
+        }
+        finally
+        {
+            // Ours closed, the pipe ends when the helper execs the command or exits.
+            Linux.close(reportWrite);
+        }
+        if (process is null)
+        {
+            Linux.close(reportRead);
+            throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, containerName, $"container {containerName} is not running");
+        }
+        if (!input)
+            process.StandardInput.Close();
+        return new ExecProcess(containerName, process, terminal, reportRead);
+    }
+
+    private ProcessStartInfo Helper(ExecRequest request) =>
+        new(SealedExecutable.SharedPathOf(helperExecutable))
         {
             ArgumentList = { "exec", request.ToJson() },
             // Our stdin is pwsh's (maybe a terminal): the helper gets a pipe of its own, closed at once unless
@@ -48,12 +77,6 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = PidNamespaceStart.Start(init, start)
-            ?? throw new EngineException("ContainerNotRunning", ErrorKind.InvalidOperation, containerName, $"container {containerName} is not running");
-        if (!input)
-            process.StandardInput.Close();
-        return new ExecProcess(containerName, process, terminal);
-    }
 
     /// <summary>The pseudo-terminal an interactive command gets, after checking there is a terminal to connect it to.</summary>
     private static PseudoTerminal? OpenTerminal(string container, ProcessIdentity init, ExecOptions options)

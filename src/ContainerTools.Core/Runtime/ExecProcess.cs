@@ -12,7 +12,8 @@ public sealed record ExecOutput(bool IsError, string Line);
 /// arrive (stdout and stderr read at once, so neither pipe fills and blocks it), then its exit code.
 /// An interactive command has a pseudo-terminal instead: its pipes carry only errors from before its start.
 /// </summary>
-public sealed class ExecProcess(string containerName, Process process, PseudoTerminal? terminal = null) : IDisposable
+/// <param name="failureReport">The read end of the helper's <see cref="ExecRequest.FailureReport"/>, owned from here on.</param>
+public sealed class ExecProcess(string containerName, Process process, PseudoTerminal? terminal, int failureReport) : IDisposable
 {
     public string ContainerName { get; } = containerName;
 
@@ -23,6 +24,23 @@ public sealed class ExecProcess(string containerName, Process process, PseudoTer
     private BlockingCollection<ExecOutput>? _lines;
     private Task[] _pumps = [];
     private bool _inputEnded;
+    private int _failureReport = failureReport;
+
+    /// <summary>
+    /// Waits until the command is exec'd in the container. A failure before (user, working directory, command) is
+    /// an <see cref="ExecStartException"/>, thrown once the helper that reported it has exited: nothing is left running.
+    /// </summary>
+    public void WaitForStart()
+    {
+        if (_failureReport < 0)
+            return;
+        var failure = ExecFailure.ReadFrom(_failureReport);
+        _failureReport = -1;
+        if (failure is null)
+            return;
+        process.WaitForExit();
+        throw new ExecStartException(failure, ContainerName);
+    }
 
     /// <summary>Yields lines until both streams end; call from one thread (a cmdlet's pipeline thread).</summary>
     public IEnumerable<ExecOutput> Output(CancellationToken cancel = default)
@@ -127,6 +145,9 @@ public sealed class ExecProcess(string containerName, Process process, PseudoTer
 
     public void Dispose()
     {
+        if (_failureReport >= 0)
+            Linux.close(_failureReport);
+        _failureReport = -1;
         process.Dispose();
         terminal?.Dispose();
     }

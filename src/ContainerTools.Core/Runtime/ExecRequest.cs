@@ -24,6 +24,11 @@ public sealed record ExecRequest
     /// Process would reap it, and the caller, conmon as subreaper, would never learn its exit code).
     /// </summary>
     public int? HoldUntilClosed { get; init; }
+    /// <summary>
+    /// The write end of a pipe for a failure before the command runs, as an <see cref="ExecFailure"/> rather than a
+    /// line on stderr; close-on-exec in the helper, so its end of file tells the caller the command started.
+    /// </summary>
+    public int? FailureReport { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ExecJsonContext.Default.ExecRequest);
 
@@ -34,4 +39,5 @@ public sealed record ExecRequest
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ExecRequest))]
+[JsonSerializable(typeof(ExecFailure))]
 internal sealed partial class ExecJsonContext : JsonSerializerContext;

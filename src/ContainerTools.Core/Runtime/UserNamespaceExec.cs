@@ -13,7 +13,9 @@ public static class UserNamespaceExec
     /// <summary>The argument that tells the `ctmon exec` started here that it is already inside.</summary>
     public const string Inside = "inside-user-namespace";
 
-    public static unsafe int Run(int initPid, string requestJson, bool detach)
+    /// <param name="failureReport">The caller's report descriptor, inherited by the clone and closed here once it has it:
+    /// the caller must see its end at the command's exec, not at this process's exit.</param>
+    public static unsafe int Run(int initPid, string requestJson, bool detach, int? failureReport)
     {
         string path = $"/proc/{initPid}/ns/user";
         int userNamespace = Errno.Check(Linux.openat(Linux.AT_FDCWD, path, Linux.O_RDONLY | Linux.O_CLOEXEC, 0), "open", path);
@@ -26,6 +28,8 @@ public static class UserNamespaceExec
             Errno.Check((int)Linux.write(release[1], &go, 1), "write", "release");
             // /proc/self/exe: this process runs from the sealed copy, which has no path of its own.
             int pid = UserNamespaceClone.Start("/proc/self/exe", ["exec", requestJson, Inside], 0, [0, 1, 2], release[0], join: userNamespace);
+            if (failureReport is int report)
+                Linux.close(report);
             if (detach)
                 return 0;
             int status;

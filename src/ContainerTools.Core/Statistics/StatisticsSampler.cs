@@ -27,10 +27,14 @@ public static class StatisticsSampler
         }
     }
 
+    /// <summary>
+    /// A container that is not running (nothing read) is all zeros, its memory limit too, as `docker stats
+    /// --no-stream` shows it: the host's memory would read as the limit of a container that has none to use.
+    /// </summary>
     public static ContainerStatistic Statistic(StatisticsTarget target, ResourceUsage? before, ResourceUsage? after, long hostMemory)
     {
         if (after is null)
-            return new ContainerStatistic(target.Id, target.Name, 0, 0, hostMemory, 0, 0, 0, 0, 0, 0, DateTimeOffset.UtcNow);
+            return new ContainerStatistic(target.Id, target.Name, 0, 0, 0, 0, 0, 0, 0, 0, 0, DateTimeOffset.UtcNow);
         double elapsed = before is null ? 0 : (after.ReadAt - before.ReadAt).TotalMilliseconds * 1e6;
         double cpuPercent = elapsed > 0 ? Math.Max(0, after.CpuNanoseconds - before!.CpuNanoseconds) / elapsed * 100 : 0;
         long limit = after.MemoryLimitBytes is long l && l < hostMemory ? l : hostMemory;

@@ -45,8 +45,20 @@ public sealed class InvokeContainerCommandCommand : ExecCmdlet, IDisposable
     {
         // Named on the command line while something is piped in: the pipeline is input, not containers.
         _feeding = MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(Name));
+        // A container that cannot run commands stops the cmdlet; one whose command could not start is an error like
+        // any other exec's, and the piped input goes nowhere.
         if (_feeding)
-            TryTerminating(() => _fed = StartExec(Command, Detach, Interactive, input: true));
+            TryTerminating(() =>
+            {
+                try
+                {
+                    _fed = StartExec(Command, Detach, Interactive, input: true);
+                }
+                catch (ExecStartException e)
+                {
+                    WriteError(ErrorRecords.From(e));
+                }
+            });
     }
 
     protected override void ProcessRecord()

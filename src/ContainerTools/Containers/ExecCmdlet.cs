@@ -32,7 +32,28 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>
+    /// The started command; a failure before it ran (user, working directory, command) is thrown as an
+    /// ErrorRecord's exception after setting $LASTEXITCODE as docker exec does (126, 127).
+    /// </summary>
     protected ExecProcess StartExec(string[] command, bool detach, bool terminal, bool input = false)
+    {
+        var process = Start(command, detach, terminal, input);
+        try
+        {
+            process.WaitForStart();
+            return process;
+        }
+        catch (Exception e)
+        {
+            process.Dispose();
+            if (e is ExecStartException failed)
+                SessionState.PSVariable.Set("global:LASTEXITCODE", failed.ExitCode);
+            throw;
+        }
+    }
+
+    private ExecProcess Start(string[] command, bool detach, bool terminal, bool input)
     {
         var store = new ContainerStore(Store);
         // A command started in a frozen cgroup freezes with it, and the cmdlet waiting on it for ever (docker

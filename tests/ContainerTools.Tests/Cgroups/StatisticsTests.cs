@@ -36,13 +36,6 @@ public sealed class StatisticsTests : IDisposable
     }
 
     [Fact]
-    public void AContainerWithoutAGroupReadsAsZeroAgainstHostMemory()
-    {
-        var statistic = StatisticsSampler.Statistic(new StatisticsTarget("id", "stopped", null, null), null, null, 1L << 30);
-        Assert.Equal((0.0, 0L, 1L << 30, 0L), (statistic.CPUPercent, statistic.MemoryUsage, statistic.MemoryLimit, statistic.Pids));
-    }
-
-    [Fact]
     public void NetworkCountersSumEveryInterfaceButLoopback()
     {
         string[] netDev =

@@ -80,7 +80,7 @@ public sealed class LogAndRunTests : BusyboxSessionTest
         Assert.Equal(["/srv/app"], Lines("Invoke-ContainerImage busybox -Remove -WorkingDirectory /srv/app pwd"));
         var error = Ps.Invoke("Invoke-ContainerImage busybox -Remove -WorkingDirectory /etc/passwd pwd").AllErrors.Single();
         Assert.StartsWith("ContainerStartFailed", error.FullyQualifiedErrorId);
-        Assert.Contains("chdir(/etc/passwd) failed: Not a directory", error.Exception.Message);
+        Assert.Contains("working directory /etc/passwd is not a directory", error.Exception.Message);
         Assert.Empty(Ps.Run("Get-Container"));
     }
 

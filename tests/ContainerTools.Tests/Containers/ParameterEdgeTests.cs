@@ -187,7 +187,7 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
         var lines = Ps.Run("Invoke-ContainerImage busybox -Network none -Remove -ReadOnly -WorkingDirectory /made/here -- sh -c 'pwd; touch /made/here/f 2>/dev/null || echo read-only'");
         Assert.Equal(["/made/here", "read-only"], lines.Select(o => (string)o.BaseObject));
         var error = Ps.Invoke("New-Container busybox -Network none -Name notdir -WorkingDirectory /etc/passwd -Start pwd").AllErrors.Single();
-        Assert.Contains("chdir(/etc/passwd)", error.Exception.Message);
+        Assert.Contains("working directory /etc/passwd is not a directory", error.Exception.Message);
     }
 
     [Fact]

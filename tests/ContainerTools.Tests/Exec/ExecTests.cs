@@ -114,7 +114,7 @@ public sealed class ExecTests : BusyboxSessionTest
         Assert.Contains("no-such-command", Assert.Single(detachedNotFound.Errors).Exception.Message);
 
         var badUser = Ps.Invoke("Invoke-ContainerCommand web -User nosuchuser true; $LASTEXITCODE");
-        Assert.Equal(new object[] { 125 }, badUser.Output.Select(o => o.BaseObject));
+        Assert.Equal(new object[] { 126 }, badUser.Output.Select(o => o.BaseObject));
         Assert.Contains("nosuchuser", Assert.Single(badUser.Errors).Exception.Message);
 
         Ps.Run("New-Container busybox -Name idle sleep 300 | Out-Null");
