@@ -40,21 +40,25 @@ public sealed class ContainerExec(ContainerStore store, string helperExecutable)
 
     private ExecProcess Launch(string containerName, ProcessIdentity init, PseudoTerminal? terminal, bool input, ExecRequest request)
     {
-        (int reportRead, int reportWrite) = InheritedPipe.Create(childReads: false, "exec failure report");
+        int reportRead;
         Process? process;
-        try
+        lock (ChildStarts.Gate)
         {
-            process = PidNamespaceStart.Start(init, Helper(request with { FailureReport = reportWrite }));
-        }
-        catch
-        {
-            Linux.close(reportRead);
-            throw;
-        }
-        finally
-        {
-            // Ours closed, the pipe ends when the helper execs the command or exits.
-            Linux.close(reportWrite);
+            (reportRead, int reportWrite) = InheritedPipe.Create(childReads: false, "exec failure report");
+            try
+            {
+                process = PidNamespaceStart.Start(init, Helper(request with { FailureReport = reportWrite }));
+            }
+            catch
+            {
+                Linux.close(reportRead);
+                throw;
+            }
+            finally
+            {
+                // Ours closed, the pipe ends when the helper execs the command or exits.
+                Linux.close(reportWrite);
+            }
         }
         if (process is null)
         {

@@ -28,7 +28,7 @@ public static class MonitorLauncher
                 if (spare is not null && spare.Send(record.Id) && Hand(spare.Process, record, spare.TakeGroup(), fromSpare: true, out string? error))
                     return error;
             }
-            using var monitor = Process.Start(SpareMonitor.StartInfo(monitorExecutable, store, record.Id))!;
+            using var monitor = ChildStarts.StartMonitor(SpareMonitor.StartInfo(monitorExecutable, store, record.Id));
             Hand(monitor, record, spareGroup: null, fromSpare: false, out string? report);
             return report;
         }

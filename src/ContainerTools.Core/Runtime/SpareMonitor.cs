@@ -121,7 +121,7 @@ public sealed class SpareMonitor : IDisposable
         string? group = SpareCgroup.Make(store);
         try
         {
-            started = new SpareMonitor(executable, store, Process.Start(SpareStartInfo(executable, store, group))!, group);
+            started = new SpareMonitor(executable, store, ChildStarts.StartMonitor(SpareStartInfo(executable, store, group)), group);
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
         {

@@ -38,6 +38,29 @@ public sealed class ExecErrorTests : BusyboxSessionTest
     }
 
     [Fact]
+    public async Task AnExecRightAfterAStartIsNotHeldOpenByTheSpareMonitorStartedMeanwhile()
+    {
+        // Each start prepares the session's next spare monitor on a pool thread. An exec begun meanwhile made its
+        // failure-report pipe inheritable for its helper; the spare inherited it too and held it for its life, so the
+        // exec never learnt that its command had started (the Pester suite hung on it).
+        using var pwsh = Pwsh.Start(Store, """
+            foreach ($i in 1..20) {
+                $c = New-Container busybox -Network none -Start -- sleep 300
+                Invoke-ContainerCommand $c.Id true
+                Remove-Container $c.Id -Force
+            }
+            'done'
+            """);
+        pwsh.StandardInput.Close();
+        var stdout = pwsh.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        bool ended = pwsh.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!ended)
+            pwsh.Kill(entireProcessTree: true);
+        Assert.True(ended, "an exec right after a start never ended");
+        Assert.Equal("done", (await stdout).Trim());
+    }
+
+    [Fact]
     public void DetachedOrFedFromThePipelineTheFailureIsTheSameErrorRecord()
     {
         var detached = Ps.Invoke("Invoke-ContainerCommand web -Detach -User nosuchuser sleep,100; $LASTEXITCODE");
