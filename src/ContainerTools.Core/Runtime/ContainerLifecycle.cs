@@ -90,9 +90,9 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     {
         var container = Store.Find(nameOrId);
         using var attachment = container.Record.AutoRemove ? Attach(container.Id) : null;
-        using (var end = ContainerEnd.Watch(Store, container))
+        using (var monitor = PidFd.Open(container.IsRunning ? container.State.Monitor : null))
         {
-            if (!end.Wait(timeout, cancel))
+            if (monitor is not null && !monitor.WaitForExit(timeout, cancel))
                 throw new EngineException("WaitTimedOut", ErrorKind.ResourceBusy, container.Name,
                     $"container {container.Name} was still running after {timeout!.Value.TotalSeconds:0.###} s");
         }
@@ -136,14 +136,10 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     private void RemoveLocked(ContainerSnapshot container, bool anonymousVolumes = false)
     {
         AwaitMonitor(container.Id);
-        // Its monitor lets go as it records the end and then exits: gone before the Remove returns, not waited for first.
-        using var monitor = PidFd.Open(Store.ReadState(container.Id)?.Monitor);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
         new ContainerNetworking(Store.Location).Detach(container.Id);
         Store.DeleteFiles(container.Id, anonymousVolumes);
-        if (monitor is not null && !monitor.WaitForExit(MonitorGrace))
-            throw new TimeoutException($"the monitor of container {container.Name} did not exit within {MonitorGrace.TotalSeconds} s");
     }
 
     private ContainerSnapshot StopLocked(string id, TimeSpan timeout, int signal)
@@ -151,7 +147,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         var container = Store.Read(id) ?? throw NotFound(id);
         if (!container.IsRunning)
             return container;
-        using var end = ContainerEnd.Watch(Store, container);
+        using var monitor = PidFd.Open(container.State.Monitor);
         using (var init = PidFd.Open(container.State.Init))
         {
             bool signalled = init is not null && init.Signal(signal);
@@ -162,7 +158,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
                 init.Signal(Signals.SIGKILL);
         }
         // The container's end is recorded by its monitor; wait for that, not for a guess.
-        if (!end.Wait(MonitorGrace))
+        if (monitor is not null && !monitor.WaitForExit(MonitorGrace))
             throw new TimeoutException($"the monitor of container {container.Name} did not record its end within {MonitorGrace.TotalSeconds} s");
         return Store.Read(id) ?? throw NotFound(id);
     }
@@ -174,8 +170,6 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     private void AwaitMonitor(string id)
     {
         var deadline = DateTime.UtcNow + MonitorGrace;
-        // A monitor that has just recorded the end lets go within microseconds: look again at once, then less often.
-        int pauseMs = 0;
         while (Directory.Exists(Store.Paths(id).Directory))
         {
             using (var idle = FileLock.OnDirectory(Store.Paths(id).Directory, wait: false))
@@ -188,10 +182,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
             if (Store.Read(id) is { IsRunning: true })
                 StopLocked(id, TimeSpan.Zero, Signals.SIGKILL);
             else
-            {
-                Thread.Sleep(pauseMs);
-                pauseMs = Math.Clamp(pauseMs * 2, 1, 10);
-            }
+                Thread.Sleep(10);
         }
     }
 

@@ -128,7 +128,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Finish(ended, report, error);
             return 0;
         }
-        RecordEnd(ended, alive, record);
+        if (TryWriteState(ended))
+            RemoveIfAuto(record, alive);
         return 0;
     }
 
@@ -176,23 +177,22 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             log.Pump(output, error, ReleasePagesAfter, ReleaseStartupPages);
         int exitCode = InitThread.WaitFor(handOver.InitPid);
         var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
-        RecordEnd(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null), alive);
+        if (TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null)))
+            RemoveIfAuto(store.ReadRecord(id), alive);
         return 0;
     }
 
     /// <summary>
-    /// Records the end. Then the container is let go of at once: a Remove, a Wait's caller or a start again goes ahead
-    /// rather than wait for this process's exit. An auto-remove container is deleted here when no session is attached
-    /// to do it (it ran detached, or its session died) and no command holds it (a Stop or Remove then deletes it, a
-    /// Restart keeps it).
+    /// An auto-remove container that ended is deleted here when no session is attached to do it (it ran detached,
+    /// or its session died) and no command holds it (a Stop or Remove then deletes it, a Restart keeps it).
     /// </summary>
-    private void RecordEnd(ContainerState ended, FileLock alive, ContainerRecord? record = null)
+    private void RemoveIfAuto(ContainerRecord? record, FileLock alive)
     {
-        if (!TryWriteState(ended))
+        if (record is not { AutoRemove: true })
             return;
+        // A Remove waiting for this monitor to finish goes ahead now rather than wait for us.
         alive.Dispose();
-        record ??= store.ReadRecord(id);
-        if (record is not { AutoRemove: true } || !ContainerAttachment.NoneOn(_paths))
+        if (!ContainerAttachment.NoneOn(_paths))
             return;
         using var own = store.Lock(id, wait: false);
         if (own is not null && store.Read(id) is { Status: ContainerStatus.Exited })
@@ -208,8 +208,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         return new ContainerState
         {
             Status = ContainerStatus.Exited,
-            // Named still: the monitor exits just after it records this, and a Remove makes sure it is gone.
-            Monitor = ProcessIdentity.Of(Environment.ProcessId),
             StartedAt = startedAt,
             FinishedAt = DateTime.UtcNow,
             ExitCode = exitCode,

@@ -39,10 +39,25 @@ public sealed class PidFd : IDisposable
     }
 
     /// <summary>Waits until the process exits or the timeout passes (infinite when null); true if it exited.</summary>
-    public bool WaitForExit(TimeSpan? timeout, CancellationToken cancel = default) => PollWait.Any([_fd], timeout, cancel) == 0;
-
-    /// <summary>Readable once the process has exited (to poll beside other descriptors).</summary>
-    internal int Descriptor => _fd;
+    public unsafe bool WaitForExit(TimeSpan? timeout, CancellationToken cancel = default)
+    {
+        var deadline = timeout is null ? DateTime.MaxValue : DateTime.UtcNow + timeout.Value;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            // Short slices keep a waiting cmdlet responsive to Ctrl+C.
+            double left = (deadline - DateTime.UtcNow).TotalMilliseconds;
+            int slice = (int)Math.Clamp(left, 0, 200);
+            var poll = new Linux.PollFd { Fd = _fd, Events = Linux.POLLIN };
+            int ready = Linux.poll(&poll, 1, slice);
+            if (ready > 0)
+                return true;
+            if (ready < 0 && Errno.Last != Errno.EINTR)
+                throw new NativeCallException("poll", "pidfd", Errno.Last);
+            if (left <= 0)
+                return false;
+        }
+    }
 
     public void Dispose()
     {
