@@ -1,9 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $manifest = Get-ModuleUnderTest
-    Import-Module $manifest -Force
-    $store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $store = New-BusyboxTestStore
 }
 
 AfterAll {
@@ -57,7 +54,7 @@ Describe 'Containers in a real pwsh' {
     }
 
     It 'runs container after container from one session and leaves no monitor behind when the session ends' {
-        $script = "Import-Module '$manifest'; `$ContainerToolsRoot = '$ContainerToolsRoot'; `$ContainerToolsRunRoot = '$ContainerToolsRunRoot'; " +
+        $script = "Import-Module '$(Get-ModuleUnderTest)'; `$ContainerToolsRoot = '$ContainerToolsRoot'; `$ContainerToolsRunRoot = '$ContainerToolsRunRoot'; " +
             "1..3 | ForEach-Object { Invoke-ContainerImage busybox -Remove -- echo run `$_ }"
         pwsh -NoProfile -NonInteractive -Command $script | Should -Be @('run 1', 'run 2', 'run 3')
         # The spare monitor the session kept for a next container ends with it (this session's own spare stays).

@@ -1,10 +1,7 @@
 # Resource limits, statistics and pause as a user meets them in a real pwsh.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $manifest = Get-ModuleUnderTest
-    Import-Module $manifest -Force
-    $store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $store = New-BusyboxTestStore
 }
 
 AfterAll {

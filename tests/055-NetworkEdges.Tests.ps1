@@ -1,11 +1,9 @@
 # Networks given odd input or used in an odd state, as a user meets them in pwsh: the error records and what is left.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
+    $script:store = New-BusyboxTestStore
     # 10.214.x.0/24: the Pester range (the xunit tests use 10.213), chosen per run.
     $script:subnet = "10.214.$(Get-Random -Minimum 1 -Maximum 250).0/24"
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
 }
 
 AfterAll {

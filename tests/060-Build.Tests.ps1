@@ -1,9 +1,7 @@
 # Building images as a user meets it in a real pwsh: a Dockerfile, RUN output on the host, the cache, a failing step.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    $script:store = New-BusyboxTestStore
     $script:context = Join-Path $store 'context'
     New-Item -ItemType Directory $context | Out-Null
     Set-Content (Join-Path $context 'greeting.txt') 'hello from the context'

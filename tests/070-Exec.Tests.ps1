@@ -1,9 +1,7 @@
 # Into and out of a running container as a user meets it in a real pwsh: exec, copy, processes.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name web -Start -- sleep 300 | Out-Null
 }
 

@@ -1,9 +1,7 @@
 # Exec, limits and stored logins given what a docker user types and what other tools leave behind.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name edge -Network none -PidsLimit 100 -Start -- sleep 300 | Out-Null
 }
 

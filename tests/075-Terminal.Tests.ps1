@@ -3,9 +3,7 @@
 # InteractiveRunTests), and here once for docker run -it.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name shell-host -Start -- sleep 300 | Out-Null
     $script:onTerminal = -not [Console]::IsInputRedirected -and -not [Console]::IsOutputRedirected
 }

@@ -1,10 +1,7 @@
 # Volumes as a user meets them in a real pwsh: create, mount, share, list, refuse while in use, remove.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $manifest = Get-ModuleUnderTest
-    Import-Module $manifest -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $script:store = New-BusyboxTestStore
 }
 
 AfterAll {

@@ -2,10 +2,7 @@
 # category and target, and nothing written outside the destination.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $manifest = Get-ModuleUnderTest
-    Import-Module $manifest -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name pester-edge -Network none -Start -- sleep 300 | Out-Null
     $script:work = Join-Path $script:store 'work'
     New-Item -ItemType Directory $script:work | Out-Null

@@ -1,10 +1,7 @@
 # Copy-ContainerItem's -FollowLink as a docker user types it (-L), and its errors as records with a category and target.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $manifest = Get-ModuleUnderTest
-    Import-Module $manifest -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path $manifest) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name pester-fidelity -Network none -Start -- sh -c 'echo inside > /target; ln -s /target /link; ln -s /nowhere /dangling; exec sleep 300' | Out-Null
     $script:work = Join-Path $script:store 'work'
     New-Item -ItemType Directory $script:work | Out-Null

@@ -2,11 +2,9 @@
 # kept over restarts, a stopped container connected, Remove-ContainerNetwork -Force removing the containers it names.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
+    $script:store = New-BusyboxTestStore
     # 10.214.x.0/24: the Pester range (the xunit tests use 10.213), chosen per run; two /25s of it.
     $script:base = "10.214.$(Get-Random -Minimum 1 -Maximum 250)"
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
 }
 
 AfterAll {

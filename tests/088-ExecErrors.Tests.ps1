@@ -1,9 +1,7 @@
 # An exec that cannot start its command, and statistics of a stopped container, as a pwsh user meets them.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $script:store = New-TestStore
-    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox | Out-Null
+    $script:store = New-BusyboxTestStore
     New-Container busybox -Name target -Network none -Start -- sleep 300 | Out-Null
 }
 

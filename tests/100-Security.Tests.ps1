@@ -1,10 +1,7 @@
 # Security options as a user meets them in a real pwsh: defaults, widening and narrowing, and bad input.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $store = New-TestStore
-    $image = Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz'
-    Import-ContainerImage -Path $image -Name busybox:latest | Out-Null
+    $store = New-BusyboxTestStore
 }
 
 AfterAll {

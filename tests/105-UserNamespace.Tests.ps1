@@ -1,10 +1,7 @@
 # -UserNamespace Auto as a user meets it in a real pwsh: a root inside that is not root outside.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Get-ModuleUnderTest) -Force
-    $store = New-TestStore
-    $image = Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz'
-    Import-ContainerImage -Path $image -Name busybox:latest | Out-Null
+    $store = New-BusyboxTestStore
     # This store's own delegated ids, named by its userns.json (the default is /etc/subuid and /etc/subgid).
     'containers:500000:65536' | Set-Content "$store/subuid"
     'containers:500000:65536' | Set-Content "$store/subgid"

@@ -12,6 +12,14 @@ function New-TestStore([string] $Prefix = 'pester') {
     $path
 }
 
+# The module under test imported for the session, a new store, and busybox:latest in it: where most test files start.
+function New-BusyboxTestStore {
+    Import-Module (Get-ModuleUnderTest) -Force -Global
+    $path = New-TestStore
+    Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
+    $path
+}
+
 function Remove-TestStore([string] $Path) {
     if ($Path -and (Get-Command Get-Container -ErrorAction Ignore)) {
         Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
@@ -53,4 +61,4 @@ function Remove-TestBridge([string] $Bridge) {
         ForEach-Object { bash -c "iptables -w $($_ -replace '^-A ', '-D ')" 2>$null }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, Remove-TestStore, Remove-TestBridge
+Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, New-BusyboxTestStore, Remove-TestStore, Remove-TestBridge
