@@ -34,15 +34,24 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
 
     /// <summary>
     /// The started command; a failure before it ran (user, working directory, command) is thrown as an
-    /// ErrorRecord's exception after setting $LASTEXITCODE as docker exec does (126, 127).
+    /// ErrorRecord's exception after setting $LASTEXITCODE as docker exec does (126, 127): here, or for a command on
+    /// a terminal by <see cref="RunOnTerminal"/> once the relay has ended.
     /// </summary>
     protected ExecProcess StartExec(string[] command, bool detach, bool terminal, bool input = false)
     {
         var process = Start(command, detach, terminal, input);
+        // On a terminal the relay comes first (RunOnTerminal): a command quick to end would have ended before it, its output unread.
+        if (!terminal)
+            Started(process);
+        return process;
+    }
+
+    /// <summary>Waits until the command runs; a failure before is thrown, the helper gone and $LASTEXITCODE set.</summary>
+    private void Started(ExecProcess process)
+    {
         try
         {
             process.WaitForStart();
-            return process;
         }
         catch (Exception e)
         {
@@ -81,6 +90,7 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
     protected void RunOnTerminal(ExecProcess process)
     {
         int exitCode = process.Attach(HostTerminal.Standard, StopToken);
+        Started(process);
         foreach (var output in process.Output(StopToken))
             WriteError(new ErrorRecord(new RemoteException(output.Line), "NativeCommandError", ErrorCategory.NotSpecified, output.Line));
         SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
