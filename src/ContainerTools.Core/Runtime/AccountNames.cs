@@ -18,19 +18,21 @@ public sealed class AccountNames
         _groups = groups;
     }
 
-    public static AccountNames Read(RootedPath root) =>
-        new(Names(ContainerTextFile.ReadLines(root, "/etc/passwd")), Names(ContainerTextFile.ReadLines(root, "/etc/group")));
+    public static AccountNames Read(RootedPath root) => new(Named(root, "/etc/passwd"), Named(root, "/etc/group"));
 
     /// <summary>The name of a user id, empty when the container names none (the archive then holds the number only).</summary>
     public string User(uint uid) => _users.GetValueOrDefault(uid, "");
 
     public string Group(uint gid) => _groups.GetValueOrDefault(gid, "");
 
-    /// <summary>name:password:id:... lines; the first name given an id is its name, as getpwuid finds it.</summary>
-    private static Dictionary<uint, string> Names(IReadOnlyList<string> lines)
+    /// <summary>
+    /// The names the account file <paramref name="path"/> (name:password:id:... lines) gives ids inside
+    /// <paramref name="root"/>; the first name given an id is its name, as getpwuid finds it.
+    /// </summary>
+    public static Dictionary<uint, string> Named(RootedPath root, string path)
     {
         var names = new Dictionary<uint, string>();
-        foreach (string line in lines)
+        foreach (string line in ContainerTextFile.ReadLines(root, path))
         {
             string[] fields = line.Split(':');
             if (fields.Length > 2 && fields[0].Length > 0 && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out uint id))

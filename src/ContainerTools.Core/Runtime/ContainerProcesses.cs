@@ -64,20 +64,14 @@ public static class ContainerProcesses
 
     private static Dictionary<uint, string> Users(Isolation.RootedPath root)
     {
-        var users = new Dictionary<uint, string>();
         try
         {
-            foreach (string line in Isolation.ContainerTextFile.ReadLines(root, "/etc/passwd"))
-            {
-                var fields = line.Split(':');
-                if (fields.Length > 2 && uint.TryParse(fields[2], CultureInfo.InvariantCulture, out uint uid))
-                    users.TryAdd(uid, fields[0]);
-            }
+            return AccountNames.Named(root, "/etc/passwd");
         }
         catch (NativeCallException)
         {
             // An /etc/passwd that cannot be read (its directory is a file, say): uids are shown as numbers.
+            return [];
         }
-        return users;
     }
 }
