@@ -3,8 +3,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
     $script:store = New-TestStore
-    # 10.214.x.0/24: a range the xunit tests (10.213) never use, chosen per run.
-    $script:subnet = "10.214.$(Get-Random -Minimum 1 -Maximum 250).0/24"
+    $script:subnet = "$(Get-TestSubnetBase).0/24"
 
     # A page from a server a container has just started: until it listens the connection is refused, which
     # Invoke-WebRequest -MaximumRetryCount does not retry (it retries HTTP errors only).

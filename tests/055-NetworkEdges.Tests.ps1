@@ -2,8 +2,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:store = New-BusyboxTestStore
-    # 10.214.x.0/24: the Pester range (the xunit tests use 10.213), chosen per run.
-    $script:subnet = "10.214.$(Get-Random -Minimum 1 -Maximum 250).0/24"
+    $script:subnet = "$(Get-TestSubnetBase).0/24"
 }
 
 AfterAll {

@@ -3,8 +3,8 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:store = New-BusyboxTestStore
-    # 10.214.x.0/24: the Pester range (the xunit tests use 10.213), chosen per run; two /25s of it.
-    $script:base = "10.214.$(Get-Random -Minimum 1 -Maximum 250)"
+    # Two /25s of the run's /24.
+    $script:base = Get-TestSubnetBase
 }
 
 AfterAll {

@@ -20,6 +20,9 @@ function New-BusyboxTestStore {
     $path
 }
 
+# A /24 of the Pester range, 10.214.x.0/24 (the xunit tests use 10.213), chosen per run: its first three octets.
+function Get-TestSubnetBase { "10.214.$(Get-Random -Minimum 1 -Maximum 250)" }
+
 function Remove-TestStore([string] $Path) {
     if ($Path -and (Get-Command Get-Container -ErrorAction Ignore)) {
         Get-Container -ErrorAction Ignore | Remove-Container -Force -ErrorAction Ignore
@@ -61,4 +64,4 @@ function Remove-TestBridge([string] $Bridge) {
         ForEach-Object { bash -c "iptables -w $($_ -replace '^-A ', '-D ')" 2>$null }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, New-BusyboxTestStore, Remove-TestStore, Remove-TestBridge
+Export-ModuleMember -Function Get-ModuleUnderTest, New-TestStore, New-BusyboxTestStore, Get-TestSubnetBase, Remove-TestStore, Remove-TestBridge
