@@ -59,6 +59,34 @@ public sealed class MonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task AMonitorInTheMidstOfItsHandOverIsStillAliveAndItsContainerRunning()
+    {
+        // While the monitor's init thread execve's, the kernel shows the process's first thread as a zombie
+        // (/proc/PID/stat "Z") until the exec takes its pid over: a reader then must not see the container exit.
+        const int Starts = 3;
+        var seenDead = new List<string>();
+        for (int i = 0; i < Starts; i++)
+        {
+            var container = _run.Start("sleep", "300");
+            var monitor = container.State.Monitor!;
+            var watching = Task.Run(() => SpinWait.SpinUntil(() => IsWatching(monitor.Pid), TimeSpan.FromSeconds(30)), TestContext.Current.CancellationToken);
+            while (!watching.IsCompleted)
+            {
+                if (!monitor.IsAlive)
+                    seenDead.Add($"start {i}: monitor {monitor.Pid} read as exited");
+                var read = _run.Containers.Read(container.Id);
+                if (read is not { IsRunning: true })
+                    seenDead.Add($"start {i}: container read as {read?.Status}");
+            }
+            Assert.True(await watching, "monitor: " + CommandLine(monitor.Pid));
+            Assert.True(_run.Containers.Read(container.Id)!.IsRunning);
+            _run.Lifecycle.Stop(container.Id, TimeSpan.Zero);
+            _run.Lifecycle.Wait(container.Id, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        Assert.Empty(seenDead.Distinct());
+    }
+
+    [Fact]
     public void WatcherLetsGoOfItsStartupPagesAndWatchesOn()
     {
         var container = _run.Start("sh", "-c", "until [ -e /go ]; do sleep 0.1; done; echo after; sleep 300");
