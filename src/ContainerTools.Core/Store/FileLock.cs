@@ -6,7 +6,8 @@ namespace ContainerTools.Core.Store;
 /// <summary>
 /// An flock(2) on a file under the store's locks/ directory. flock belongs to the open file description,
 /// so it excludes other processes and other threads of this one alike, and the kernel drops it when a
-/// holder dies (kill -9 never leaves a stale lock).
+/// holder dies (kill -9 never leaves a stale lock). Released explicitly (LOCK_UN), so a copy of the
+/// descriptor in a child being forked does not keep it.
 /// </summary>
 public sealed class FileLock : IDisposable
 {
@@ -110,7 +111,11 @@ public sealed class FileLock : IDisposable
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
-            LibC.close(fd); // closing the only descriptor releases the flock
+        if (fd < 0)
+            return;
+        // Unlocked first, not by the close alone: a child another thread was forking meanwhile holds a copy of the
+        // descriptor (and with it the lock) until its execve, and a monitor trying the lock then would find it held.
+        Linux.flock(fd, Linux.LOCK_UN);
+        LibC.close(fd);
     }
 }

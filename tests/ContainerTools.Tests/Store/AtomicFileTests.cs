@@ -21,22 +21,6 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public async Task FileLockExcludesAnotherHolderUntilReleased()
-    {
-        var first = FileLock.Acquire(_store.Location, "store");
-        var acquired = new ManualResetEventSlim();
-        var waiter = Task.Run(() =>
-        {
-            using var second = FileLock.Acquire(_store.Location, "store");
-            acquired.Set();
-        }, TestContext.Current.CancellationToken);
-        Assert.False(acquired.Wait(300, TestContext.Current.CancellationToken));
-        first.Dispose();
-        Assert.True(acquired.Wait(5000, TestContext.Current.CancellationToken));
-        await waiter;
-    }
-
-    [Fact]
     public void NativeFailuresNameCallPathAndErrno()
     {
         var e = Assert.Throws<ContainerTools.Core.Native.NativeCallException>(
