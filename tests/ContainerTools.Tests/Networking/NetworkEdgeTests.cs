@@ -76,12 +76,15 @@ public sealed class NetworkEdgeTests : IDisposable
 
         var second = _bed.Networking.Attach("ed9e0004", "mine", _bed.CreateNamespace("m"), new NetworkRequest([new EndpointRequest("bridge")], []));
 
-        // The unused default moved to a free subnet, as it would have been made had the other bridge been up.
+        // The unused default moved to a free subnet, as it would have been made had the other bridge been up. The
+        // other's may have moved too: tests running beside this one bring up default bridges of their own stores.
         var moved = _bed.Networks.Get(NetworkStore.DefaultNetwork);
-        Assert.NotEqual(theirs.Subnet, moved.Subnet);
+        var theirsNow = _other.Networks.Get(NetworkStore.DefaultNetwork);
+        Assert.NotEqual(theirsNow.Subnet, moved.Subnet);
+        Assert.NotEqual(mine.Subnet, moved.Subnet);
         Assert.NotEqual(mine.Bridge, moved.Bridge);
         Assert.True(IPNetwork.Parse(moved.Subnet).Contains(IPAddress.Parse(second.Endpoints[0].IPAddress!)));
-        Assert.True(IPNetwork.Parse(theirs.Subnet).Contains(IPAddress.Parse(first.Endpoints[0].IPAddress!)));
+        Assert.True(IPNetwork.Parse(theirsNow.Subnet).Contains(IPAddress.Parse(first.Endpoints[0].IPAddress!)));
         Assert.Equal(["veth"], HostState.VethsOn(moved.Bridge).Select(v => v[..4]));
     }
 
