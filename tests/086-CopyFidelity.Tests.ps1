@@ -2,7 +2,9 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:store = New-BusyboxTestStore
-    New-Container busybox -Name pester-fidelity -Network none -Start -- sh -c 'echo inside > /target; ln -s /target /link; ln -s /nowhere /dangling; exec sleep 300' | Out-Null
+    New-Container busybox -Name pester-fidelity -Network none -Start -- sleep 300 | Out-Null
+    # Made by an exec, which returns once they exist (a start returns once the command runs, not once it has done something).
+    Invoke-ContainerCommand pester-fidelity sh, -c, 'echo inside > /target; ln -s /target /link; ln -s /nowhere /dangling'
     $script:work = Join-Path $script:store 'work'
     New-Item -ItemType Directory $script:work | Out-Null
 }
