@@ -6,7 +6,7 @@ using ContainerTools.Core.Runtime;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Export-Container: a container's root file system (running or stopped) as a tar archive, like `docker export`.</summary>
-[Cmdlet(VerbsData.Export, "Container")]
+[Cmdlet(VerbsData.Export, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerCommand : ContainerToolsCmdlet
 {
@@ -24,6 +24,8 @@ public sealed class ExportContainerCommand : ContainerToolsCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(path, $"Export container {Name}"))
+            return;
         ContainerExport.Export(new ContainerStore(Store), Name, path);
         WriteFileItem(path);
     });

@@ -5,7 +5,7 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Export-ContainerImage: writes an image as an OCI archive (default) or a docker-archive, like `docker save`.</summary>
-[Cmdlet(VerbsData.Export, "ContainerImage")]
+[Cmdlet(VerbsData.Export, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
 {
@@ -30,6 +30,8 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
         string image = "";
         TryTerminating(() => image = ImageTarget.Of([Name!], [Id!]).First());
         string file = GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(file, $"Export image {image}"))
+            return;
         var progress = new ImageProgressWriter(this, 1, $"Exporting {image}");
         Try(() =>
         {
