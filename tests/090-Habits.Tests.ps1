@@ -208,6 +208,19 @@ Describe 'Help' {
 }
 
 Describe 'Errors' {
+    AfterEach { Remove-HabitsLeftovers }
+
+    It 'takes -Status and -Dangling as filters: a name they leave out exists, and is no error' {
+        New-Container busybox -Name habits-filtered -Network none -- true | Out-Null
+        Get-Container habits-filtered -Status Running -ErrorVariable containerFailure | Should -BeNullOrEmpty
+        $containerFailure | Should -BeNullOrEmpty
+        (Get-Container habits-filtered -Status Created).Name | Should -Be 'habits-filtered'
+        Get-ContainerImage busybox -Dangling -ErrorVariable imageFailure | Should -BeNullOrEmpty
+        $imageFailure | Should -BeNullOrEmpty
+        Get-Container habits-nothing -Status Running -ErrorAction SilentlyContinue -ErrorVariable missing
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
     It 'makes a missing exact name an ObjectNotFound error naming it, and a wildcard that matches nothing silent' -ForEach @(
         @{ Command = 'Get-Container' }, @{ Command = 'Get-ContainerImage' }, @{ Command = 'Get-ContainerVolume' },
         @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }
