@@ -131,6 +131,21 @@ Describe 'Pipelines' {
     }
 }
 
+Describe 'Completion' {
+    AfterEach { Remove-HabitsLeftovers }
+
+    It 'completes ids for -Id as it completes names for -Name' {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $container = (New-Container busybox -Name habits-complete -Network none -- true).Id
+        $image = (Get-ContainerImage busybox).Id -replace '^sha256:'
+        Complete "Stop-Container -Id $($container.Substring(0, 8))" | Should -Be $container
+        Complete "Get-Container -Id $($container.Substring(0, 8))" | Should -Be $container
+        Complete "Remove-ContainerImage -Id $($image.Substring(0, 8))" | Should -Be $image
+        Complete "Get-ContainerImageHistory -Id $($image.Substring(0, 8))" | Should -Be $image
+        Complete 'Stop-Container habits-comp' | Should -Be 'habits-complete'
+    }
+}
+
 Describe 'Output types' {
     AfterEach { Remove-HabitsLeftovers }
 

@@ -16,6 +16,7 @@ public sealed class AddContainerImageTagCommand : ContainerToolsCmdlet
     public string? Name { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string? Id { get; set; }
 
     /// <summary>The new names: repository[:tag] (":latest" when no tag is given), with a registry if wanted.</summary>

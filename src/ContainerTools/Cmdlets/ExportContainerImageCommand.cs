@@ -16,6 +16,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
     public string? Name { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string? Id { get; set; }
 
     [Parameter(Mandatory = true, Position = 1)]

@@ -17,6 +17,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
     /// <summary>Full ids or id prefixes.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[]? Id { get; set; }
 
     [Parameter]

@@ -19,6 +19,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
     /// <summary>The start of an image id (hex digits of the config digest, with or without "sha256:").</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string? Id { get; set; }
 
     [Parameter]

@@ -21,6 +21,7 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
 
     [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[] Id { get; set; } = [];
 
     private ContainerLifecycle? _lifecycle;
