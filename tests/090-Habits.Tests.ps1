@@ -116,6 +116,25 @@ Describe 'Pipelines' {
         'busybox' | Invoke-ContainerImage -Network none -Remove -Command echo, named | Should -Be 'named'
     }
 
+    It 'takes a name piped as a string wherever it takes the object' {
+        New-ContainerNetwork habits-str -Subnet "$(Get-TestSubnetBase).0/24" | Out-Null
+        New-ContainerNetwork habits-str2 -Subnet "$(Get-TestSubnetBase).0/24" | Out-Null
+        New-Container busybox -Name habits-str -Network habits-str -- true | Out-Null
+        $archive = Join-Path $script:store 'habits-str.tar'
+        $image = Join-Path $script:store 'habits-image.tar'
+        'habits-str' | Export-Container -Path $archive
+        $archive | Should -Exist
+        'habits-str' | ConvertTo-ContainerImage -Name habits:str | ForEach-Object Name | Should -Be 'habits:str'
+        'busybox' | Add-ContainerImageTag -Tag habits:tagged
+        Get-ContainerImage habits:tagged | Should -Not -BeNullOrEmpty
+        'busybox' | Export-ContainerImage -Path $image
+        $image | Should -Exist
+        'habits-str' | Connect-ContainerNetwork -Network habits-str2
+        (Get-Container habits-str).Networks | Should -Contain 'habits-str2'
+        'habits-str' | Disconnect-ContainerNetwork -Network habits-str2
+        (Get-Container habits-str).Networks | Should -Not -Contain 'habits-str2'
+    }
+
     It 'acts on each object of a pipeline, a missing one a non-terminating error' -ForEach @(
         @{ Noun = 'ContainerVolume'; Make = { param($n) New-ContainerVolume $n | Out-Null } }
         @{ Noun = 'Container'; Make = { param($n) New-Container busybox -Name $n -Network none -- true | Out-Null } }

@@ -12,8 +12,8 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class ConvertToContainerImageCommand : ContainerToolsCmdlet
 {
-    /// <summary>The container (name or id); `Get-Container x | ConvertTo-ContainerImage` binds its Id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The container (name or id); `Get-Container x | ConvertTo-ContainerImage` binds its Id, a piped string its name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [ValidateNotNullOrEmpty]

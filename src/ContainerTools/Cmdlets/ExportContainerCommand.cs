@@ -10,7 +10,7 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerCommand : ContainerToolsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]

@@ -9,7 +9,7 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
     [AllowNull]
     [AllowEmptyString]
