@@ -135,6 +135,14 @@ Describe 'Pipelines' {
         (Get-Container habits-str).Networks | Should -Not -Contain 'habits-str2'
     }
 
+    It 'takes the words after the container as the command, as docker exec does' {
+        New-Container busybox -Name habits-exec -Network none -Start -- sleep 60 | Out-Null
+        Invoke-ContainerCommand habits-exec echo hi there | Should -Be 'hi there'
+        Invoke-ContainerCommand habits-exec -- sh -c 'echo dashed' | Should -Be 'dashed'
+        Invoke-ContainerCommand habits-exec sh, -c, 'echo array' | Should -Be 'array'
+        'line' | Invoke-ContainerCommand habits-exec cat | Should -Be 'line'
+    }
+
     It 'acts on each object of a pipeline, a missing one a non-terminating error' -ForEach @(
         @{ Noun = 'ContainerVolume'; Make = { param($n) New-ContainerVolume $n | Out-Null } }
         @{ Noun = 'Container'; Make = { param($n) New-Container busybox -Name $n -Network none -- true | Out-Null } }
