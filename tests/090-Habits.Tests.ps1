@@ -263,6 +263,16 @@ Describe 'Errors' {
         $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'names the file as the target of a failure to write it' {
+        New-Container busybox -Name habits-unwritable -Network none -- true | Out-Null
+        Export-Container habits-unwritable -Path /proc/habits-container.tar -ErrorAction SilentlyContinue -ErrorVariable container
+        $container.Count | Should -Be 1
+        $container[0].TargetObject | Should -Be '/proc/habits-container.tar'
+        Export-ContainerImage busybox -Path /proc/habits-image.tar -ErrorAction SilentlyContinue -ErrorVariable image
+        $image.Count | Should -Be 1
+        $image[0].TargetObject | Should -Be '/proc/habits-image.tar'
+    }
+
     It 'makes a missing exact name an ObjectNotFound error naming it, and a wildcard that matches nothing silent' -ForEach @(
         @{ Command = 'Get-Container' }, @{ Command = 'Get-ContainerImage' }, @{ Command = 'Get-ContainerVolume' },
         @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }

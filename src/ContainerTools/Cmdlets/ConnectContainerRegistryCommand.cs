@@ -23,6 +23,6 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
         {
             var thread = new PipelineThread();
             WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, StopToken)));
-        });
+        }, Registry);
     }
 }

@@ -21,12 +21,15 @@ public sealed class ExportContainerCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (!ShouldProcess(path, $"Export container {Name}"))
             return;
-        ContainerExport.Export(new ContainerStore(Store), Name, path);
-        WriteFileItem(path);
-    });
+        Try(() =>
+        {
+            ContainerExport.Export(new ContainerStore(Store), Name, path);
+            WriteFileItem(path);
+        }, path);
+    }
 }

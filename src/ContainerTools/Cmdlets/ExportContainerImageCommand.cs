@@ -38,7 +38,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
         {
             ImageExporter.Export(Store, image, file, Format, progress);
             WriteFileItem(file);
-        });
+        }, file);
         progress.Complete();
     }
 }

@@ -40,7 +40,7 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
                     foreach (string given in imported.Names)
                         WriteObject(new ContainerImageInfo(imported.Image, given));
                 }
-            });
+            }, file);
             progress.Complete();
         }
     }

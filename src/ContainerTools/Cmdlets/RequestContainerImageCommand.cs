@@ -41,7 +41,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
                     ["ContainerTools", "Pull"]);
                 string? given = reference.Tag is null ? null : (reference with { Digest = null }).ToString();
                 WriteObject(new ContainerImageInfo(result.Image, given));
-            });
+            }, name);
         }
     }
 }
