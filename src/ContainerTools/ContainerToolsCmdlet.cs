@@ -48,8 +48,11 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     protected void WriteFileItem(string path) =>
         WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
 
-    /// <summary>Runs one unit of work; an engine failure becomes a non-terminating error and the pipeline goes on.</summary>
-    protected void Try(Action work)
+    /// <summary>
+    /// Runs one unit of work; an engine failure becomes a non-terminating error and the pipeline goes on. The
+    /// error's target is what the failure names, else <paramref name="target"/>: the thing the work acts on.
+    /// </summary>
+    protected void Try(Action work, object? target = null)
     {
         try
         {
@@ -57,7 +60,7 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
         }
         catch (Exception e) when (ErrorRecords.IsReportable(e))
         {
-            WriteError(ErrorRecords.From(e));
+            WriteError(ErrorRecords.From(e, target));
         }
     }
 

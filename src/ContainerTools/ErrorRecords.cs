@@ -11,16 +11,17 @@ public static class ErrorRecords
         e is EngineException or NativeCallException or IOException or UnauthorizedAccessException
             or System.Net.Http.HttpRequestException or TimeoutException;
 
-    public static ErrorRecord From(Exception e) => e switch
+    /// <summary>The record of a failure; <paramref name="target"/> (what the cmdlet was acting on) when the exception names none.</summary>
+    public static ErrorRecord From(Exception e, object? target = null) => e switch
     {
-        EngineException engine => new ErrorRecord(engine, engine.ErrorId, Category(engine.Kind), engine.Target),
+        EngineException engine => new ErrorRecord(engine, engine.ErrorId, Category(engine.Kind), engine.Target ?? target),
         NativeCallException native => new ErrorRecord(native, "NativeCallFailed," + native.Call,
             native.Errno is Errno.EACCES or Errno.EPERM ? ErrorCategory.PermissionDenied : ErrorCategory.OperationStopped,
-            native.Path),
-        UnauthorizedAccessException denied => new ErrorRecord(denied, "AccessDenied", ErrorCategory.PermissionDenied, null),
-        System.Net.Http.HttpRequestException http => new ErrorRecord(http, "RegistryConnectionFailed", ErrorCategory.ConnectionError, null),
-        TimeoutException timeout => new ErrorRecord(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, null),
-        _ => new ErrorRecord(e, "IOFailed", ErrorCategory.WriteError, null),
+            native.Path ?? target),
+        UnauthorizedAccessException denied => new ErrorRecord(denied, "AccessDenied", ErrorCategory.PermissionDenied, target),
+        System.Net.Http.HttpRequestException http => new ErrorRecord(http, "RegistryConnectionFailed", ErrorCategory.ConnectionError, target),
+        TimeoutException timeout => new ErrorRecord(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, target),
+        _ => new ErrorRecord(e, "IOFailed", ErrorCategory.WriteError, target),
     };
 
     public static ErrorCategory Category(ErrorKind kind) => kind switch

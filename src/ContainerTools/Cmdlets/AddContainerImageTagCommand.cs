@@ -9,13 +9,14 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class AddContainerImageTagCommand : ContainerToolsCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
     [AllowNull]
     [AllowEmptyString]
     public string? Name { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string? Id { get; set; }
 
     /// <summary>The new names: repository[:tag] (":latest" when no tag is given), with a registry if wanted.</summary>

@@ -11,7 +11,7 @@ using ContainerTools.Transforms;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Build-ContainerImage: `docker build`. Builds a Dockerfile in a context directory into a named image.</summary>
-[Cmdlet(VerbsLifecycle.Build, "ContainerImage")]
+[Cmdlet(VerbsLifecycle.Build, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class BuildContainerImageCommand : RegistryCmdlet
 {
@@ -62,6 +62,8 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
             Pull = Pull ? PullPolicy.Always : PullPolicy.Missing,
             Registry = Options,
         };
+        if (!ShouldProcess(request.Context, tags.Count == 0 ? "Build image" : $"Build image {tags[0]}"))
+            return;
         var progress = new BuildProgressWriter(this, "Building " + request.Context);
         try
         {

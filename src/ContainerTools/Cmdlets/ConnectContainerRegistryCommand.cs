@@ -4,7 +4,7 @@ using ContainerTools.Core.Registry;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Connect-ContainerRegistry: checks a credential against a registry and stores it (podman login).</summary>
-[Cmdlet(VerbsCommunications.Connect, "ContainerRegistry")]
+[Cmdlet(VerbsCommunications.Connect, "ContainerRegistry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(RegistryLogin))]
 public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
 {
@@ -17,10 +17,12 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
 
     protected override void ProcessRecord()
     {
+        if (!ShouldProcess(Registry, "Check and store the login"))
+            return;
         Try(() =>
         {
             var thread = new PipelineThread();
             WriteObject(thread.Run(RegistryLogin.ConnectAsync(Registry, Options, StopToken)));
-        });
+        }, Registry);
     }
 }

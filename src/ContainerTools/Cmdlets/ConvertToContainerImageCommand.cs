@@ -1,18 +1,19 @@
 using System.Management.Automation;
 using ContainerTools.Containers;
 using ContainerTools.Core.Build.Execution;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Images;
 using ContainerTools.Images;
 
 namespace ContainerTools.Cmdlets;
 
 /// <summary>ConvertTo-ContainerImage: `docker commit`. A container's changes become a new image.</summary>
-[Cmdlet(VerbsData.ConvertTo, "ContainerImage")]
+[Cmdlet(VerbsData.ConvertTo, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class ConvertToContainerImageCommand : ContainerToolsCmdlet
 {
-    /// <summary>The container (name or id); `Get-Container x | ConvertTo-ContainerImage` binds its Id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The container (name or id); `Get-Container x | ConvertTo-ContainerImage` binds its Id, a piped string its name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -41,6 +42,10 @@ public sealed class ConvertToContainerImageCommand : ContainerToolsCmdlet
             TryTerminating(() => name = ImageReference.Parse(Name));
         Try(() =>
         {
+            // Named as the table shows it: Get-Container | ConvertTo-ContainerImage binds the full id.
+            string shown = new ContainerStore(Store).Find(Container).Name;
+            if (!ShouldProcess(shown, name is null ? "Commit container to an image" : $"Commit container to image {name}"))
+                return;
             var image = ContainerCommit.Commit(Store, Container, name, Change, Author, Message);
             WriteObject(new ContainerImageInfo(image, name?.ToString()));
         });

@@ -20,8 +20,8 @@ public sealed class DisconnectContainerNetworkCommand : ContainerToolsCmdlet
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string Network { get; set; } = "";
 
-    /// <summary>The container's id, id prefix or name; binds a container object's Id from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The container's id, id prefix or name; from the pipeline a string, or the Id of a container object.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [ValidateNotNullOrEmpty]

@@ -6,11 +6,11 @@ using ContainerTools.Core.Runtime;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Export-Container: a container's root file system (running or stopped) as a tar archive, like `docker export`.</summary>
-[Cmdlet(VerbsData.Export, "Container")]
+[Cmdlet(VerbsData.Export, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportContainerCommand : ContainerToolsCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
@@ -21,10 +21,15 @@ public sealed class ExportContainerCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        ContainerExport.Export(new ContainerStore(Store), Name, path);
-        WriteFileItem(path);
-    });
+        if (!ShouldProcess(path, $"Export container {Name}"))
+            return;
+        Try(() =>
+        {
+            ContainerExport.Export(new ContainerStore(Store), Name, path);
+            WriteFileItem(path);
+        }, path);
+    }
 }

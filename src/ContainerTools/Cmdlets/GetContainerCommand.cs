@@ -17,6 +17,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
     /// <summary>Full ids or id prefixes.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[]? Id { get; set; }
 
     [Parameter]
@@ -24,7 +25,8 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var containers = new ContainerStore(Store).List().Where(c => Status is null || c.Status == Status).ToList();
+        var all = new ContainerStore(Store).List();
+        var containers = all.Where(c => Status is null || c.Status == Status).ToList();
         if (Id is not null)
             containers = containers.Where(c => Id.Any(id => HasIdPrefix(c, id))).ToList();
         if (Name is null)
@@ -40,7 +42,8 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
             {
                 // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
                 matches = containers.Where(c => HasIdPrefix(c, pattern)).ToList();
-                if (matches.Count == 0)
+                // -Status and -Id filter what is shown: a container they leave out exists all the same.
+                if (matches.Count == 0 && !all.Any(c => wildcard.IsMatch(c.Name) || HasIdPrefix(c, pattern)))
                     WriteError(ErrorRecords.From(ContainerStore.NotFound(pattern)));
             }
             WriteObject(matches.Select(c => new ContainerInfo(c)), enumerateCollection: true);

@@ -19,6 +19,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
     /// <summary>The start of an image id (hex digits of the config digest, with or without "sha256:").</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string? Id { get; set; }
 
     [Parameter]
@@ -26,7 +27,8 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var rows = new ImageStore(Store).List().SelectMany(ContainerImageInfo.Rows).ToList();
+        var all = new ImageStore(Store).List().SelectMany(ContainerImageInfo.Rows).ToList();
+        var rows = all;
         if (Id is not null)
             rows = rows.Where(HasIdPrefix(Id)).ToList();
         if (Dangling)
@@ -38,12 +40,15 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
         }
         foreach (string pattern in Name)
         {
-            var matches = rows.Where(Matcher(pattern)).ToList();
+            var named = Matcher(pattern);
+            var matches = rows.Where(named).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
                 // An id or its start, as the table shows it and Remove-ContainerImage takes it, finds the image too; names first.
-                matches = rows.Where(HasIdPrefix(pattern)).ToList();
-                if (matches.Count == 0)
+                var byId = HasIdPrefix(pattern);
+                matches = rows.Where(byId).ToList();
+                // -Id and -Dangling filter what is shown: an image they leave out exists all the same.
+                if (matches.Count == 0 && !all.Any(row => named(row) || byId(row)))
                     WriteError(ErrorRecords.From(new EngineException("ImageNotFound", ErrorKind.NotFound, pattern, $"No image '{pattern}' in the store.")));
             }
             WriteObject(matches, enumerateCollection: true);

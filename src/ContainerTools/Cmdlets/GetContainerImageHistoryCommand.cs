@@ -16,6 +16,7 @@ public sealed class GetContainerImageHistoryCommand : ContainerToolsCmdlet
     public string[]? Name { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string[]? Id { get; set; }
 
     protected override void ProcessRecord()

@@ -6,7 +6,7 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Import-ContainerImage: an OCI layout (dir or tar), a docker-archive or a root file system tarball into the store.</summary>
-[Cmdlet(VerbsData.Import, "ContainerImage")]
+[Cmdlet(VerbsData.Import, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
 {
@@ -28,6 +28,8 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
         foreach (string path in Path)
         {
             string file = GetUnresolvedProviderPathFromPSPath(path);
+            if (!ShouldProcess(file, Name is null ? "Import image" : $"Import image as {Name}"))
+                continue;
             var progress = new ImageProgressWriter(this, 1, "Importing " + file);
             Try(() =>
             {
@@ -38,7 +40,7 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
                     foreach (string given in imported.Names)
                         WriteObject(new ContainerImageInfo(imported.Image, given));
                 }
-            });
+            }, file);
             progress.Complete();
         }
     }

@@ -20,7 +20,8 @@ public sealed class InvokeContainerCommandCommand : ExecCmdlet, IDisposable
     private ExecProcess? _fed;
     private bool _feeding;
 
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>As docker exec takes it: the words after the container (sh -c 'ls'), or one array (sh,-c,'ls').</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromRemainingArguments = true)]
     // Empty arguments are arguments ('' is one for docker exec too); the core refuses an empty command.
     [AllowEmptyString]
     [ValidateNotNull]

@@ -31,6 +31,6 @@ public sealed class PublishContainerImageCommand : RegistryCmdlet
             var result = thread.Run(pusher.PushAsync(Name, destination, thread.Progress<TransferProgress>(p => WriteTransfer(activity, p)), StopToken));
             WriteProgress(new ProgressRecord(0, activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteObject(result);
-        });
+        }, Destination ?? Name);
     }
 }

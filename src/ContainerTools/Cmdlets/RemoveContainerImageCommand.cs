@@ -19,6 +19,7 @@ public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
     public string[]? Name { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     public string[]? Id { get; set; }
 
     /// <summary>Deletes an image that has several names when given by id; untags one that containers still use.</summary>

@@ -6,7 +6,7 @@ using ContainerTools.Images;
 namespace ContainerTools.Cmdlets;
 
 /// <summary>Request-ContainerImage: pulls images from a registry into the store (docker pull).</summary>
-[Cmdlet(VerbsLifecycle.Request, "ContainerImage")]
+[Cmdlet(VerbsLifecycle.Request, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ContainerImageInfo))]
 public sealed class RequestContainerImageCommand : RegistryCmdlet
 {
@@ -25,6 +25,8 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
             TryTerminating(() => platform = PlatformSelector.Parse(Platform));
         foreach (string name in Name)
         {
+            if (!ShouldProcess(name, "Pull image"))
+                continue;
             Try(() =>
             {
                 var reference = ImageReference.Parse(name);
@@ -39,7 +41,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
                     ["ContainerTools", "Pull"]);
                 string? given = reference.Tag is null ? null : (reference with { Digest = null }).ToString();
                 WriteObject(new ContainerImageInfo(result.Image, given));
-            });
+            }, name);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace ContainerTools.Cmdlets;
 /// -Attach (docker start -a) it starts one container and stays in the foreground until it exits, as
 /// Invoke-ContainerImage does: its output to the pipeline and the error stream, its exit code in $LASTEXITCODE.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "Container", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsLifecycle.Start, "Container", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ContainerInfo), typeof(string))]
 public sealed class StartContainerCommand : ContainerTargetCmdlet
 {
@@ -32,15 +32,18 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
 
     protected override void Process(string target)
     {
+        var container = Lifecycle.Store.Find(target);
+        if (!ShouldProcess(container.Name, "Start container"))
+            return;
         // Attaching waits until every target is known: more than one is refused before any starts.
         if (Attach)
         {
-            _toAttach.Add(target);
+            _toAttach.Add(container.Name);
             return;
         }
-        var container = Lifecycle.Start(target);
+        var started = Lifecycle.Start(container.Id);
         if (PassThru)
-            WriteContainer(container);
+            WriteContainer(started);
     }
 
     protected override void EndProcessing()

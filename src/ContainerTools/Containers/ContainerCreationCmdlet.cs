@@ -19,7 +19,8 @@ namespace ContainerTools.Containers;
 /// </summary>
 public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParameters
 {
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>An image from Get-ContainerImage binds by value as its ToString: its name, or its id when it has none.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Image { get; set; } = "";

@@ -21,6 +21,7 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
 
     [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[] Id { get; set; } = [];
 
     private ContainerLifecycle? _lifecycle;
@@ -33,7 +34,7 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
     protected override void ProcessRecord()
     {
         foreach (string target in ParameterSetName == ById ? Id : Name)
-            Try(() => Process(target));
+            Try(() => Process(target), target);
     }
 
     /// <summary>Acts on one container named by name, id or id prefix.</summary>
