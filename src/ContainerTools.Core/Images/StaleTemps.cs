@@ -37,7 +37,8 @@ public static class StaleTemps
     {
         string rest = name[AtomicFile.TempPrefix.Length..];
         int dash = rest.IndexOf('-');
-        // AtomicFile's own temps carry no pid: they live for one write, so only an old one is a leftover.
+        // AtomicFile's own temps carry no pid: only a caller that holds the lock of every writer of the directory
+        // sweeps them (ImageIndex under the images lock), so one seen then is a leftover.
         if (dash <= 0 || !int.TryParse(rest[..dash], out int pid))
             return false;
         return pid == Environment.ProcessId || Directory.Exists("/proc/" + pid);

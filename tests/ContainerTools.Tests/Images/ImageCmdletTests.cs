@@ -167,4 +167,19 @@ public sealed partial class ImageCmdletTests : IDisposable
             .Select(o => o.ToString()).ToList();
         Assert.Equal(["bustle:1", "busybox:latest"], completions);
     }
+
+    [Fact]
+    public void ATagOrRemovalTidiesTheIndexTempAKilledWriterLeft()
+    {
+        // What a kill -9 between writing index.json's temp and renaming it leaves; before, only an import or pull took it.
+        string images = _store.Location.ImagesDirectory;
+        foreach (string script in new[] { "Add-ContainerImageTag busybox kept:1", "Remove-ContainerImage kept:1" })
+        {
+            string leftover = Path.Combine(images, ".tmp-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
+            _ps.Run(script);
+            Assert.False(File.Exists(leftover), $"{script} left the temp of a killed index write");
+        }
+        Assert.Equal(["busybox:latest"], Names());
+    }
 }
