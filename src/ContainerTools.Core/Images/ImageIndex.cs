@@ -27,8 +27,8 @@ public sealed class ImageIndex
 
     public void Write(IndexDocument index)
     {
-        // Every write here holds the images lock, so a temp of index.json or oci-layout is a killed writer's: the
-        // next change of names (a tag, a removal) tidies it, not only the next import.
+        // A temp of index.json or oci-layout a killed writer left: the next change of names (a tag, a removal)
+        // tidies it, not only the next import.
         StaleTemps.Remove(_directory);
         string layout = Path.Combine(_directory, "oci-layout");
         if (!File.Exists(layout))

@@ -223,4 +223,17 @@ public sealed class BuildCmdletTests : IDisposable
         Assert.True(SpinWait.SpinUntil(() => !abandoned.State.Init!.IsAlive, TimeSpan.FromSeconds(10)), "the abandoned RUN still runs");
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(abandoned.Id, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ABuildTidiesTheCacheEntryTempAKilledBuildLeft()
+    {
+        Write("Dockerfile", "FROM busybox\nRUN true\n");
+        Build().ThrowIfFailed("Build-ContainerImage");
+        string cache = Path.Combine(_store.Location.Root, "build-cache");
+        string leftover = Path.Combine(cache, $".tmp-{ImageCmdletTests.DeadPid()}-{Guid.NewGuid():N}");
+        File.WriteAllText(leftover, "{\"layer\":");
+        Build().ThrowIfFailed("Build-ContainerImage");
+        Assert.False(File.Exists(leftover), "the build kept the temp of a killed build's cache entry");
+        Assert.All(Directory.EnumerateFiles(cache), entry => Assert.EndsWith(".json", entry));
+    }
 }
