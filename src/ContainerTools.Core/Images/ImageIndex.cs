@@ -27,6 +27,9 @@ public sealed class ImageIndex
 
     public void Write(IndexDocument index)
     {
+        // A temp of index.json or oci-layout a killed writer left: the next change of names (a tag, a removal)
+        // tidies it, not only the next import.
+        StaleTemps.Remove(_directory);
         string layout = Path.Combine(_directory, "oci-layout");
         if (!File.Exists(layout))
             AtomicFile.WriteAllBytes(layout, OciJson.Serialize(new LayoutMarker(), OciJsonContext.Default.LayoutMarker));

@@ -297,7 +297,6 @@ public sealed partial class ImageStore
     {
         Blobs.RemoveStaleTemps();
         Layers.RemoveStaleTemps();
-        StaleTemps.Remove(_store.ImagesDirectory);
         StaleTemps.Remove(_store.TempDirectory);
     }
 

@@ -8,7 +8,7 @@ namespace ContainerTools.Core.Images;
 /// </summary>
 public static class StaleTemps
 {
-    public static string NewName() => $"{AtomicFile.TempPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}";
+    public static string NewName() => AtomicFile.TempName();
 
     /// <summary>Deletes temp files and directories in <paramref name="directory"/> whose creator is gone.</summary>
     public static void Remove(string directory)
@@ -37,7 +37,7 @@ public static class StaleTemps
     {
         string rest = name[AtomicFile.TempPrefix.Length..];
         int dash = rest.IndexOf('-');
-        // AtomicFile's own temps carry no pid: they live for one write, so only an old one is a leftover.
+        // A temp without a pid was written by an older version, whose processes are gone.
         if (dash <= 0 || !int.TryParse(rest[..dash], out int pid))
             return false;
         return pid == Environment.ProcessId || Directory.Exists("/proc/" + pid);

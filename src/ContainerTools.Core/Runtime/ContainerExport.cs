@@ -4,7 +4,6 @@ using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Isolation.UserNamespaces;
 using ContainerTools.Core.Native;
 using ContainerTools.Core.Store;
-using Microsoft.Win32.SafeHandles;
 
 namespace ContainerTools.Core.Runtime;
 
@@ -32,43 +31,11 @@ public static class ContainerExport
         if (!Directory.Exists(directory))
             throw new EngineException("PathNotFound", ErrorKind.NotFound, tarPath, $"the directory of '{tarPath}' does not exist");
         using var container = ContainerFileSystem.Open(store, nameOrId, writable: false, withMounts: false);
-        string temp = target + AtomicFile.TempPrefix + Environment.ProcessId;
-        try
+        WholeFile.Write(target, file =>
         {
-            using (var file = CreateUnnamed(directory, temp, out bool unnamed))
-            {
-                using (var tar = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
-                    new Walk(tar, container.Root, container.UserNamespace).Run();
-                file.Flush();
-                // Named only now that it is whole; a kill before leaves nothing (a named temp file was left behind).
-                if (unnamed)
-                {
-                    File.Delete(temp);
-                    Errno.Check(Linux.linkat(Linux.AT_FDCWD, RootPath.Magic(file.SafeFileHandle), Linux.AT_FDCWD, temp, Linux.AT_SYMLINK_FOLLOW), "linkat", temp);
-                }
-            }
-            File.Move(temp, target, overwrite: true);
-            AtomicFile.SyncDirectory(directory);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
-    /// <summary>
-    /// An unnamed file (O_TMPFILE) in <paramref name="directory"/>, gone with its descriptor if the export dies;
-    /// a file system without them (NFS, FUSE) gets the named temp file instead.
-    /// </summary>
-    private static FileStream CreateUnnamed(string directory, string temp, out bool unnamed)
-    {
-        int fd = Linux.openat(Linux.AT_FDCWD, directory, Linux.O_WRONLY | Linux.O_TMPFILE | Linux.O_CLOEXEC, 0x1B6 /* 0666, less the umask */);
-        unnamed = fd >= 0;
-        if (unnamed)
-            return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write);
-        if (Errno.Last is not (Errno.EOPNOTSUPP or Errno.EISDIR))
-            throw new NativeCallException("open O_TMPFILE", directory, Errno.Last);
-        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            using var tar = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true);
+            new Walk(tar, container.Root, container.UserNamespace).Run();
+        });
     }
 
     /// <summary>One walk of a root into an archive: the files seen with more than one link, the container's ids and account names.</summary>

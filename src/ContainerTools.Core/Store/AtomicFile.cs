@@ -12,6 +12,12 @@ public static class AtomicFile
     public const string TempPrefix = ".tmp-";
 
     /// <summary>
+    /// A temp name that carries its creator's pid (".tmp-&lt;pid&gt;-&lt;guid&gt;"), so a later command can tell a
+    /// killed process's leftover (safe to delete) from a write another live process is doing right now.
+    /// </summary>
+    public static string TempName() => $"{TempPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>
     /// Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).
     /// With <paramref name="createDirectory"/> false a missing directory is a DirectoryNotFoundException rather
     /// than made anew: a late writer must not resurrect what another process removed. With
@@ -23,7 +29,7 @@ public static class AtomicFile
         string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         if (createDirectory)
             Directory.CreateDirectory(directory);
-        string temp = System.IO.Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
+        string temp = System.IO.Path.Combine(directory, TempName());
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };

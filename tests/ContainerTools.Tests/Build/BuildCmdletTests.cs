@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Core.Containers;
 using ContainerTools.Tests.Images;
 using ContainerTools.Tests.Support;
 
@@ -202,5 +203,37 @@ public sealed class BuildCmdletTests : IDisposable
         Assert.Equal("InvalidChange,ContainerTools.Cmdlets.ConvertToContainerImageCommand", Assert.Single(bad.AllErrors).FullyQualifiedErrorId);
         var missing = _ps.Invoke("ConvertTo-ContainerImage nosuch -Name x:1");
         Assert.Equal(ErrorCategory.ObjectNotFound, Assert.Single(missing.AllErrors).CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void TheRunContainerOfABuildKilledMinus9IsRemovedByTheNextBuild()
+    {
+        Write("Dockerfile", "FROM busybox\nRUN sleep 300\n");
+        var containers = new ContainerStore(_store.Location);
+        using (var pwsh = Pwsh.Start(_store, $"Build-ContainerImage -Path '{_context}' -Tag killed:1"))
+        {
+            Assert.True(SpinWait.SpinUntil(() => containers.List().Any(c => c.IsRunning), TimeSpan.FromSeconds(60)), "the RUN step never started");
+            pwsh.Kill();
+            pwsh.WaitForExit();
+        }
+        var abandoned = containers.List().Single();
+        Write("Dockerfile", "FROM busybox\nRUN true\n");
+        Build().ThrowIfFailed("Build-ContainerImage");
+        Assert.Empty(containers.List());
+        Assert.True(SpinWait.SpinUntil(() => !abandoned.State.Init!.IsAlive, TimeSpan.FromSeconds(10)), "the abandoned RUN still runs");
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(abandoned.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ABuildTidiesTheCacheEntryTempAKilledBuildLeft()
+    {
+        Write("Dockerfile", "FROM busybox\nRUN true\n");
+        Build().ThrowIfFailed("Build-ContainerImage");
+        string cache = Path.Combine(_store.Location.Root, "build-cache");
+        string leftover = Path.Combine(cache, $".tmp-{ImageCmdletTests.DeadPid()}-{Guid.NewGuid():N}");
+        File.WriteAllText(leftover, "{\"layer\":");
+        Build().ThrowIfFailed("Build-ContainerImage");
+        Assert.False(File.Exists(leftover), "the build kept the temp of a killed build's cache entry");
+        Assert.All(Directory.EnumerateFiles(cache), entry => Assert.EndsWith(".json", entry));
     }
 }

@@ -167,4 +167,30 @@ public sealed partial class ImageCmdletTests : IDisposable
             .Select(o => o.ToString()).ToList();
         Assert.Equal(["bustle:1", "busybox:latest"], completions);
     }
+
+    [Fact]
+    public void ATagOrRemovalTidiesTheIndexTempAKilledWriterLeft()
+    {
+        // What a kill -9 between writing index.json's temp and renaming it leaves; before, only an import or pull took it.
+        string images = _store.Location.ImagesDirectory;
+        string live = Path.Combine(images, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        File.WriteAllText(live, "a write this live process is doing");
+        foreach (string script in new[] { "Add-ContainerImageTag busybox kept:1", "Remove-ContainerImage kept:1" })
+        {
+            string leftover = Path.Combine(images, $".tmp-{DeadPid()}-{Guid.NewGuid():N}");
+            File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
+            _ps.Run(script);
+            Assert.False(File.Exists(leftover), $"{script} left the temp of a killed index write");
+        }
+        Assert.True(File.Exists(live), "a live process's temp was taken");
+        Assert.Equal(["busybox:latest"], Names());
+    }
+
+    /// <summary>The pid of a process that has ended.</summary>
+    internal static int DeadPid()
+    {
+        using var process = System.Diagnostics.Process.Start("true");
+        process.WaitForExit();
+        return process.Id;
+    }
 }

@@ -45,6 +45,9 @@ public sealed class BuildCache(StoreLocation store)
         return step is null || (step.LayerDigest is { } digest && !blobs.Has(digest)) ? null : step;
     }
 
+    /// <summary>Deletes the temps of entries whose writer was killed (each build does, as it starts).</summary>
+    public void RemoveStaleTemps() => StaleTemps.Remove(Directory);
+
     public void Save(CacheKey key, CachedStep step) =>
         AtomicFile.WriteAllBytes(PathOf(key), JsonSerializer.SerializeToUtf8Bytes(step, BuildCacheJsonContext.Default.CachedStep));
 

@@ -49,6 +49,8 @@ public sealed class ImageBuilder
         using var context = BuildContext.Open(contextDirectory, DockerIgnore.ForBuild(contextDirectory, dockerfilePath));
         // Its layers are no image's until the end: an import's tidying in another session must not take them.
         using var ingest = _images.HoldIngest();
+        _runner.RemoveAbandoned();
+        _cache.RemoveStaleTemps();
 
         var stages = Prepare(plan, context, new BaseImages(_images, request.Pull, request.Registry, observer, cancel));
         var results = new Dictionary<int, StageResult>();

@@ -7,10 +7,13 @@ namespace ContainerTools.Core.Build.Execution;
 /// <summary>
 /// Runs a RUN step in a container of our own runtime on an overlay of the layers so far, streams its output,
 /// and hands its upper directory (what it changed) to be written as a layer. The container is removed
-/// whatever happens, so a failed or cancelled build leaves none behind.
+/// whatever happens, so a failed or cancelled build leaves none behind; one whose build was killed (-9) is
+/// removed by the next build, which knows it by the label naming its builder's process.
 /// </summary>
 public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
 {
+    private const string StepLabel = "containertools.build.step";
+    private const string BuilderLabel = "containertools.build.pid";
     private const int TailLines = 10;
     // The error quotes the end of each of its last lines: one line of megabytes (no newline) must not become the message.
     private const int TailLineLength = 2000;
@@ -29,7 +32,11 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         {
             Command = step.Argv,
             Entrypoint = [],
-            Labels = new Dictionary<string, string> { ["containertools.build.step"] = step.CreatedBy },
+            Labels = new Dictionary<string, string>
+            {
+                [StepLabel] = step.CreatedBy,
+                [BuilderLabel] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
         });
         try
         {
@@ -62,6 +69,26 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         finally
         {
             lifecycle.Remove(container.Id, force: true);
+        }
+    }
+
+    /// <summary>Removes the RUN containers of builds whose process is gone (killed before its own removal ran), stopping any still running.</summary>
+    public void RemoveAbandoned()
+    {
+        foreach (var container in lifecycle.Store.List())
+        {
+            var labels = container.Record.Labels;
+            if (!labels.ContainsKey(StepLabel) || !labels.TryGetValue(BuilderLabel, out string? builder)
+                || !int.TryParse(builder, System.Globalization.CultureInfo.InvariantCulture, out int pid) || Directory.Exists($"/proc/{pid}"))
+                continue;
+            try
+            {
+                lifecycle.Remove(container.Id, force: true);
+            }
+            catch (EngineException e) when (e.Kind == ErrorKind.NotFound)
+            {
+                // Another build removed it first.
+            }
         }
     }
 

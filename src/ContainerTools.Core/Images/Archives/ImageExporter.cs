@@ -14,8 +14,8 @@ public enum ExportFormat
 }
 
 /// <summary>
-/// Export-ContainerImage's engine: writes an image of the store as an archive. The tar is written to a temp
-/// file beside the target and renamed when complete, so the target is never half written.
+/// Export-ContainerImage's engine: writes an image of the store as an archive, the target whole or not at all
+/// (<see cref="WholeFile"/>).
 /// </summary>
 public static class ImageExporter
 {
@@ -24,32 +24,21 @@ public static class ImageExporter
     public static ImageRecord Export(StoreLocation store, string nameOrId, string path, ExportFormat format, IProgress<ImageProgress>? progress = null)
     {
         var images = new ImageStore(store);
+        StaleTemps.Remove(store.TempDirectory); // a killed Docker-format export leaves a layer it expanded there
         var image = images.Resolve(nameOrId);
         var name = NameFor(image, nameOrId);
         string target = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(directory))
             throw new EngineException("ExportDirectoryNotFound", ErrorKind.NotFound, path, $"Directory {directory} does not exist.");
-        string temp = Path.Combine(directory, StaleTemps.NewName());
-        try
+        WholeFile.Write(target, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                using (var writer = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true))
-                {
-                    if (format == ExportFormat.Oci)
-                        WriteOci(images, image, name, writer, progress);
-                    else
-                        WriteDocker(images, image, name, writer, store, progress);
-                }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            using var writer = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: true);
+            if (format == ExportFormat.Oci)
+                WriteOci(images, image, name, writer, progress);
+            else
+                WriteDocker(images, image, name, writer, store, progress);
+        });
         return image;
     }
 
