@@ -15,6 +15,9 @@ public sealed record PullResult(ImageRecord Image, string Reference, string Mani
 /// </summary>
 public sealed class ImagePuller
 {
+    /// <summary>Indexes inside indexes followed before the pull gives up (a registry could nest them without end).</summary>
+    public const int MaxIndexDepth = 4;
+
     private readonly ImageStore _store;
     private readonly RegistryOptions _options;
 
@@ -78,8 +81,11 @@ public sealed class ImagePuller
     {
         string target = reference.ToString();
         var manifest = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag!, cancel);
-        if (MediaTypes.IsIndex(manifest.MediaType))
+        // An index may list indexes (the image spec allows it): each level is resolved by the platform.
+        for (int depth = 0; MediaTypes.IsIndex(manifest.MediaType); depth++)
         {
+            if (depth == MaxIndexDepth)
+                throw new EngineException("IndexTooDeep", ErrorKind.LimitsExceeded, target, $"{target} nests image indexes more than {MaxIndexDepth} deep.");
             var index = OciJson.Parse(manifest.Content, OciJsonContext.Default.IndexDocument, "image index of " + target, target);
             var chosen = platform.Choose(index, target);
             Digest.Hex(chosen.Digest);

@@ -11,7 +11,7 @@ namespace ContainerTools.Core.Registry;
 /// The OCI distribution API of one registry over HttpClient: the /v2/ ping (HTTPS, plain HTTP for loopback hosts
 /// or when allowed), answering auth challenges, manifests with a size limit, blobs, uploads and cross-repository
 /// mounts. Transient failures (connection refused, 429, 502-504) are retried a bounded number of times; redirects
-/// are followed at most <see cref="MaxRedirects"/> times.
+/// are followed at most <see cref="MaxRedirects"/> times; a server that sends nothing for the stall timeout is given up.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
@@ -35,7 +35,7 @@ public sealed class RegistryClient : IDisposable
         Registry = registry;
         _options = options;
         _http = CreateHttpClient(options.SkipCertificateCheck);
-        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository));
+        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository), options.StallTimeout);
     }
 
     /// <summary>The registry as images name it (docker.io, localhost:5000).</summary>
@@ -73,16 +73,14 @@ public sealed class RegistryClient : IDisposable
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw new EngineException("ManifestNotFound", ErrorKind.NotFound, target, $"Registry {Registry} has no image {repository} with tag or digest '{reference}'.");
         await EnsureSuccessAsync(response, target, cancel);
-        byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, "manifest of " + target, target, cancel);
+        byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, _options.StallTimeout, "manifest of " + target, target, cancel);
         string digest = Digest.Of(content);
         string? claimed = reference.Contains(':') ? reference : response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
         if (claimed is not null && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != digest)
             throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
                 $"The manifest of {target} does not match its digest {claimed} (it hashes to {digest}).");
-        string mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
-        if (!ManifestTypes.Contains(mediaType))
-            mediaType = DeclaredMediaType(content, target);
-        return new RegistryManifest(content, mediaType, digest);
+        string? served = response.Content.Headers.ContentType?.MediaType;
+        return new RegistryManifest(content, MediaTypeOf(content, ManifestTypes.Contains(served) ? served : null, target), digest);
     }
 
     public async Task<bool> HasBlobAsync(string repository, string digest, CancellationToken cancel = default)
@@ -188,7 +186,7 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+                response = await SendFollowingRedirectsAsync(request, cancel);
             }
             catch (HttpRequestException e) when (IsTransient(e) && attempt < _options.MaxAttempts)
             {
@@ -202,10 +200,10 @@ public sealed class RegistryClient : IDisposable
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                var challenge = AuthChallenge.From(response);
                 response.Dispose();
                 if (answered || challenge is null)
-                    throw _auth.HeaderFor(scope) is null ? _auth.AuthenticationRequired() : _auth.WrongCredential();
+                    throw _auth.Refused(challenge, scope);
                 await _auth.AnswerAsync(challenge, scope, cancel);
                 answered = true;
                 attempt--; // answering a challenge is not a failed attempt
@@ -218,14 +216,45 @@ public sealed class RegistryClient : IDisposable
                 delay *= 2;
                 continue;
             }
-            if ((int)response.StatusCode is >= 300 and < 400)
-            {
-                response.Dispose();
-                throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri.ToString(),
-                    $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
-            }
             return response;
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and follows a GET's or HEAD's redirects (blobs kept in storage elsewhere), at
+    /// most <see cref="MaxRedirects"/>: the Authorization header goes only to the registry's own origin, never to
+    /// another host, and a redirect to anything but HTTP(S), or from HTTPS down to plain HTTP, is refused.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancel)
+    {
+        var response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, Registry, cancel);
+        if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
+            return response;
+        for (int redirects = 0; response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+                 or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect; redirects++)
+        {
+            var from = response.RequestMessage!.RequestUri!;
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null)
+                throw new EngineException("InvalidRedirect", ErrorKind.InvalidData, Registry, $"Registry {Registry} redirected {from.AbsolutePath} without a Location.");
+            var to = location.IsAbsoluteUri ? location : new Uri(from, location);
+            if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
+                throw new EngineException("UnsafeRedirect", ErrorKind.SecurityError, Registry,
+                    $"Registry {Registry} redirected {from.AbsolutePath} to {to}, which is refused: {(to.Scheme is "http" ? "a redirect must not leave HTTPS for plain HTTP" : "only HTTP(S) is followed")}.");
+            if (redirects == MaxRedirects)
+                throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri!.ToString(),
+                    $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
+            var next = new HttpRequestMessage(request.Method, to);
+            bool sameOrigin = Uri.Compare(to, _base, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            foreach (var header in request.Headers.NonValidated)
+            {
+                if (sameOrigin || header.Key != "Authorization")
+                    next.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+            response = await ResponseDeadline.SendAsync(_http, next, _options.StallTimeout, Registry, cancel);
+        }
+        return response;
     }
 
     /// <summary>
@@ -252,11 +281,12 @@ public sealed class RegistryClient : IDisposable
                     var root = new Uri($"{scheme}://{host}/");
                     try
                     {
-                        using var response = await _http.GetAsync(new Uri(root, "/v2/"), HttpCompletionOption.ResponseHeadersRead, cancel);
+                        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(root, "/v2/"));
+                        using var response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, Registry, cancel);
                         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
                         {
                             _base = root;
-                            var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                            var challenge = AuthChallenge.From(response);
                             _auth.Observe(challenge);
                             return challenge;
                         }
@@ -304,11 +334,11 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>The registry's own words: the "errors" array of the distribution spec, when it sent one.</summary>
-    private static async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)
+    private async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)
     {
         try
         {
-            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxErrorBodySize, "error", null, cancel);
+            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxErrorBodySize, _options.StallTimeout, "error", null, cancel);
             using var json = JsonDocument.Parse(body);
             if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
                 return ": " + string.Join("; ", errors.EnumerateArray()
@@ -328,27 +358,44 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), PushScope(repository), cancel);
     }
 
+    /// <summary>Where an upload goes on: a relative Location is relative to the request's URL (RFC 7231), as Go's clients read it.</summary>
     private Uri UploadLocation(HttpResponseMessage response, string target) =>
         response.Headers.Location is Uri location
-            ? location.IsAbsoluteUri ? location : new Uri(_base!, location)
+            ? location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location)
             : throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
 
-    private static string DeclaredMediaType(byte[] content, string target)
+    /// <summary>
+    /// The manifest's media type: the one its body declares, which must agree with the Content-Type it was served
+    /// with when that names a manifest type; else that Content-Type; else what its members say (an OCI manifest or
+    /// index may omit mediaType). A body that is no JSON object and was served as a manifest type is left to the
+    /// document's own parse to name what is wrong.
+    /// </summary>
+    private static string MediaTypeOf(byte[] content, string? served, string target)
     {
+        JsonDocument json;
         try
         {
-            using var json = JsonDocument.Parse(content);
-            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("mediaType", out var type) && type.GetString() is string declared)
-                return declared;
-            // An OCI manifest or index may omit mediaType: which members it has says which it is.
-            if (json.RootElement.ValueKind == JsonValueKind.Object)
-                return json.RootElement.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+            json = JsonDocument.Parse(content);
+        }
+        catch (JsonException) when (served is not null)
+        {
+            return served;
         }
         catch (JsonException e)
         {
             throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not valid JSON: {e.Message}", e);
         }
-        throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a JSON object.");
+        using (json)
+        {
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return served ?? throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a JSON object.");
+            string? declared = root.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+            if (declared is not null && served is not null && declared != served)
+                throw new EngineException("ManifestMediaTypeMismatch", ErrorKind.InvalidData, target,
+                    $"The manifest of {target} was served as '{served}' but declares itself '{declared}'.");
+            return declared ?? served ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest);
+        }
     }
 
     private EngineException Unreachable(HttpRequestException e, int attempts) =>
@@ -371,8 +418,7 @@ public sealed class RegistryClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
-            AllowAutoRedirect = true, // HttpClient drops the Authorization header when it follows one (blob storage elsewhere)
-            MaxAutomaticRedirections = MaxRedirects,
+            AllowAutoRedirect = false, // followed by SendFollowingRedirectsAsync, which decides where the credential may go
             ConnectTimeout = TimeSpan.FromSeconds(15),
             AutomaticDecompression = DecompressionMethods.None, // blobs are verified byte for byte
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

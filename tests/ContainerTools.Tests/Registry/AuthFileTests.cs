@@ -60,6 +60,9 @@ public sealed class AuthFileTests : IDisposable
     [InlineData("""Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push" """, "Bearer", "https://auth.example/token", "registry.example", "repository:a/b:pull,push")]
     [InlineData("""Basic realm="Registry Realm" """, "Basic", "Registry Realm", null, null)]
     [InlineData("""bearer realm=https://auth.example/token, service=reg""", "bearer", "https://auth.example/token", "reg", null)]
+    [InlineData("""Basic realm="fake", Bearer service="reg", realm="https://auth.example/token" """, "Bearer", "https://auth.example/token", "reg", null)]
+    [InlineData("""Negotiate YIIabc==, Basic realm="a \"quoted\" realm" """, "Basic", "a \"quoted\" realm", null, null)]
+    [InlineData("""Bearer realm = "https://auth.example/token" , error="insufficient_scope",scope="repository:a/b:pull" """, "Bearer", "https://auth.example/token", null, "repository:a/b:pull")]
     public void ChallengesAreParsed(string header, string scheme, string realm, string? service, string? scope)
     {
         var challenge = AuthChallenge.Parse(header)!;
