@@ -457,6 +457,72 @@ public sealed class HostileServerTests : IDisposable
             r => Assert.StartsWith(uploads + "session-1?_state=abc&digest=sha256", r.PathAndQuery, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AnArtifactIsRefusedBeforeItsBlobsAreFetched()
+    {
+        // A Helm chart in an OCI registry: a manifest whose config and layer are not an image's. Before, its blobs were
+        // downloaded and the image store then refused the config's media type, naming its digest, not the reference.
+        byte[] config = """{"name":"chart","version":"1.0.0"}"""u8.ToArray();
+        ServeManifest(config, "application/vnd.cncf.helm.config.v1+json", ("chart"u8.ToArray(), "application/vnd.cncf.helm.chart.content.v1.tar+gzip"));
+        AssertPullFails($"{_server.Address}/{Repository}:1", "UnknownMediaType", ErrorCategory.InvalidData,
+            message => Assert.Contains("application/vnd.cncf.helm.config.v1+json", message, StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Received, r => r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AForeignLayerIsRefusedBeforeAnyBlobIsFetched()
+    {
+        // Windows base images list layers that live elsewhere ("urls"); docker on Linux does not fetch them either.
+        var (layer, diffId) = BusyboxLayer();
+        byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId] } }, OciJsonContext.Default.ConfigFile);
+        ServeManifest(config, MediaTypes.OciConfig, (layer, "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"));
+        AssertPullFails($"{_server.Address}/{Repository}:1", "UnknownMediaType", ErrorCategory.InvalidData,
+            message => Assert.Contains("foreign.diff", message, StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Received, r => r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AManifestWithoutLayersPulls()
+    {
+        // docker build makes one from "FROM scratch" with only metadata; docker pushes and pulls it.
+        byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", Config = new RunConfig { Cmd = ["true"] } }, OciJsonContext.Default.ConfigFile);
+        var manifest = ServeManifest(config, MediaTypes.OciConfig);
+        var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1'").Single();
+        Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
+    }
+
+    [Fact]
+    public void AConfigThatIsNotJsonIsRefused()
+    {
+        ServeManifest("<html>not a config</html>"u8.ToArray(), MediaTypes.OciConfig, ("layer"u8.ToArray(), MediaTypes.OciLayerGzip));
+        AssertPullFails($"{_server.Address}/{Repository}:1", "InvalidImageDocument", ErrorCategory.InvalidData);
+    }
+
+    [Fact]
+    public void AConfigWithMoreDiffIdsThanLayersIsRefused()
+    {
+        var (layer, diffId) = BusyboxLayer();
+        byte[] config = OciJson.Serialize(new ConfigFile { Architecture = "amd64", Os = "linux", RootFs = new RootFs { DiffIds = [diffId, diffId] } }, OciJsonContext.Default.ConfigFile);
+        ServeManifest(config, MediaTypes.OciConfig, (layer, MediaTypes.OciLayerGzip));
+        AssertPullFails($"{_server.Address}/{Repository}:1", "LayerCountMismatch", ErrorCategory.InvalidData);
+    }
+
+    /// <summary>Serves a manifest of <paramref name="config"/> and <paramref name="layers"/> (each blob under its digest) as tag 1; returns it.</summary>
+    private byte[] ServeManifest(byte[] config, string configType, params (byte[] Bytes, string MediaType)[] layers)
+    {
+        _server.OnBytes($"/v2/{Repository}/blobs/{Digest.Of(config)}", config);
+        foreach (var (bytes, _) in layers)
+            _server.OnBytes($"/v2/{Repository}/blobs/{Digest.Of(bytes)}", bytes);
+        byte[] manifest = OciJson.Serialize(new Manifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = new Descriptor { MediaType = configType, Digest = Digest.Of(config), Size = config.Length },
+            Layers = layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = Digest.Of(l.Bytes), Size = l.Bytes.Length }).ToList(),
+        }, OciJsonContext.Default.Manifest);
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        return manifest;
+    }
+
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
     private void RequireBasicAuth() =>
         _server.On("/v2/", (request, response) =>
