@@ -17,17 +17,17 @@ internal sealed class RegistryAuthenticator
     private readonly HttpClient _http;
     private readonly string _registry;
     private readonly RegistryCredential? _credential;
-    private readonly TimeSpan _stallLimit;
+    private readonly RegistryOptions _options;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _headers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private volatile AuthChallenge? _challenge;
 
-    public RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential, TimeSpan stallLimit)
+    public RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential, RegistryOptions options)
     {
         _http = http;
         _registry = registry;
         _credential = credential;
-        _stallLimit = stallLimit;
+        _options = options;
     }
 
     /// <summary>The header to send for <paramref name="scope"/>, when a challenge has been answered for it.</summary>
@@ -92,6 +92,10 @@ internal sealed class RegistryAuthenticator
     {
         if (!Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("https" or "http"))
             throw new EngineException("InvalidAuthRealm", ErrorKind.InvalidData, _registry, $"Registry {_registry} names an invalid token realm '{realm}'.");
+        // A credential travels over plain HTTP only where the registry itself may: to a loopback host, or when allowed.
+        if (_credential is not null && realmUri.Scheme == "http" && !realmUri.IsLoopback && !_options.AllowHttp)
+            throw new EngineException("InsecureAuthRealm", ErrorKind.SecurityError, _registry,
+                $"Registry {_registry} asks for its credentials at {realm}, over plain HTTP; they were not sent (-AllowHttp allows it).");
         var query = new List<string>();
         if (service is not null)
             query.Add("service=" + Uri.EscapeDataString(service));
@@ -106,7 +110,7 @@ internal sealed class RegistryAuthenticator
         HttpResponseMessage response;
         try
         {
-            response = await ResponseDeadline.SendAsync(_http, request, _stallLimit, realm, cancel);
+            response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, realm, cancel);
         }
         catch (HttpRequestException e)
         {
@@ -119,7 +123,7 @@ internal sealed class RegistryAuthenticator
             if (!response.IsSuccessStatusCode)
                 throw new EngineException("TokenRequestFailed", ErrorKind.AuthenticationError, realm,
                     $"The token service {realm} of {_registry} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxTokenResponseSize, _stallLimit, "token response", realm, cancel);
+            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxTokenResponseSize, _options.StallTimeout, "token response", realm, cancel);
             return ParseToken(body, realm);
         }
     }

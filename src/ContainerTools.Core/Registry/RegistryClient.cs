@@ -35,7 +35,7 @@ public sealed class RegistryClient : IDisposable
         Registry = registry;
         _options = options;
         _http = CreateHttpClient(options.SkipCertificateCheck);
-        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository), options.StallTimeout);
+        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository), options);
     }
 
     /// <summary>The registry as images name it (docker.io, localhost:5000).</summary>

@@ -315,6 +315,24 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public void ACredentialIsNotSentToAPlainHttpRealmElsewhere()
+    {
+        // The realm may be on another host (Docker Hub's is), but a password must not cross the network in clear text.
+        // Before, it was sent as Basic auth to whatever http:// realm the registry named.
+        _server.On("/v2/", response =>
+        {
+            response.StatusCode = 401;
+            response.AddHeader("WWW-Authenticate", "Bearer realm=\"http://198.51.100.1/token\",service=\"fake\"");
+        });
+        var result = _ps.Invoke($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
+            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) });
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("InsecureAuthRealm,ContainerTools.Cmdlets.RequestContainerImageCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.SecurityError, (object)_server.Address), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.DoesNotContain("secret", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABearerChallengeAfterABasicOneInTheSameHeaderIsAnswered()
     {
         // RFC 7235 allows several challenges in one header, parameters in any order; the token may be "access_token".
