@@ -279,6 +279,36 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public void ABlobRedirectedWithinTheRegistryKeepsTheCredential()
+    {
+        // Storage behind the registry's own host and port: the credential is the registry's, so it goes along (as Go's
+        // clients send it to the same host). Before, HttpClient dropped it on every redirect and the pull ended in a 401.
+        var (layer, diffId) = BusyboxLayer();
+        var (manifest, layerDigest) = ServeImage(layer, diffId);
+        RequireBasicAuth();
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            response.StatusCode = 307;
+            response.RedirectLocation = $"/storage/{layerDigest}";
+        });
+        _server.On($"/storage/{layerDigest}", (request, response) =>
+        {
+            if (request.Headers["Authorization"] is null)
+            {
+                response.StatusCode = 401;
+                response.AddHeader("WWW-Authenticate", "Basic realm=\"fake\"");
+                return;
+            }
+            response.ContentLength64 = layer.Length;
+            response.OutputStream.Write(layer);
+        });
+        var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
+            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) }).Single();
+        Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
+    }
+
+    [Fact]
     public void AnAnonymousTokenThatIsRefusedAgainAsksForALoginOnce()
     {
         // Docker Hub's answer to an anonymous pull of a private or missing repository. Before, the pull said the
