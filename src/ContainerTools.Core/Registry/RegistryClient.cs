@@ -209,10 +209,11 @@ public sealed class RegistryClient : IDisposable
                 attempt--; // answering a challenge is not a failed attempt
                 continue;
             }
-            if (IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
+            // A Retry-After is honoured up to MaxRetryAfter; a longer one ends the request now rather than in hours.
+            if (IsTransient(response.StatusCode) && attempt < _options.MaxAttempts && RetryAfter(response) is var asked && !(asked > _options.MaxRetryAfter))
             {
                 response.Dispose();
-                await Task.Delay(delay, cancel);
+                await Task.Delay(asked > delay ? asked.Value : delay, cancel);
                 delay *= 2;
                 continue;
             }
@@ -329,9 +330,18 @@ public sealed class RegistryClient : IDisposable
             >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests => ("RegistryUnavailable", ErrorKind.ConnectionError),
             _ => ("RegistryRequestRefused", ErrorKind.InvalidOperation),
         };
+        string retry = RetryAfter(response) is { } after ? $" It asks for a retry after {after.TotalSeconds:0} s." : "";
         throw new EngineException(id, kind, target,
-            $"Registry {Registry} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}");
+            $"Registry {Registry} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}{retry}");
     }
+
+    /// <summary>The wait a 429 or 503 asks for (Retry-After, in seconds or as a date), when it names one.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>The registry's own words: the "errors" array of the distribution spec, when it sent one.</summary>
     private async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)

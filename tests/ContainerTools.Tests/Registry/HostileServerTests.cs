@@ -432,6 +432,45 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public void AServiceUnavailableWithRetryAfterIsRetriedWhenItAsks()
+    {
+        // Before, Retry-After was not read: the retry came after the client's own 0.25 s.
+        var (layer, diffId) = BusyboxLayer();
+        var (manifest, _) = ServeImage(layer, diffId);
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<DateTime>();
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            asked.Enqueue(DateTime.UtcNow);
+            if (asked.Count == 1)
+            {
+                response.StatusCode = 503;
+                response.AddHeader("Retry-After", "2");
+                return;
+            }
+            response.ContentType = MediaTypes.OciManifest;
+            response.OutputStream.Write(manifest);
+        });
+        _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1'");
+        var times = asked.ToArray();
+        Assert.Equal(2, times.Length);
+        Assert.InRange((times[1] - times[0]).TotalSeconds, 1.9, 30);
+    }
+
+    [Fact]
+    public void ATooManyRequestsThatAsksForAnHourIsGivenUpAtOnce()
+    {
+        // Before, it was asked twice more within a second, each time refused again.
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            response.StatusCode = 429;
+            response.AddHeader("Retry-After", "3600");
+        });
+        AssertPullFails($"{_server.Address}/{Repository}:1", "RegistryUnavailable", ErrorCategory.ConnectionError,
+            message => Assert.Contains("retry after 3600 s", message, StringComparison.Ordinal));
+        Assert.Single(_server.Received, r => r.PathAndQuery.Contains("/manifests/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AManifestShorterThanItsContentLengthIsAConnectionError()
     {
         // Before, the broken-off body surfaced as an I/O error of the store (WriteError) with no target.
