@@ -96,4 +96,25 @@ public sealed class AuthFileTests : IDisposable
         Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<EngineException>(() => PlatformSelector.Parse("linux")).Kind);
         Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<EngineException>(() => PlatformSelector.Parse("linux/../x")).Kind);
     }
+
+    [Theory]
+    // Before, linux/arm took the first arm entry (v5 in busybox's index; docker takes v7), and linux/arm64/v8 missed
+    // an arm64 entry that names no variant.
+    [InlineData("linux/arm", "arm/v7")]
+    [InlineData("linux/arm/v6", "arm/v6")]
+    [InlineData("linux/arm64/v8", "arm64")]
+    [InlineData("linux/arm64", "arm64")]
+    [InlineData("linux/amd64", "amd64")]
+    public void VariantsAreChosenAsContainerdNormalisesThem(string asked, string expected)
+    {
+        var index = new Core.Images.Oci.IndexDocument
+        {
+            Manifests = new[] { "amd64/v3", "amd64", "arm/v5", "arm/v6", "arm/v7", "arm64" }.Select(p => new Core.Images.Oci.Descriptor
+            {
+                Digest = p,
+                Platform = new Core.Images.Oci.Platform { Os = "linux", Architecture = p.Split('/')[0], Variant = p.Contains('/') ? p.Split('/')[1] : null },
+            }).ToList(),
+        };
+        Assert.Equal(expected, PlatformSelector.Parse(asked).Choose(index, "test").Digest);
+    }
 }
