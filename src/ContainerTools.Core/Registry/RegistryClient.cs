@@ -368,11 +368,21 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), PushScope(repository), cancel);
     }
 
-    /// <summary>Where an upload goes on: a relative Location is relative to the request's URL (RFC 7231), as Go's clients read it.</summary>
-    private Uri UploadLocation(HttpResponseMessage response, string target) =>
-        response.Headers.Location is Uri location
-            ? location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location)
-            : throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
+    /// <summary>
+    /// Where an upload goes on: a relative Location is relative to the request's URL (RFC 7231), as Go's clients
+    /// read it. The blob and the credential go there, so it must be HTTP(S), and not plain HTTP for an HTTPS registry.
+    /// </summary>
+    private Uri UploadLocation(HttpResponseMessage response, string target)
+    {
+        if (response.Headers.Location is not Uri location)
+            throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
+        var from = response.RequestMessage!.RequestUri!;
+        var to = location.IsAbsoluteUri ? location : new Uri(from, location);
+        if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
+            throw new EngineException("UnsafeUploadLocation", ErrorKind.SecurityError, target,
+                $"Registry {Registry} named {to} as the place to upload to; refused: only HTTP(S) is used, and never plain HTTP for an HTTPS registry.");
+        return to;
+    }
 
     /// <summary>
     /// The manifest's media type: the one its body declares, which must agree with the Content-Type it was served

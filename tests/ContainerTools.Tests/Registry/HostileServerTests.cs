@@ -610,6 +610,24 @@ public sealed class HostileServerTests : IDisposable
         return manifest;
     }
 
+    [Fact]
+    public void AnUploadLocationThatIsNotHttpIsRefused()
+    {
+        _server.On($"/v2/{Repository}/blobs/uploads/", response =>
+        {
+            response.StatusCode = 202;
+            response.AddHeader("Location", "file:///tmp/ctt-registry-upload");
+        });
+        var before = TestImages.Snapshot(_store.Location);
+        var result = _ps.Invoke($"Publish-ContainerImage local/kept:1 -Destination '{_server.Address}/{Repository}:1'");
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("UnsafeUploadLocation,ContainerTools.Cmdlets.PublishContainerImageCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.SecurityError, error.CategoryInfo.Category);
+        Assert.NotNull(error.TargetObject);
+        Assert.Equal(before, TestImages.Snapshot(_store.Location));
+        Assert.False(File.Exists("/tmp/ctt-registry-upload"));
+    }
+
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
     private void RequireBasicAuth() =>
         _server.On("/v2/", (request, response) =>
