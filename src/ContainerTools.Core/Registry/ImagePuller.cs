@@ -92,17 +92,17 @@ public sealed class ImagePuller
             manifest = await client.GetManifestAsync(reference.Repository, chosen.Digest, cancel);
         }
         if (!MediaTypes.IsManifest(manifest.MediaType))
-            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target, $"{target} is a '{manifest.MediaType}', not an image manifest or index.");
+            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target, $"{target} is a '{ServerText.Printable(manifest.MediaType)}', not an image manifest or index.");
         var document = OciJson.Parse(manifest.Content, OciJsonContext.Default.Manifest, "manifest of " + target, target);
         if (document.SchemaVersion != 2 || document.Config is null || document.Layers is null)
             throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a schema 2 image manifest (config and layers are required).");
         // Refused before a byte of them is fetched: an artifact (a Helm chart, a signature) or a foreign layer.
         if (!MediaTypes.IsConfig(document.Config.MediaType))
             throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target,
-                $"{target} is not a container image: its config is a '{document.Config.MediaType}' (an artifact, such as a Helm chart or a signature).");
+                $"{target} is not a container image: its config is a '{ServerText.Printable(document.Config.MediaType)}' (an artifact, such as a Helm chart or a signature).");
         if (document.Layers.FirstOrDefault(l => !MediaTypes.IsLayer(l.MediaType)) is { } foreign)
             throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target,
-                $"{target} has a layer of media type '{foreign.MediaType}', which is not an image layer this store can unpack (foreign and non-distributable layers are not fetched).");
+                $"{target} has a layer of media type '{ServerText.Printable(foreign.MediaType)}', which is not an image layer this store can unpack (foreign and non-distributable layers are not fetched).");
         foreach (var blob in document.Layers.Append(document.Config))
         {
             Digest.Hex(blob.Digest); // a digest becomes a file name: never use one unchecked

@@ -41,7 +41,7 @@ public sealed record PlatformSelector(string Os, string Architecture, string? Va
             return chosen;
         string offered = string.Join(", ", index.Manifests.Where(m => m.Platform is not null)
             .Select(m => m.Platform!.Os + "/" + m.Platform.Architecture + (m.Platform.Variant is null ? "" : "/" + m.Platform.Variant)));
-        throw new EngineException("PlatformNotFound", ErrorKind.NotFound, target, $"{target} has no image for {this} (it offers: {(offered.Length == 0 ? "none" : offered)}).");
+        throw new EngineException("PlatformNotFound", ErrorKind.NotFound, target, $"{target} has no image for {this} (it offers: {(offered.Length == 0 ? "none" : ServerText.Printable(offered))}).");
     }
 
     /// <summary>An architecture and variant in the words of Go's GOARCH and GOARM, with containerd's defaults.</summary>

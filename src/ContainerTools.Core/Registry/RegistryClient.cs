@@ -332,7 +332,7 @@ public sealed class RegistryClient : IDisposable
         };
         string retry = RetryAfter(response) is { } after ? $" It asks for a retry after {after.TotalSeconds:0} s." : "";
         throw new EngineException(id, kind, target,
-            $"Registry {Registry} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}{retry}");
+            $"Registry {Registry} answered {(int)response.StatusCode} {ServerText.Printable(response.ReasonPhrase)} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}{retry}");
     }
 
     /// <summary>The wait a 429 or 503 asks for (Retry-After, in seconds or as a date), when it names one.</summary>
@@ -352,7 +352,7 @@ public sealed class RegistryClient : IDisposable
             using var json = JsonDocument.Parse(body);
             if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
                 return ": " + string.Join("; ", errors.EnumerateArray()
-                    .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString()));
+                    .Select(e => ServerText.Printable(e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString())));
         }
         catch (Exception e) when (e is JsonException or EngineException or HttpRequestException)
         {
@@ -413,7 +413,7 @@ public sealed class RegistryClient : IDisposable
             string? declared = root.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
             if (declared is not null && served is not null && declared != served)
                 throw new EngineException("ManifestMediaTypeMismatch", ErrorKind.InvalidData, target,
-                    $"The manifest of {target} was served as '{served}' but declares itself '{declared}'.");
+                    $"The manifest of {target} was served as '{served}' but declares itself '{ServerText.Printable(declared)}'.");
             return declared ?? served ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest);
         }
     }

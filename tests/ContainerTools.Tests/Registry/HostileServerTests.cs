@@ -628,6 +628,24 @@ public sealed class HostileServerTests : IDisposable
         Assert.False(File.Exists("/tmp/ctt-registry-upload"));
     }
 
+    [Fact]
+    public void ARegistrysOwnWordsReachTheUserWithoutTerminalControls()
+    {
+        // Before, an error message with escape sequences went into the ErrorRecord as sent: a registry could retitle
+        // the terminal, clear it or hide text in what pwsh prints.
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            response.StatusCode = 400;
+            response.ContentType = "application/json";
+            response.OutputStream.Write("""{"errors":[{"code":"DENIED","message":"\u001b]0;owned\u0007\u001b[2Jnothing to see"}]}"""u8);
+        });
+        AssertPullFails($"{_server.Address}/{Repository}:1", "RegistryRequestRefused", ErrorCategory.InvalidOperation, message =>
+        {
+            Assert.Contains("nothing to see", message, StringComparison.Ordinal);
+            Assert.DoesNotContain(message, char.IsControl);
+        });
+    }
+
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
     private void RequireBasicAuth() =>
         _server.On("/v2/", (request, response) =>
