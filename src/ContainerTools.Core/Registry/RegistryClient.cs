@@ -144,7 +144,7 @@ public sealed class RegistryClient : IDisposable
         await EnsureSuccessAsync(response, digest, cancel);
     }
 
-    /// <summary>Stores a manifest under a tag (or its digest); returns the digest the registry names it by.</summary>
+    /// <summary>Stores a manifest under a tag (or its digest); returns its digest, which the registry must agree with.</summary>
     public async Task<string> PutManifestAsync(string repository, string reference, RegistryManifest manifest, CancellationToken cancel = default)
     {
         using var response = await SendAsync(() =>
@@ -153,8 +153,14 @@ public sealed class RegistryClient : IDisposable
             content.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
             return new HttpRequestMessage(HttpMethod.Put, $"/v2/{repository}/manifests/{reference}") { Content = content };
         }, PushScope(repository), cancel);
-        await EnsureSuccessAsync(response, $"{Registry}/{repository}:{reference}", cancel);
-        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : manifest.Digest;
+        string target = $"{Registry}/{repository}:{reference}";
+        await EnsureSuccessAsync(response, target, cancel);
+        // Registries store a manifest byte for byte: one naming another sha256 digest stored something else.
+        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.First() is var claimed
+            && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != manifest.Digest)
+            throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
+                $"Registry {Registry} names the manifest it stored for {target} {ServerText.Printable(claimed)}, but the manifest sent is {manifest.Digest}.");
+        return manifest.Digest;
     }
 
     public void Dispose()

@@ -515,18 +515,7 @@ public sealed class HostileServerTests : IDisposable
         // Location may be relative (RFC 7231: to the request's URL) and carry its own query. Before, a relative one
         // was resolved against the registry's root.
         string uploads = $"/v2/{Repository}/blobs/uploads/";
-        _server.On(uploads, response =>
-        {
-            response.StatusCode = 202;
-            response.AddHeader("Location", "session-1?_state=abc");
-        });
-        var digests = new System.Collections.Concurrent.ConcurrentBag<string>();
-        _server.On(uploads + "session-1", (request, response) =>
-        {
-            request.InputStream.CopyTo(Stream.Null);
-            digests.Add(request.QueryString["digest"]!);
-            response.StatusCode = 201;
-        });
+        var digests = AcceptUploads();
         _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
         {
             request.InputStream.CopyTo(Stream.Null);
@@ -644,6 +633,44 @@ public sealed class HostileServerTests : IDisposable
             Assert.Contains("nothing to see", message, StringComparison.Ordinal);
             Assert.DoesNotContain(message, char.IsControl);
         });
+    }
+
+    [Fact]
+    public void AManifestStoredUnderAnotherDigestIsAnError()
+    {
+        // Before, the push reported whatever digest the registry's Docker-Content-Digest named, as the image's.
+        AcceptUploads();
+        string other = Digest.Of("another manifest"u8);
+        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
+        {
+            request.InputStream.CopyTo(Stream.Null);
+            response.StatusCode = 201;
+            response.AddHeader("Docker-Content-Digest", other);
+        });
+        var result = _ps.Invoke($"Publish-ContainerImage local/kept:1 -Destination '{_server.Address}/{Repository}:1'");
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("ManifestDigestMismatch,ContainerTools.Cmdlets.PublishContainerImageCommand", error.FullyQualifiedErrorId);
+        Assert.Equal((ErrorCategory.InvalidData, (object)$"{_server.Address}/{Repository}:1"), (error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains(other, error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The fake takes blob uploads: a POST starts one at a relative Location with a query of its own, a PUT ends it; returns the digests put.</summary>
+    private System.Collections.Concurrent.ConcurrentBag<string> AcceptUploads()
+    {
+        string uploads = $"/v2/{Repository}/blobs/uploads/";
+        _server.On(uploads, response =>
+        {
+            response.StatusCode = 202;
+            response.AddHeader("Location", "session-1?_state=abc");
+        });
+        var digests = new System.Collections.Concurrent.ConcurrentBag<string>();
+        _server.On(uploads + "session-1", (request, response) =>
+        {
+            request.InputStream.CopyTo(Stream.Null);
+            digests.Add(request.QueryString["digest"]!);
+            response.StatusCode = 201;
+        });
+        return digests;
     }
 
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
