@@ -248,7 +248,7 @@ public sealed class RegistryClient : IDisposable
             var to = location.IsAbsoluteUri ? location : new Uri(from, location);
             if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
                 throw new EngineException("UnsafeRedirect", ErrorKind.SecurityError, Registry,
-                    $"Registry {Registry} redirected {from.AbsolutePath} to {to}, which is refused: {(to.Scheme is "http" ? "a redirect must not leave HTTPS for plain HTTP" : "only HTTP(S) is followed")}.");
+                    $"Registry {Registry} redirected {from.AbsolutePath} to {to.AbsoluteUri}, which is refused: {(to.Scheme is "http" ? "a redirect must not leave HTTPS for plain HTTP" : "only HTTP(S) is followed")}.");
             if (redirects == MaxRedirects)
                 throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri!.ToString(),
                     $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
@@ -386,7 +386,7 @@ public sealed class RegistryClient : IDisposable
         var to = location.IsAbsoluteUri ? location : new Uri(from, location);
         if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
             throw new EngineException("UnsafeUploadLocation", ErrorKind.SecurityError, target,
-                $"Registry {Registry} named {to} as the place to upload to; refused: only HTTP(S) is used, and never plain HTTP for an HTTPS registry.");
+                $"Registry {Registry} named {to.AbsoluteUri} as the place to upload to; refused: only HTTP(S) is used, and never plain HTTP for an HTTPS registry.");
         return to;
     }
 
