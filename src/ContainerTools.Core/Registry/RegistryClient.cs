@@ -110,7 +110,7 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    /// <summary>Mounts the blob from <paramref name="fromRepository"/> of the same registry; false when the registry would not.</summary>
+    /// <summary>Mounts the blob from <paramref name="fromRepository"/> of the same registry; false when the registry would not or could not.</summary>
     public async Task<bool> TryMountBlobAsync(string repository, string digest, string fromRepository, CancellationToken cancel = default)
     {
         using var response = await SendAsync(
@@ -118,8 +118,10 @@ public sealed class RegistryClient : IDisposable
             PushScope(repository) + " " + PullScope(fromRepository), cancel);
         if (response.StatusCode == HttpStatusCode.Created)
             return true;
-        await EnsureSuccessAsync(response, digest, cancel);
-        await CancelUploadAsync(response, repository, cancel); // 202: the registry started an upload instead
+        // 202: the registry started an upload instead. A refusal (404 or 405 from registries without mounts) also
+        // leaves the blob to be uploaded, as skopeo does: the upload reports what is really wrong, if anything.
+        if (response.StatusCode == HttpStatusCode.Accepted)
+            await CancelUploadAsync(response, repository, cancel);
         return false;
     }
 

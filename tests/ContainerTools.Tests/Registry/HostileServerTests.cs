@@ -654,6 +654,36 @@ public sealed class HostileServerTests : IDisposable
         Assert.Contains(other, error.Exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AMountTheRegistryRefusesFallsBackToAnUpload()
+    {
+        // Registries without cross-repository mounts may answer 404 or 405 rather than the spec's 202. Before, the
+        // push ended there (RegistryObjectNotFound); skopeo uploads the blob instead.
+        _ps.Run($"Add-ContainerImageTag local/kept:1 '{_server.Address}/other/image:1'");
+        var digests = AcceptUploads();
+        string uploads = $"/v2/{Repository}/blobs/uploads/";
+        _server.On(uploads, (request, response) =>
+        {
+            if (request.QueryString["mount"] is not null)
+            {
+                response.StatusCode = 404;
+                response.ContentType = "application/json";
+                response.OutputStream.Write("""{"errors":[{"code":"BLOB_UNKNOWN","message":"no mounts here"}]}"""u8);
+                return;
+            }
+            response.StatusCode = 202;
+            response.AddHeader("Location", "session-1?_state=abc");
+        });
+        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
+        {
+            request.InputStream.CopyTo(Stream.Null);
+            response.StatusCode = 201;
+        });
+        _ps.Run($"Publish-ContainerImage local/kept:1 -Destination '{_server.Address}/{Repository}:1'");
+        Assert.Equal(2, digests.Count);
+        Assert.Equal(2, _server.Received.Count(r => r.PathAndQuery.Contains("mount=", StringComparison.Ordinal)));
+    }
+
     /// <summary>The fake takes blob uploads: a POST starts one at a relative Location with a query of its own, a PUT ends it; returns the digests put.</summary>
     private System.Collections.Concurrent.ConcurrentBag<string> AcceptUploads()
     {
