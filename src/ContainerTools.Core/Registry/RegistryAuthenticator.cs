@@ -110,7 +110,7 @@ internal sealed class RegistryAuthenticator
         HttpResponseMessage response;
         try
         {
-            response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, realm, cancel);
+            response = await Redirects.SendAsync(_http, request, realmUri, _options.StallTimeout, _registry, cancel);
         }
         catch (HttpRequestException e)
         {

@@ -11,13 +11,12 @@ namespace ContainerTools.Core.Registry;
 /// The OCI distribution API of one registry over HttpClient: the /v2/ ping (HTTPS, plain HTTP for loopback hosts
 /// or when allowed), answering auth challenges, manifests with a size limit, blobs, uploads and cross-repository
 /// mounts. Transient failures (connection refused, 429, 502-504) are retried a bounded number of times; redirects
-/// are followed at most <see cref="MaxRedirects"/> times; a server that sends nothing for the stall timeout is given up.
+/// are followed at most <see cref="Redirects.MaxRedirects"/> times; a server that sends nothing for the stall timeout is given up.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
     /// <summary>Registries refuse manifests over 4 MiB; so do we.</summary>
     public const int MaxManifestSize = 4 * 1024 * 1024;
-    public const int MaxRedirects = 5;
     private const int MaxErrorBodySize = 64 * 1024;
 
     private static readonly string[] ManifestTypes =
@@ -194,7 +193,7 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await SendFollowingRedirectsAsync(request, cancel);
+                response = await Redirects.SendAsync(_http, request, _base!, _options.StallTimeout, Registry, cancel);
             }
             catch (HttpRequestException e) when (IsTransient(e) && attempt < _options.MaxAttempts)
             {
@@ -230,43 +229,6 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="request"/> and follows a GET's or HEAD's redirects (blobs kept in storage elsewhere), at
-    /// most <see cref="MaxRedirects"/>: the Authorization header goes only to the registry's own origin, never to
-    /// another host, and a redirect to anything but HTTP(S), or from HTTPS down to plain HTTP, is refused.
-    /// </summary>
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancel)
-    {
-        var response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, Registry, cancel);
-        if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
-            return response;
-        for (int redirects = 0; response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
-                 or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect; redirects++)
-        {
-            var from = response.RequestMessage!.RequestUri!;
-            var location = response.Headers.Location;
-            response.Dispose();
-            if (location is null)
-                throw new EngineException("InvalidRedirect", ErrorKind.InvalidData, Registry, $"Registry {Registry} redirected {from.AbsolutePath} without a Location.");
-            var to = location.IsAbsoluteUri ? location : new Uri(from, location);
-            if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
-                throw new EngineException("UnsafeRedirect", ErrorKind.SecurityError, Registry,
-                    $"Registry {Registry} redirected {from.AbsolutePath} to {to.AbsoluteUri}, which is refused: {(to.Scheme is "http" ? "a redirect must not leave HTTPS for plain HTTP" : "only HTTP(S) is followed")}.");
-            if (redirects == MaxRedirects)
-                throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri!.ToString(),
-                    $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
-            var next = new HttpRequestMessage(request.Method, to);
-            bool sameOrigin = Uri.Compare(to, _base, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-            foreach (var header in request.Headers.NonValidated)
-            {
-                if (sameOrigin || header.Key != "Authorization")
-                    next.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-            response = await ResponseDeadline.SendAsync(_http, next, _options.StallTimeout, Registry, cancel);
-        }
-        return response;
-    }
-
-    /// <summary>
     /// Finds the API root once: HTTPS first; plain HTTP when the host is loopback or HTTP is allowed. A server
     /// that answers /v2/ with 200 or 401 is a registry; a 401's challenge is remembered for the first request.
     /// </summary>
@@ -291,7 +253,7 @@ public sealed class RegistryClient : IDisposable
                     try
                     {
                         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(root, "/v2/"));
-                        using var response = await ResponseDeadline.SendAsync(_http, request, _options.StallTimeout, Registry, cancel);
+                        using var response = await Redirects.SendAsync(_http, request, root, _options.StallTimeout, Registry, cancel);
                         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
                         {
                             _base = root;

@@ -309,6 +309,33 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public void ATokenServiceThatRedirectsIsFollowed()
+    {
+        // HttpClient followed this by itself; the client's own redirects must keep doing so for the token service.
+        var (layer, diffId) = BusyboxLayer();
+        var (manifest, _) = ServeImage(layer, diffId);
+        ServeTokenChallenge();
+        _server.On("/token", response =>
+        {
+            response.StatusCode = 307;
+            response.RedirectLocation = "/token/v2";
+        });
+        _server.OnBytes("/token/v2", """{"token":"moved"}"""u8.ToArray(), "application/json");
+        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
+        {
+            if (request.Headers["Authorization"] != "Bearer moved")
+            {
+                response.StatusCode = 401;
+                return;
+            }
+            response.ContentType = MediaTypes.OciManifest;
+            response.OutputStream.Write(manifest);
+        });
+        var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1'").Single();
+        Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
+    }
+
+    [Fact]
     public void AnAnonymousTokenThatIsRefusedAgainAsksForALoginOnce()
     {
         // Docker Hub's answer to an anonymous pull of a private or missing repository. Before, the pull said the
