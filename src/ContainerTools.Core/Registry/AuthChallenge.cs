@@ -2,7 +2,8 @@ namespace ContainerTools.Core.Registry;
 
 /// <summary>
 /// A WWW-Authenticate challenge as registries send it: <c>Bearer realm="...",service="...",scope="..."</c>
-/// or <c>Basic realm="..."</c>. Only the first challenge is read (registries send one).
+/// or <c>Basic realm="..."</c>. A header may hold several challenges (RFC 7235), and a response several headers:
+/// Bearer is chosen first (it serves anonymous pulls too), then Basic, then whatever came first.
 /// </summary>
 public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
 {
@@ -11,47 +12,74 @@ public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, st
 
     public string? this[string name] => Parameters.TryGetValue(name, out var value) ? value : null;
 
-    public static AuthChallenge? Parse(string? header)
+    /// <summary>The challenge to answer among those of <paramref name="response"/>, as the server sent them.</summary>
+    public static AuthChallenge? From(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? Parse(string.Join(", ", values)) : null;
+
+    public static AuthChallenge? Parse(string? header) =>
+        ParseAll(header ?? "").OrderBy(c => c.IsBearer ? 0 : c.IsBasic ? 1 : 2).FirstOrDefault();
+
+    /// <summary>
+    /// Every challenge in <paramref name="header"/>: a token followed by '=' is a parameter of the challenge before
+    /// it, any other token starts a new challenge.
+    /// </summary>
+    private static List<AuthChallenge> ParseAll(string header)
     {
-        if (string.IsNullOrWhiteSpace(header))
-            return null;
-        header = header.Trim();
-        int space = header.IndexOf(' ');
-        string scheme = space < 0 ? header : header[..space];
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        int i = space < 0 ? header.Length : space + 1;
-        while (i < header.Length)
+        var challenges = new List<AuthChallenge>();
+        Dictionary<string, string>? parameters = null;
+        int i = 0;
+        while (true)
         {
-            while (i < header.Length && (header[i] == ' ' || header[i] == ','))
+            while (i < header.Length && header[i] is ' ' or '\t' or ',')
                 i++;
-            int equals = header.IndexOf('=', i);
-            if (equals < 0)
-                break;
-            string name = header[i..equals].Trim();
-            i = equals + 1;
-            string value;
-            if (i < header.Length && header[i] == '"')
+            if (i >= header.Length)
+                return challenges;
+            int start = i;
+            while (i < header.Length && header[i] is not (' ' or '\t' or ',' or '='))
+                i++;
+            string token = header[start..i];
+            while (i < header.Length && header[i] is ' ' or '\t')
+                i++;
+            bool isParameter = i < header.Length && header[i] == '=';
+            if (isParameter)
+                i++;
+            if (isParameter && parameters is not null && token.Length > 0)
             {
-                var text = new System.Text.StringBuilder();
-                for (i++; i < header.Length && header[i] != '"'; i++)
-                {
-                    if (header[i] == '\\' && i + 1 < header.Length)
-                        i++;
-                    text.Append(header[i]);
-                }
-                i++; // the closing quote
-                value = text.ToString();
+                parameters[token] = ReadValue(header, ref i);
+            }
+            else if (!isParameter)
+            {
+                parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                challenges.Add(new AuthChallenge(token, parameters));
             }
             else
             {
-                int end = header.IndexOf(',', i);
-                if (end < 0)
-                    end = header.Length;
-                value = header[i..end].Trim();
-                i = end;
+                ReadValue(header, ref i); // a parameter before any scheme, or a token68's padding: nothing to keep
             }
-            parameters[name] = value;
         }
-        return new AuthChallenge(scheme, parameters);
+    }
+
+    private static string ReadValue(string header, ref int i)
+    {
+        while (i < header.Length && header[i] is ' ' or '\t')
+            i++;
+        if (i < header.Length && header[i] == '"')
+        {
+            var text = new System.Text.StringBuilder();
+            for (i++; i < header.Length && header[i] != '"'; i++)
+            {
+                if (header[i] == '\\' && i + 1 < header.Length)
+                    i++;
+                text.Append(header[i]);
+            }
+            i++; // the closing quote
+            return text.ToString();
+        }
+        int end = header.IndexOf(',', i);
+        if (end < 0)
+            end = header.Length;
+        string value = header[i..end].Trim();
+        i = end;
+        return value;
     }
 }

@@ -15,6 +15,9 @@ public sealed record PullResult(ImageRecord Image, string Reference, string Mani
 /// </summary>
 public sealed class ImagePuller
 {
+    /// <summary>Indexes inside indexes followed before the pull gives up (a registry could nest them without end).</summary>
+    public const int MaxIndexDepth = 4;
+
     private readonly ImageStore _store;
     private readonly RegistryOptions _options;
 
@@ -78,18 +81,28 @@ public sealed class ImagePuller
     {
         string target = reference.ToString();
         var manifest = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag!, cancel);
-        if (MediaTypes.IsIndex(manifest.MediaType))
+        // An index may list indexes (the image spec allows it): each level is resolved by the platform.
+        for (int depth = 0; MediaTypes.IsIndex(manifest.MediaType); depth++)
         {
+            if (depth == MaxIndexDepth)
+                throw new EngineException("IndexTooDeep", ErrorKind.LimitsExceeded, target, $"{target} nests image indexes more than {MaxIndexDepth} deep.");
             var index = OciJson.Parse(manifest.Content, OciJsonContext.Default.IndexDocument, "image index of " + target, target);
             var chosen = platform.Choose(index, target);
             Digest.Hex(chosen.Digest);
             manifest = await client.GetManifestAsync(reference.Repository, chosen.Digest, cancel);
         }
         if (!MediaTypes.IsManifest(manifest.MediaType))
-            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target, $"{target} is a '{manifest.MediaType}', not an image manifest or index.");
+            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target, $"{target} is a '{ServerText.Printable(manifest.MediaType)}', not an image manifest or index.");
         var document = OciJson.Parse(manifest.Content, OciJsonContext.Default.Manifest, "manifest of " + target, target);
         if (document.SchemaVersion != 2 || document.Config is null || document.Layers is null)
             throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a schema 2 image manifest (config and layers are required).");
+        // Refused before a byte of them is fetched: an artifact (a Helm chart, a signature) or a foreign layer.
+        if (!MediaTypes.IsConfig(document.Config.MediaType))
+            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target,
+                $"{target} is not a container image: its config is a '{ServerText.Printable(document.Config.MediaType)}' (an artifact, such as a Helm chart or a signature).");
+        if (document.Layers.FirstOrDefault(l => !MediaTypes.IsLayer(l.MediaType)) is { } foreign)
+            throw new EngineException("UnknownMediaType", ErrorKind.InvalidData, target,
+                $"{target} has a layer of media type '{ServerText.Printable(foreign.MediaType)}', which is not an image layer this store can unpack (foreign and non-distributable layers are not fetched).");
         foreach (var blob in document.Layers.Append(document.Config))
         {
             Digest.Hex(blob.Digest); // a digest becomes a file name: never use one unchecked

@@ -26,17 +26,34 @@ public sealed record PlatformSelector(string Os, string Architecture, string? Va
         return new PlatformSelector(parts[0], parts[1], parts.Length == 3 ? parts[2] : null);
     }
 
-    /// <summary>The index entry for this platform: os and architecture must match; a variant too when one was asked for.</summary>
+    /// <summary>
+    /// The index entry for this platform: os and architecture must match; a variant too when one was asked for (or
+    /// implied: arm means arm/v7), each side normalised as containerd does, so arm64/v8 and arm64 are one platform.
+    /// </summary>
     public Descriptor Choose(IndexDocument index, string target)
     {
-        var candidates = index.Manifests.Where(m => m.Platform is { } p && p.Os == Os && p.Architecture == Architecture).ToList();
-        var chosen = Variant is null
-            ? candidates.OrderBy(m => m.Platform!.Variant is null ? 0 : 1).FirstOrDefault()
-            : candidates.FirstOrDefault(m => m.Platform!.Variant == Variant);
+        var (architecture, variant) = Normalize(Architecture, Variant);
+        var candidates = index.Manifests.Where(m => m.Platform is { } p && p.Os == Os && Normalize(p.Architecture, p.Variant).Architecture == architecture).ToList();
+        var chosen = variant is null
+            ? candidates.OrderBy(m => Normalize(m.Platform!.Architecture, m.Platform.Variant).Variant is null ? 0 : 1).FirstOrDefault()
+            : candidates.FirstOrDefault(m => Normalize(m.Platform!.Architecture, m.Platform.Variant).Variant == variant);
         if (chosen is not null)
             return chosen;
         string offered = string.Join(", ", index.Manifests.Where(m => m.Platform is not null)
             .Select(m => m.Platform!.Os + "/" + m.Platform.Architecture + (m.Platform.Variant is null ? "" : "/" + m.Platform.Variant)));
-        throw new EngineException("PlatformNotFound", ErrorKind.NotFound, target, $"{target} has no image for {this} (it offers: {(offered.Length == 0 ? "none" : offered)}).");
+        throw new EngineException("PlatformNotFound", ErrorKind.NotFound, target, $"{target} has no image for {this} (it offers: {(offered.Length == 0 ? "none" : ServerText.Printable(offered))}).");
     }
+
+    /// <summary>An architecture and variant in the words of Go's GOARCH and GOARM, with containerd's defaults.</summary>
+    private static (string Architecture, string? Variant) Normalize(string architecture, string? variant) => (architecture, variant) switch
+    {
+        ("aarch64" or "arm64", null or "8" or "v8") => ("arm64", null),
+        ("aarch64", _) => ("arm64", variant),
+        ("armhf", _) => ("arm", "v7"),
+        ("armel", _) => ("arm", "v6"),
+        ("arm", null or "7") => ("arm", "v7"),
+        ("arm", "5" or "6" or "8") => ("arm", "v" + variant),
+        ("x86_64" or "x86-64", _) => ("amd64", variant),
+        _ => (architecture, variant),
+    };
 }

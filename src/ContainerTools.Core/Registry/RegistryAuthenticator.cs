@@ -17,15 +17,17 @@ internal sealed class RegistryAuthenticator
     private readonly HttpClient _http;
     private readonly string _registry;
     private readonly RegistryCredential? _credential;
+    private readonly RegistryOptions _options;
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _headers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private volatile AuthChallenge? _challenge;
 
-    public RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential)
+    public RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential, RegistryOptions options)
     {
         _http = http;
         _registry = registry;
         _credential = credential;
+        _options = options;
     }
 
     /// <summary>The header to send for <paramref name="scope"/>, when a challenge has been answered for it.</summary>
@@ -90,6 +92,10 @@ internal sealed class RegistryAuthenticator
     {
         if (!Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("https" or "http"))
             throw new EngineException("InvalidAuthRealm", ErrorKind.InvalidData, _registry, $"Registry {_registry} names an invalid token realm '{realm}'.");
+        // A credential travels over plain HTTP only where the registry itself may: to a loopback host, or when allowed.
+        if (_credential is not null && realmUri.Scheme == "http" && !realmUri.IsLoopback && !_options.AllowHttp)
+            throw new EngineException("InsecureAuthRealm", ErrorKind.SecurityError, _registry,
+                $"Registry {_registry} asks for its credentials at {realm}, over plain HTTP; they were not sent (-AllowHttp allows it).");
         var query = new List<string>();
         if (service is not null)
             query.Add("service=" + Uri.EscapeDataString(service));
@@ -104,7 +110,7 @@ internal sealed class RegistryAuthenticator
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+            response = await Redirects.SendAsync(_http, request, realmUri, _options.StallTimeout, _registry, cancel);
         }
         catch (HttpRequestException e)
         {
@@ -117,7 +123,7 @@ internal sealed class RegistryAuthenticator
             if (!response.IsSuccessStatusCode)
                 throw new EngineException("TokenRequestFailed", ErrorKind.AuthenticationError, realm,
                     $"The token service {realm} of {_registry} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxTokenResponseSize, "token response", realm, cancel);
+            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxTokenResponseSize, _options.StallTimeout, "token response", realm, cancel);
             return ParseToken(body, realm);
         }
     }
@@ -138,6 +144,24 @@ internal sealed class RegistryAuthenticator
         {
         }
         throw new EngineException("InvalidTokenResponse", ErrorKind.InvalidData, realm, $"The token service {realm} of {_registry} sent no token.");
+    }
+
+    /// <summary>
+    /// Why a request answered for <paramref name="scope"/> met a 401 again (<paramref name="challenge"/>): no login,
+    /// a login without access to the repository (the token protocol's insufficient_scope), or a wrong one.
+    /// </summary>
+    public EngineException Refused(AuthChallenge? challenge, string scope)
+    {
+        bool outOfScope = challenge?["error"] == "insufficient_scope";
+        if (_credential is null)
+            return outOfScope
+                ? new("RegistryAuthenticationRequired", ErrorKind.AuthenticationError, _registry,
+                    $"Registry {_registry} refused anonymous access to {scope}: the repository may not exist, or may require a login (Connect-ContainerRegistry or -Credential).")
+                : AuthenticationRequired();
+        return outOfScope
+            ? new("RegistryAccessDenied", ErrorKind.PermissionDenied, _registry,
+                $"Registry {_registry} does not give '{_credential.UserName}' access to {scope}: the repository may not exist, or the login may lack the right.")
+            : WrongCredential();
     }
 
     public EngineException AuthenticationRequired() =>

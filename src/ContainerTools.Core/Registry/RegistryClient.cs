@@ -11,13 +11,12 @@ namespace ContainerTools.Core.Registry;
 /// The OCI distribution API of one registry over HttpClient: the /v2/ ping (HTTPS, plain HTTP for loopback hosts
 /// or when allowed), answering auth challenges, manifests with a size limit, blobs, uploads and cross-repository
 /// mounts. Transient failures (connection refused, 429, 502-504) are retried a bounded number of times; redirects
-/// are followed at most <see cref="MaxRedirects"/> times.
+/// are followed at most <see cref="Redirects.MaxRedirects"/> times; a server that sends nothing for the stall timeout is given up.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
     /// <summary>Registries refuse manifests over 4 MiB; so do we.</summary>
     public const int MaxManifestSize = 4 * 1024 * 1024;
-    public const int MaxRedirects = 5;
     private const int MaxErrorBodySize = 64 * 1024;
 
     private static readonly string[] ManifestTypes =
@@ -35,7 +34,7 @@ public sealed class RegistryClient : IDisposable
         Registry = registry;
         _options = options;
         _http = CreateHttpClient(options.SkipCertificateCheck);
-        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository));
+        _auth = new RegistryAuthenticator(_http, registry, options.Credential ?? options.AuthFile.Find(registry, repository), options);
     }
 
     /// <summary>The registry as images name it (docker.io, localhost:5000).</summary>
@@ -73,16 +72,14 @@ public sealed class RegistryClient : IDisposable
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw new EngineException("ManifestNotFound", ErrorKind.NotFound, target, $"Registry {Registry} has no image {repository} with tag or digest '{reference}'.");
         await EnsureSuccessAsync(response, target, cancel);
-        byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, "manifest of " + target, target, cancel);
+        byte[] content = await BoundedContent.ReadAsync(response.Content, MaxManifestSize, _options.StallTimeout, "manifest of " + target, target, cancel);
         string digest = Digest.Of(content);
         string? claimed = reference.Contains(':') ? reference : response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
         if (claimed is not null && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != digest)
             throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
                 $"The manifest of {target} does not match its digest {claimed} (it hashes to {digest}).");
-        string mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
-        if (!ManifestTypes.Contains(mediaType))
-            mediaType = DeclaredMediaType(content, target);
-        return new RegistryManifest(content, mediaType, digest);
+        string? served = response.Content.Headers.ContentType?.MediaType;
+        return new RegistryManifest(content, MediaTypeOf(content, ManifestTypes.Contains(served) ? served : null, target), digest);
     }
 
     public async Task<bool> HasBlobAsync(string repository, string digest, CancellationToken cancel = default)
@@ -112,7 +109,7 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    /// <summary>Mounts the blob from <paramref name="fromRepository"/> of the same registry; false when the registry would not.</summary>
+    /// <summary>Mounts the blob from <paramref name="fromRepository"/> of the same registry; false when the registry would not or could not.</summary>
     public async Task<bool> TryMountBlobAsync(string repository, string digest, string fromRepository, CancellationToken cancel = default)
     {
         using var response = await SendAsync(
@@ -120,8 +117,10 @@ public sealed class RegistryClient : IDisposable
             PushScope(repository) + " " + PullScope(fromRepository), cancel);
         if (response.StatusCode == HttpStatusCode.Created)
             return true;
-        await EnsureSuccessAsync(response, digest, cancel);
-        await CancelUploadAsync(response, repository, cancel); // 202: the registry started an upload instead
+        // 202: the registry started an upload instead. A refusal (404 or 405 from registries without mounts) also
+        // leaves the blob to be uploaded, as skopeo does: the upload reports what is really wrong, if anything.
+        if (response.StatusCode == HttpStatusCode.Accepted)
+            await CancelUploadAsync(response, repository, cancel);
         return false;
     }
 
@@ -146,7 +145,7 @@ public sealed class RegistryClient : IDisposable
         await EnsureSuccessAsync(response, digest, cancel);
     }
 
-    /// <summary>Stores a manifest under a tag (or its digest); returns the digest the registry names it by.</summary>
+    /// <summary>Stores a manifest under a tag (or its digest); returns its digest, which the registry must agree with.</summary>
     public async Task<string> PutManifestAsync(string repository, string reference, RegistryManifest manifest, CancellationToken cancel = default)
     {
         using var response = await SendAsync(() =>
@@ -155,8 +154,14 @@ public sealed class RegistryClient : IDisposable
             content.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
             return new HttpRequestMessage(HttpMethod.Put, $"/v2/{repository}/manifests/{reference}") { Content = content };
         }, PushScope(repository), cancel);
-        await EnsureSuccessAsync(response, $"{Registry}/{repository}:{reference}", cancel);
-        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : manifest.Digest;
+        string target = $"{Registry}/{repository}:{reference}";
+        await EnsureSuccessAsync(response, target, cancel);
+        // Registries store a manifest byte for byte: one naming another sha256 digest stored something else.
+        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.First() is var claimed
+            && claimed.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal) && claimed != manifest.Digest)
+            throw new EngineException("ManifestDigestMismatch", ErrorKind.InvalidData, target,
+                $"Registry {Registry} names the manifest it stored for {target} {ServerText.Printable(claimed)}, but the manifest sent is {manifest.Digest}.");
+        return manifest.Digest;
     }
 
     public void Dispose()
@@ -188,7 +193,7 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+                response = await Redirects.SendAsync(_http, request, _base!, _options.StallTimeout, Registry, cancel);
             }
             catch (HttpRequestException e) when (IsTransient(e) && attempt < _options.MaxAttempts)
             {
@@ -202,27 +207,22 @@ public sealed class RegistryClient : IDisposable
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                var challenge = AuthChallenge.From(response);
                 response.Dispose();
                 if (answered || challenge is null)
-                    throw _auth.HeaderFor(scope) is null ? _auth.AuthenticationRequired() : _auth.WrongCredential();
+                    throw _auth.Refused(challenge, scope);
                 await _auth.AnswerAsync(challenge, scope, cancel);
                 answered = true;
                 attempt--; // answering a challenge is not a failed attempt
                 continue;
             }
-            if (IsTransient(response.StatusCode) && attempt < _options.MaxAttempts)
+            // A Retry-After is honoured up to MaxRetryAfter; a longer one ends the request now rather than in hours.
+            if (IsTransient(response.StatusCode) && attempt < _options.MaxAttempts && RetryAfter(response) is var asked && !(asked > _options.MaxRetryAfter))
             {
                 response.Dispose();
-                await Task.Delay(delay, cancel);
+                await Task.Delay(asked > delay ? asked.Value : delay, cancel);
                 delay *= 2;
                 continue;
-            }
-            if ((int)response.StatusCode is >= 300 and < 400)
-            {
-                response.Dispose();
-                throw new EngineException("TooManyRedirects", ErrorKind.LimitsExceeded, request.RequestUri.ToString(),
-                    $"Registry {Registry} redirected {request.RequestUri.AbsolutePath} more than {MaxRedirects} times.");
             }
             return response;
         }
@@ -252,11 +252,12 @@ public sealed class RegistryClient : IDisposable
                     var root = new Uri($"{scheme}://{host}/");
                     try
                     {
-                        using var response = await _http.GetAsync(new Uri(root, "/v2/"), HttpCompletionOption.ResponseHeadersRead, cancel);
+                        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(root, "/v2/"));
+                        using var response = await Redirects.SendAsync(_http, request, root, _options.StallTimeout, Registry, cancel);
                         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
                         {
                             _base = root;
-                            var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                            var challenge = AuthChallenge.From(response);
                             _auth.Observe(challenge);
                             return challenge;
                         }
@@ -299,20 +300,29 @@ public sealed class RegistryClient : IDisposable
             >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests => ("RegistryUnavailable", ErrorKind.ConnectionError),
             _ => ("RegistryRequestRefused", ErrorKind.InvalidOperation),
         };
+        string retry = RetryAfter(response) is { } after ? $" It asks for a retry after {after.TotalSeconds:0} s." : "";
         throw new EngineException(id, kind, target,
-            $"Registry {Registry} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}");
+            $"Registry {Registry} answered {(int)response.StatusCode} {ServerText.Printable(response.ReasonPhrase)} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}{detail}{retry}");
     }
 
+    /// <summary>The wait a 429 or 503 asks for (Retry-After, in seconds or as a date), when it names one.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+        _ => null,
+    };
+
     /// <summary>The registry's own words: the "errors" array of the distribution spec, when it sent one.</summary>
-    private static async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)
+    private async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancel)
     {
         try
         {
-            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxErrorBodySize, "error", null, cancel);
+            byte[] body = await BoundedContent.ReadAsync(response.Content, MaxErrorBodySize, _options.StallTimeout, "error", null, cancel);
             using var json = JsonDocument.Parse(body);
             if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
                 return ": " + string.Join("; ", errors.EnumerateArray()
-                    .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString()));
+                    .Select(e => ServerText.Printable(e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) ? m.ToString() : e.ToString())));
         }
         catch (Exception e) when (e is JsonException or EngineException or HttpRequestException)
         {
@@ -328,27 +338,54 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, location), PushScope(repository), cancel);
     }
 
-    private Uri UploadLocation(HttpResponseMessage response, string target) =>
-        response.Headers.Location is Uri location
-            ? location.IsAbsoluteUri ? location : new Uri(_base!, location)
-            : throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
-
-    private static string DeclaredMediaType(byte[] content, string target)
+    /// <summary>
+    /// Where an upload goes on: a relative Location is relative to the request's URL (RFC 7231), as Go's clients
+    /// read it. The blob and the credential go there, so it must be HTTP(S), and not plain HTTP for an HTTPS registry.
+    /// </summary>
+    private Uri UploadLocation(HttpResponseMessage response, string target)
     {
+        if (response.Headers.Location is not Uri location)
+            throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
+        var from = response.RequestMessage!.RequestUri!;
+        var to = location.IsAbsoluteUri ? location : new Uri(from, location);
+        if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
+            throw new EngineException("UnsafeUploadLocation", ErrorKind.SecurityError, target,
+                $"Registry {Registry} named {to.AbsoluteUri} as the place to upload to; refused: only HTTP(S) is used, and never plain HTTP for an HTTPS registry.");
+        return to;
+    }
+
+    /// <summary>
+    /// The manifest's media type: the one its body declares, which must agree with the Content-Type it was served
+    /// with when that names a manifest type; else that Content-Type; else what its members say (an OCI manifest or
+    /// index may omit mediaType). A body that is no JSON object and was served as a manifest type is left to the
+    /// document's own parse to name what is wrong.
+    /// </summary>
+    private static string MediaTypeOf(byte[] content, string? served, string target)
+    {
+        JsonDocument json;
         try
         {
-            using var json = JsonDocument.Parse(content);
-            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("mediaType", out var type) && type.GetString() is string declared)
-                return declared;
-            // An OCI manifest or index may omit mediaType: which members it has says which it is.
-            if (json.RootElement.ValueKind == JsonValueKind.Object)
-                return json.RootElement.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+            json = JsonDocument.Parse(content);
+        }
+        catch (JsonException) when (served is not null)
+        {
+            return served;
         }
         catch (JsonException e)
         {
             throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not valid JSON: {e.Message}", e);
         }
-        throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a JSON object.");
+        using (json)
+        {
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return served ?? throw new EngineException("InvalidManifest", ErrorKind.InvalidData, target, $"The manifest of {target} is not a JSON object.");
+            string? declared = root.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+            if (declared is not null && served is not null && declared != served)
+                throw new EngineException("ManifestMediaTypeMismatch", ErrorKind.InvalidData, target,
+                    $"The manifest of {target} was served as '{served}' but declares itself '{ServerText.Printable(declared)}'.");
+            return declared ?? served ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest);
+        }
     }
 
     private EngineException Unreachable(HttpRequestException e, int attempts) =>
@@ -371,8 +408,7 @@ public sealed class RegistryClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
-            AllowAutoRedirect = true, // HttpClient drops the Authorization header when it follows one (blob storage elsewhere)
-            MaxAutomaticRedirections = MaxRedirects,
+            AllowAutoRedirect = false, // followed by SendFollowingRedirectsAsync, which decides where the credential may go
             ConnectTimeout = TimeSpan.FromSeconds(15),
             AutomaticDecompression = DecompressionMethods.None, // blobs are verified byte for byte
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

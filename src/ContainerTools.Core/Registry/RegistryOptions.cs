@@ -21,7 +21,10 @@ public sealed record RegistryOptions
     /// <summary>The wait before the second attempt; it doubles for each one after.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a download may receive nothing before it is given up (the pull can be run again).</summary>
+    /// <summary>The longest Retry-After (of a 429 or 503) waited for; a registry asking for more is given up at once.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a request or download may receive nothing before it is given up (a pull can be run again).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Blobs downloaded or uploaded at once.</summary>

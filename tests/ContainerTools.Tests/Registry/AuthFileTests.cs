@@ -60,6 +60,9 @@ public sealed class AuthFileTests : IDisposable
     [InlineData("""Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push" """, "Bearer", "https://auth.example/token", "registry.example", "repository:a/b:pull,push")]
     [InlineData("""Basic realm="Registry Realm" """, "Basic", "Registry Realm", null, null)]
     [InlineData("""bearer realm=https://auth.example/token, service=reg""", "bearer", "https://auth.example/token", "reg", null)]
+    [InlineData("""Basic realm="fake", Bearer service="reg", realm="https://auth.example/token" """, "Bearer", "https://auth.example/token", "reg", null)]
+    [InlineData("""Negotiate YIIabc==, Basic realm="a \"quoted\" realm" """, "Basic", "a \"quoted\" realm", null, null)]
+    [InlineData("""Bearer realm = "https://auth.example/token" , error="insufficient_scope",scope="repository:a/b:pull" """, "Bearer", "https://auth.example/token", null, "repository:a/b:pull")]
     public void ChallengesAreParsed(string header, string scheme, string realm, string? service, string? scope)
     {
         var challenge = AuthChallenge.Parse(header)!;
@@ -92,5 +95,26 @@ public sealed class AuthFileTests : IDisposable
         Assert.Equal("linux/amd64", PlatformSelector.Parse("Linux/AMD64").ToString());
         Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<EngineException>(() => PlatformSelector.Parse("linux")).Kind);
         Assert.Equal(ErrorKind.InvalidArgument, Assert.Throws<EngineException>(() => PlatformSelector.Parse("linux/../x")).Kind);
+    }
+
+    [Theory]
+    // Before, linux/arm took the first arm entry (v5 in busybox's index; docker takes v7), and linux/arm64/v8 missed
+    // an arm64 entry that names no variant.
+    [InlineData("linux/arm", "arm/v7")]
+    [InlineData("linux/arm/v6", "arm/v6")]
+    [InlineData("linux/arm64/v8", "arm64")]
+    [InlineData("linux/arm64", "arm64")]
+    [InlineData("linux/amd64", "amd64")]
+    public void VariantsAreChosenAsContainerdNormalisesThem(string asked, string expected)
+    {
+        var index = new Core.Images.Oci.IndexDocument
+        {
+            Manifests = new[] { "amd64/v3", "amd64", "arm/v5", "arm/v6", "arm/v7", "arm64" }.Select(p => new Core.Images.Oci.Descriptor
+            {
+                Digest = p,
+                Platform = new Core.Images.Oci.Platform { Os = "linux", Architecture = p.Split('/')[0], Variant = p.Contains('/') ? p.Split('/')[1] : null },
+            }).ToList(),
+        };
+        Assert.Equal(expected, PlatformSelector.Parse(asked).Choose(index, "test").Digest);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace ContainerTools.Tests.Registry;
@@ -5,17 +6,19 @@ namespace ContainerTools.Tests.Registry;
 /// <summary>
 /// A tiny HTTP server on 127.0.0.1 that speaks just enough of the registry API to lie: /v2/ answers 200, and
 /// each other path is served by the handler the test gives (wrong bytes, huge manifests, redirect loops).
+/// Every request is recorded, so a test can check what the client sent (and to whom).
 /// </summary>
 public sealed class HostileRegistry : IDisposable
 {
     private readonly HttpListener _listener;
-    private readonly Dictionary<string, Action<HttpListenerResponse>> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Action<HttpListenerRequest, HttpListenerResponse>> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly Task _loop;
 
     public HostileRegistry()
     {
         (_listener, Port) = Listen();
-        _routes["/v2/"] = response => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
+        _routes["/v2/"] = (_, response) => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
         _loop = Task.Run(ServeAsync);
     }
 
@@ -43,8 +46,14 @@ public sealed class HostileRegistry : IDisposable
     }
     public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>Serves <paramref name="path"/> (GET and HEAD) with <paramref name="handler"/>.</summary>
-    public HostileRegistry On(string path, Action<HttpListenerResponse> handler)
+    /// <summary>The requests received so far, in order.</summary>
+    public IReadOnlyList<ReceivedRequest> Received => _received.ToArray();
+
+    /// <summary>Serves <paramref name="path"/> (any method) with <paramref name="handler"/>.</summary>
+    public HostileRegistry On(string path, Action<HttpListenerResponse> handler) => On(path, (_, response) => handler(response));
+
+    /// <summary>Serves <paramref name="path"/> with a handler that also reads the request (its method, query, headers).</summary>
+    public HostileRegistry On(string path, Action<HttpListenerRequest, HttpListenerResponse> handler)
     {
         lock (_routes)
             _routes[path] = handler;
@@ -79,15 +88,17 @@ public sealed class HostileRegistry : IDisposable
     private void Serve(HttpListenerContext context)
     {
         using var response = context.Response;
-        Action<HttpListenerResponse>? handler;
+        var request = context.Request;
+        _received.Enqueue(new ReceivedRequest(request.HttpMethod, request.Url!.PathAndQuery, request.Headers["Authorization"]));
+        Action<HttpListenerRequest, HttpListenerResponse>? handler;
         lock (_routes)
-            _routes.TryGetValue(context.Request.Url!.AbsolutePath, out handler);
+            _routes.TryGetValue(request.Url.AbsolutePath, out handler);
         try
         {
             if (handler is null)
                 response.StatusCode = 404;
             else
-                handler(response);
+                handler(request, response);
         }
         catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -107,3 +118,6 @@ public sealed class HostileRegistry : IDisposable
         }
     }
 }
+
+/// <summary>A request as the fake registry received it.</summary>
+public sealed record ReceivedRequest(string Method, string PathAndQuery, string? Authorization);
