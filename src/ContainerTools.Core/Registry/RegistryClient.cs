@@ -408,7 +408,7 @@ public sealed class RegistryClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
-            AllowAutoRedirect = false, // followed by SendFollowingRedirectsAsync, which decides where the credential may go
+            AllowAutoRedirect = false, // followed by Redirects, which decides where the credential may go
             ConnectTimeout = TimeSpan.FromSeconds(15),
             AutomaticDecompression = DecompressionMethods.None, // blobs are verified byte for byte
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

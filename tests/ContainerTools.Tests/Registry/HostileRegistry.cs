@@ -88,6 +88,9 @@ public sealed class HostileRegistry : IDisposable
     private void Serve(HttpListenerContext context)
     {
         using var response = context.Response;
+        // Disposing a response aborts its connection: it says so, or a client that reuses the connection for its
+        // next request (a blob's PUT) races the abort and loses that request to a broken pipe.
+        response.KeepAlive = false;
         var request = context.Request;
         _received.Enqueue(new ReceivedRequest(request.HttpMethod, request.Url!.PathAndQuery, request.Headers["Authorization"]));
         Action<HttpListenerRequest, HttpListenerResponse>? handler;
