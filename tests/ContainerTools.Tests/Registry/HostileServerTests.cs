@@ -321,16 +321,7 @@ public sealed class HostileServerTests : IDisposable
             response.RedirectLocation = "/token/v2";
         });
         _server.OnBytes("/token/v2", """{"token":"moved"}"""u8.ToArray(), "application/json");
-        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
-        {
-            if (request.Headers["Authorization"] != "Bearer moved")
-            {
-                response.StatusCode = 401;
-                return;
-            }
-            response.ContentType = MediaTypes.OciManifest;
-            response.OutputStream.Write(manifest);
-        });
+        ServeManifestOnlyWith("Bearer moved", manifest);
         var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1'").Single();
         Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
     }
@@ -403,16 +394,7 @@ public sealed class HostileServerTests : IDisposable
             response.AddHeader("WWW-Authenticate", $"Basic realm=\"fake\", bearer service=\"fake\", realm=\"{realm}\"");
         });
         _server.OnBytes("/token", """{"access_token":"opaque","expires_in":300}"""u8.ToArray(), "application/json");
-        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
-        {
-            if (request.Headers["Authorization"] != "Bearer opaque")
-            {
-                response.StatusCode = 401;
-                return;
-            }
-            response.ContentType = MediaTypes.OciManifest;
-            response.OutputStream.Write(manifest);
-        });
+        ServeManifestOnlyWith("Bearer opaque", manifest);
         var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1'").Single();
         Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
     }
@@ -729,6 +711,19 @@ public sealed class HostileServerTests : IDisposable
         });
         return digests;
     }
+
+    /// <summary>The tag's manifest, served only to a request that carries <paramref name="authorization"/> (401 otherwise).</summary>
+    private void ServeManifestOnlyWith(string authorization, byte[] manifest) =>
+        _server.On($"/v2/{Repository}/manifests/1", (request, response) =>
+        {
+            if (request.Headers["Authorization"] != authorization)
+            {
+                response.StatusCode = 401;
+                return;
+            }
+            response.ContentType = MediaTypes.OciManifest;
+            response.OutputStream.Write(manifest);
+        });
 
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
     private void RequireBasicAuth() =>
