@@ -260,19 +260,10 @@ public sealed class HostileServerTests : IDisposable
     {
         // S3-style storage: the registry's Basic credential must stay with the registry.
         using var storage = new HostileRegistry();
-        var (layer, diffId) = BusyboxLayer();
-        var (manifest, layerDigest) = ServeImage(layer, diffId);
-        RequireBasicAuth();
-        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
-        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
-        {
-            response.StatusCode = 307;
-            response.RedirectLocation = $"http://{storage.Address}/bucket/{layerDigest}?signature=s3";
-        });
+        var (layer, layerDigest, _) = ServeImageBehindBasicAuthWithItsLayerRedirected(digest => $"http://{storage.Address}/bucket/{digest}?signature=s3");
         storage.OnBytes($"/bucket/{layerDigest}", layer);
 
-        _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
-            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) });
+        _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential", Credential());
         var fetched = Assert.Single(storage.Received);
         Assert.Null(fetched.Authorization);
         Assert.Contains(_server.Received, r => r.Authorization is not null);
@@ -283,15 +274,7 @@ public sealed class HostileServerTests : IDisposable
     {
         // Storage behind the registry's own host and port: the credential is the registry's, so it goes along (as Go's
         // clients send it to the same host). Before, HttpClient dropped it on every redirect and the pull ended in a 401.
-        var (layer, diffId) = BusyboxLayer();
-        var (manifest, layerDigest) = ServeImage(layer, diffId);
-        RequireBasicAuth();
-        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
-        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
-        {
-            response.StatusCode = 307;
-            response.RedirectLocation = $"/storage/{layerDigest}";
-        });
+        var (layer, layerDigest, manifest) = ServeImageBehindBasicAuthWithItsLayerRedirected(digest => $"/storage/{digest}");
         _server.On($"/storage/{layerDigest}", (request, response) =>
         {
             if (request.Headers["Authorization"] is null)
@@ -303,8 +286,7 @@ public sealed class HostileServerTests : IDisposable
             response.ContentLength64 = layer.Length;
             response.OutputStream.Write(layer);
         });
-        var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
-            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) }).Single();
+        var pulled = _ps.Run($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential", Credential()).Single();
         Assert.Equal(Digest.Of(manifest), pulled.Properties["ManifestDigest"].Value);
     }
 
@@ -331,12 +313,7 @@ public sealed class HostileServerTests : IDisposable
     {
         // Docker Hub's answer to an anonymous pull of a private or missing repository. Before, the pull said the
         // registry "refused the credentials of ''", though none were given.
-        string challenge = ServeTokenChallenge();
-        _server.On($"/v2/{Repository}/manifests/1", response =>
-        {
-            response.StatusCode = 401;
-            response.AddHeader("WWW-Authenticate", challenge + $",scope=\"repository:{Repository}:pull\",error=\"insufficient_scope\"");
-        });
+        RefuseTheRepositoryToAnyToken();
         AssertPullFails($"{_server.Address}/{Repository}:1", "RegistryAuthenticationRequired", ErrorCategory.AuthenticationError,
             message => Assert.DoesNotContain("''", message, StringComparison.Ordinal));
         Assert.Equal(2, _server.Received.Count(r => r.PathAndQuery.StartsWith("/token", StringComparison.Ordinal))); // the prepared token, and one after the 401
@@ -345,15 +322,9 @@ public sealed class HostileServerTests : IDisposable
     [Fact]
     public void ACredentialWithoutAccessToTheRepositoryIsAccessDeniedNotAWrongPassword()
     {
-        string challenge = ServeTokenChallenge();
-        _server.On($"/v2/{Repository}/manifests/1", response =>
-        {
-            response.StatusCode = 401;
-            response.AddHeader("WWW-Authenticate", challenge + $",scope=\"repository:{Repository}:pull\",error=\"insufficient_scope\"");
-        });
+        RefuseTheRepositoryToAnyToken();
         var before = TestImages.Snapshot(_store.Location);
-        var result = _ps.Invoke($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
-            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) });
+        var result = _ps.Invoke($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential", Credential());
         var error = Assert.Single(result.AllErrors);
         Assert.Equal("RegistryAccessDenied,ContainerTools.Cmdlets.RequestContainerImageCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
@@ -372,8 +343,7 @@ public sealed class HostileServerTests : IDisposable
             response.StatusCode = 401;
             response.AddHeader("WWW-Authenticate", "Bearer realm=\"http://198.51.100.1/token\",service=\"fake\"");
         });
-        var result = _ps.Invoke($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential",
-            new Dictionary<string, object?> { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) });
+        var result = _ps.Invoke($"Request-ContainerImage '{_server.Address}/{Repository}:1' -Credential $credential", Credential());
         var error = Assert.Single(result.AllErrors);
         Assert.Equal("InsecureAuthRealm,ContainerTools.Cmdlets.RequestContainerImageCommand", error.FullyQualifiedErrorId);
         Assert.Equal((ErrorCategory.SecurityError, (object)_server.Address), (error.CategoryInfo.Category, error.TargetObject));
@@ -724,6 +694,36 @@ public sealed class HostileServerTests : IDisposable
             response.ContentType = MediaTypes.OciManifest;
             response.OutputStream.Write(manifest);
         });
+
+    /// <summary>Tokens are granted, but the tag's manifest answers every one with insufficient_scope (Docker Hub, for a private or missing repository).</summary>
+    private void RefuseTheRepositoryToAnyToken()
+    {
+        string challenge = ServeTokenChallenge();
+        _server.On($"/v2/{Repository}/manifests/1", response =>
+        {
+            response.StatusCode = 401;
+            response.AddHeader("WWW-Authenticate", challenge + $",scope=\"repository:{Repository}:pull\",error=\"insufficient_scope\"");
+        });
+    }
+
+    /// <summary>$credential for a script: user "user", password "secret" (which no message may show).</summary>
+    private static Dictionary<string, object?> Credential() =>
+        new() { ["credential"] = new PSCredential("user", new System.Net.NetworkCredential("", "secret").SecurePassword) };
+
+    /// <summary>An image behind Basic auth whose layer's GET is redirected (307) to <paramref name="location"/> of its digest; returns the layer and the manifest.</summary>
+    private (byte[] Layer, string LayerDigest, byte[] Manifest) ServeImageBehindBasicAuthWithItsLayerRedirected(Func<string, string> location)
+    {
+        var (layer, diffId) = BusyboxLayer();
+        var (manifest, layerDigest) = ServeImage(layer, diffId);
+        RequireBasicAuth();
+        _server.OnBytes($"/v2/{Repository}/manifests/1", manifest, MediaTypes.OciManifest);
+        _server.On($"/v2/{Repository}/blobs/{layerDigest}", response =>
+        {
+            response.StatusCode = 307;
+            response.RedirectLocation = location(layerDigest);
+        });
+        return (layer, layerDigest, manifest);
+    }
 
     /// <summary>The fake asks for Basic auth: its /v2/ answers 401 to a request without it.</summary>
     private void RequireBasicAuth() =>
