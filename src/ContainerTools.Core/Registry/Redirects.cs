@@ -12,6 +12,9 @@ internal static class Redirects
 {
     public const int MaxRedirects = 5;
 
+    /// <summary>Whether a request sent to <paramref name="from"/> may go on at <paramref name="to"/>: HTTP(S) only, and never from HTTPS down to plain HTTP.</summary>
+    public static bool IsSafe(Uri from, Uri to) => to.Scheme == "https" || (to.Scheme == "http" && from.Scheme != "https");
+
     /// <param name="origin">The scheme, host and port the request's Authorization header is for.</param>
     /// <param name="registry">The registry, as errors name it.</param>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, Uri origin, TimeSpan stallLimit, string registry, CancellationToken cancel)
@@ -28,7 +31,7 @@ internal static class Redirects
             if (location is null)
                 throw new EngineException("InvalidRedirect", ErrorKind.InvalidData, registry, $"Registry {registry} redirected {from.AbsolutePath} without a Location.");
             var to = location.IsAbsoluteUri ? location : new Uri(from, location);
-            if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
+            if (!IsSafe(from, to))
                 throw new EngineException("UnsafeRedirect", ErrorKind.SecurityError, registry,
                     $"Registry {registry} redirected {from.AbsolutePath} to {to.AbsoluteUri}, which is refused: {(to.Scheme is "http" ? "a redirect must not leave HTTPS for plain HTTP" : "only HTTP(S) is followed")}.");
             if (redirects == MaxRedirects)

@@ -348,7 +348,7 @@ public sealed class RegistryClient : IDisposable
             throw new EngineException("InvalidUploadResponse", ErrorKind.InvalidData, target, $"Registry {Registry} started an upload without a Location.");
         var from = response.RequestMessage!.RequestUri!;
         var to = location.IsAbsoluteUri ? location : new Uri(from, location);
-        if (to.Scheme is not ("https" or "http") || (from.Scheme == "https" && to.Scheme == "http"))
+        if (!Redirects.IsSafe(from, to))
             throw new EngineException("UnsafeUploadLocation", ErrorKind.SecurityError, target,
                 $"Registry {Registry} named {to.AbsoluteUri} as the place to upload to; refused: only HTTP(S) is used, and never plain HTTP for an HTTPS registry.");
         return to;
