@@ -51,7 +51,7 @@ public sealed class BlobStore
         if (expectedSize is < 0)
             throw new EngineException("InvalidBlobSize", ErrorKind.InvalidData, expectedDigest, $"Declared size {expectedSize} is negative.");
         System.IO.Directory.CreateDirectory(_directory);
-        return new IncomingBlob(this, Path.Combine(_directory, StaleTemps.NewName()), expectedDigest, expectedSize);
+        return new IncomingBlob(this, Path.Combine(_directory, Store.AtomicFile.TempName()), expectedDigest, expectedSize);
     }
 
     /// <summary>Moves a file of the same file system into the store after hashing it (import stages archives under the store's tmp/).</summary>

@@ -34,7 +34,7 @@ public sealed class LayerStore
     {
         System.IO.Directory.CreateDirectory(Directory);
         TopDirectory.Mark(Directory);
-        string temp = Path.Combine(Directory, StaleTemps.NewName());
+        string temp = Path.Combine(Directory, AtomicFile.TempName());
         string diff = Path.Combine(temp, "diff");
         System.IO.Directory.CreateDirectory(diff);
         try
@@ -86,7 +86,7 @@ public sealed class LayerStore
         string path = Path.Combine(Directory, Digest.Hex(chainId));
         if (!System.IO.Directory.Exists(path))
             return;
-        string temp = Path.Combine(Directory, StaleTemps.NewName());
+        string temp = Path.Combine(Directory, AtomicFile.TempName());
         System.IO.Directory.Move(path, temp);
         Discard(temp);
     }

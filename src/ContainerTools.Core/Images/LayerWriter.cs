@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using ContainerTools.Core.Native;
+using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Images;
 
@@ -19,7 +20,7 @@ public static class LayerWriter
     public static WrittenLayer WriteToStore(BlobStore blobs, string directory, string tempDirectory)
     {
         Directory.CreateDirectory(tempDirectory);
-        string temp = Path.Combine(tempDirectory, StaleTemps.NewName());
+        string temp = Path.Combine(tempDirectory, AtomicFile.TempName());
         try
         {
             string diffId;

@@ -8,8 +8,6 @@ namespace ContainerTools.Core.Images;
 /// </summary>
 public static class StaleTemps
 {
-    public static string NewName() => AtomicFile.TempName();
-
     /// <summary>Deletes temp files and directories in <paramref name="directory"/> whose creator is gone.</summary>
     public static void Remove(string directory)
     {

@@ -203,7 +203,7 @@ public sealed class ImageBuilder
             if (directories.Count == 0)
             {
                 // overlayfs needs a lower directory; a RUN on scratch gets an empty one.
-                empty = Path.Combine(builder._store.TempDirectory, StaleTemps.NewName());
+                empty = Path.Combine(builder._store.TempDirectory, AtomicFile.TempName());
                 Directory.CreateDirectory(empty);
                 directories.Add(empty);
             }

@@ -1,5 +1,6 @@
 using ContainerTools.Core.Images;
 using ContainerTools.Core.Images.Oci;
+using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Build.Execution;
 
@@ -16,7 +17,7 @@ public sealed class LayerCommitter(ImageStore images, string scratch)
     public BuiltLayer? Commit(string? parentChainId, Func<Stream, int> write)
     {
         Directory.CreateDirectory(scratch);
-        string file = Path.Combine(scratch, StaleTemps.NewName());
+        string file = Path.Combine(scratch, AtomicFile.TempName());
         try
         {
             using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write))

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text.RegularExpressions;
 using ContainerTools.Core.Native;
+using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Images.Archives;
 
@@ -19,7 +20,7 @@ public sealed partial class ArchiveStaging : IDisposable
     public static ArchiveStaging Extract(string archive, string tempRoot, IProgress<ImageProgress>? progress)
     {
         System.IO.Directory.CreateDirectory(tempRoot);
-        var staging = new ArchiveStaging(Path.Combine(tempRoot, StaleTemps.NewName()));
+        var staging = new ArchiveStaging(Path.Combine(tempRoot, AtomicFile.TempName()));
         System.IO.Directory.CreateDirectory(staging.Directory);
         try
         {

@@ -105,7 +105,7 @@ public static class ImageExporter
             return;
         }
         Directory.CreateDirectory(store.TempDirectory);
-        string temp = Path.Combine(store.TempDirectory, StaleTemps.NewName());
+        string temp = Path.Combine(store.TempDirectory, AtomicFile.TempName());
         try
         {
             using (var tar = LayerCompressions.Decompress(blob, compression))
