@@ -97,11 +97,20 @@ run_xunit() {
     XUNIT_COUNTS="$passed $((failed + errors)) $skipped"
 }
 
-# The failed xunit tests by name, so the end of a long log says what broke.
+# The failed xunit tests with the start of their messages, so the end of a long log (all CI keeps) says what broke.
 list_xunit_failures() {
-    local xml=$REPO/out/test-results/xunit.xml
+    local xml=$REPO/out/test-results/xunit.xml pwsh; pwsh=$(find_pwsh)
     [ -f "$xml" ] || return 0
-    grep -o '<test [^>]*result="Fail"[^>]*>' "$xml" | grep -o ' name="[^"]*"' | sed 's/^ name="\(.*\)"$/FAILED: \1/' || true
+    if [ -z "$pwsh" ]; then
+        grep -o '<test [^>]*result="Fail"[^>]*>' "$xml" | grep -o ' name="[^"]*"' | sed 's/^ name="\(.*\)"$/FAILED: \1/' || true
+        return 0
+    fi
+    XUNIT_XML=$xml "$pwsh" -NoProfile -NonInteractive -Command '
+        foreach ($test in ([xml](Get-Content -Raw $env:XUNIT_XML)).SelectNodes("//test") | Where-Object result -EQ Fail) {
+            "FAILED: $($test.name)"
+            ($test.failure.message.InnerText -split "\n" | Select-Object -First 12) -replace "^", "    "
+            ($test.failure."stack-trace".InnerText -split "\n" | Select-Object -First 4) -replace "^", "    "
+        }' || true
 }
 
 run_pester() {
