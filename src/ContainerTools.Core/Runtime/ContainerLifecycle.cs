@@ -135,7 +135,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Deletes a container that is not running (an auto-remove one with its anonymous volumes); the caller holds its lock.</summary>
     private void RemoveLocked(ContainerSnapshot container, bool anonymousVolumes = false)
     {
-        AwaitMonitor(container.Id);
+        // Held until its files are gone: a monitor its killed starter left still to take it then finds no container.
+        using var idle = AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
         Cgroups.Detect().Open(Cgroups.PathFor(container.Id))?.Delete();
         new ContainerNetworking(Store.Location).Detach(container.Id);
@@ -164,18 +165,22 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     }
 
     /// <summary>
-    /// Waits out a monitor still at work on a container that is not running: one starting it whose starter
-    /// was killed (once it records Running, the container is stopped like any other) or one recording its end.
+    /// Waits out a monitor still at work on a container that is not running (one starting it whose starter was
+    /// killed: once it records Running, the container is stopped like any other; or one recording its end) and
+    /// then its process's exit. Returns the container's monitor lock, held; null when the container is gone.
     /// </summary>
-    private void AwaitMonitor(string id)
+    private FileLock? AwaitMonitor(string id)
     {
         var deadline = DateTime.UtcNow + MonitorGrace;
         while (Directory.Exists(Store.Paths(id).Directory))
         {
-            using (var idle = FileLock.OnDirectory(Store.Paths(id).Directory, wait: false))
+            var idle = FileLock.OnDirectory(Store.Paths(id).Directory, wait: false);
+            if (idle is not null)
             {
-                if (idle is not null)
-                    return;
+                // It lets go of the lock just before it exits: no process of the container outlives the Remove.
+                using (var monitor = PidFd.Open(Store.ReadState(id)?.Monitor))
+                    monitor?.WaitForExit(deadline - DateTime.UtcNow);
+                return idle;
             }
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the monitor of container {id} did not finish within {MonitorGrace.TotalSeconds} s");
@@ -184,6 +189,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
             else
                 Thread.Sleep(10);
         }
+        return null;
     }
 
     private static EngineException NotFound(string nameOrId) => ContainerStore.NotFound(nameOrId);

@@ -22,6 +22,8 @@ namespace ContainerTools.Core.Runtime;
 public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, SealedExecutable? initCopy = null, int launcher = -1, SpareInit? spareInit = null)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
+    /// <summary>In every state it writes: a Remove waits for this process to be gone, not only for its lock.</summary>
+    private readonly ProcessIdentity? _self = ProcessIdentity.Of(Environment.ProcessId);
     private bool _setupReturned;
 
     /// <summary>Runs the container to its end. <paramref name="report"/> is called once: null when it runs, else the start error.</summary>
@@ -36,7 +38,6 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             report($"container {id} was removed");
             return 1;
         }
-        var self = ProcessIdentity.Of(Environment.ProcessId);
         var startedAt = DateTime.UtcNow;
         IInitProcess init;
         int statusRead;
@@ -112,7 +113,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         ContainerStore.WarmStateJson();
         error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Pid);
-        if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Monitor = self, Init = initIdentity, StartedAt = startedAt }))
+        if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Init = initIdentity, StartedAt = startedAt }))
         {
             // Removed while it started (its starter was killed, a Remove went ahead): end it and clean up.
             init.Kill();
@@ -290,7 +291,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         try
         {
-            store.WriteState(id, state);
+            store.WriteState(id, state with { Monitor = _self });
             return true;
         }
         catch (DirectoryNotFoundException)

@@ -60,17 +60,40 @@ public sealed class FileLock : IDisposable
 
     /// <summary>
     /// Locks a directory itself, so no lock file outlives what it guards: null when the directory does not
-    /// exist or, with <paramref name="wait"/> false, when someone holds it.
+    /// exist, was renamed away while we waited (what it guarded was deleted under the lock), or, with
+    /// <paramref name="wait"/> false, when someone holds it.
     /// </summary>
     public static FileLock? OnDirectory(string path, bool wait)
     {
+        FileLock? locked;
         try
         {
-            return Lock(path, LibC.O_RDONLY | LibC.O_DIRECTORY, wait ? Linux.LOCK_EX : Linux.LOCK_EX | Linux.LOCK_NB);
+            locked = Lock(path, LibC.O_RDONLY | LibC.O_DIRECTORY, wait ? Linux.LOCK_EX : Linux.LOCK_EX | Linux.LOCK_NB);
         }
         catch (NativeCallException e) when (e.Errno == Errno.ENOENT)
         {
             return null;
+        }
+        if (locked is null || StillAt(locked._fd, path))
+            return locked;
+        locked.Dispose();
+        return null;
+    }
+
+    /// <summary>True while <paramref name="path"/> names the directory <paramref name="fd"/> holds.</summary>
+    private static bool StillAt(int fd, string path)
+    {
+        int current = Linux.openat(Linux.AT_FDCWD, path, Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
+        if (current < 0)
+            return Errno.Last is Errno.ENOENT or Errno.ENOTDIR ? false : throw new NativeCallException("open", path, Errno.Last);
+        try
+        {
+            var (held, named) = (Linux.Status(fd, path), Linux.Status(current, path));
+            return held.Device == named.Device && held.Inode == named.Inode;
+        }
+        finally
+        {
+            LibC.close(current);
         }
     }
 

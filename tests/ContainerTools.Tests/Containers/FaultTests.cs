@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Tests.Support;
@@ -46,6 +47,18 @@ public sealed class FaultTests : IDisposable
         var info = _ps.Run($"Wait-Container -Id {container.Id}").Single();
         Assert.Equal(137, info.Properties["ExitCode"].Value);
         _ps.Run($"Remove-Container -Id {container.Id}");
+        AssertNothingLeft(container.Id);
+    }
+
+    [Fact]
+    public void RemoveAfterAFailedStartReturnsOnceItsRecordedMonitorIsGone()
+    {
+        var container = _run.Create(new ContainerOptions { Command = ["/no/such/command"] });
+        Assert.Throws<EngineException>(() => _run.Lifecycle.Start(container.Id));
+        var monitor = _run.Containers.ReadState(container.Id)?.Monitor;
+        Assert.NotNull(monitor);
+        _run.Lifecycle.Remove(container.Id, force: false);
+        Assert.False(monitor.IsAlive, $"the monitor {monitor.Pid} outlived the Remove of its container");
         AssertNothingLeft(container.Id);
     }
 

@@ -47,4 +47,19 @@ public sealed class FileLockTests : IDisposable
             child.WaitForExit();
         }
     }
+
+    [Fact]
+    public async Task ADirectoryRenamedAwayWhileAWaiterWaitedGivesItNoLock()
+    {
+        // As a Remove deletes a container under its monitor lock while a monitor its killed starter left waits for it.
+        string directory = _store.Scratch("guarded"), renamed = directory + ".removed";
+        var held = FileLock.OnDirectory(directory, wait: true)!;
+        var waiter = Task.Run(() => FileLock.OnDirectory(directory, wait: true), TestContext.Current.CancellationToken);
+        // It has opened the directory and waits.
+        Assert.NotSame(waiter, await Task.WhenAny(waiter, Task.Delay(300, TestContext.Current.CancellationToken)));
+        Directory.Move(directory, renamed);
+        held.Dispose();
+        using var late = await waiter;
+        Assert.Null(late);
+    }
 }
