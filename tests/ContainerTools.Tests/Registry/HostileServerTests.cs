@@ -388,6 +388,37 @@ public sealed class HostileServerTests : IDisposable
     }
 
     [Fact]
+    public async Task ARegistryThatStopsTakingAnUploadIsGivenUp()
+    {
+        // The PUT of a blob is accepted and never read or answered. Before, an upload had no deadline: the push waited forever.
+        using var released = new ManualResetEventSlim();
+        string uploads = $"/v2/{Repository}/blobs/uploads/";
+        _server.On(uploads, response =>
+        {
+            response.StatusCode = 202;
+            response.AddHeader("Location", "session-1");
+        });
+        _server.On(uploads + "session-1", _ => released.Wait(TimeSpan.FromSeconds(30)));
+        var options = new Core.Registry.RegistryOptions
+        {
+            AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
+            StallTimeout = TimeSpan.FromSeconds(1),
+        };
+        try
+        {
+            var stalled = await Assert.ThrowsAsync<Core.EngineException>(() => new Core.Registry.ImagePusher(new ImageStore(_store.Location), options)
+                .PushAsync("local/kept:1", ImageReference.Parse($"{_server.Address}/{Repository}:1"), cancel: TestContext.Current.CancellationToken)
+                .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+            Assert.Equal(("RegistryNotResponding", Core.ErrorKind.ConnectionError), (stalled.ErrorId, stalled.Kind));
+            Assert.Contains("took no more of the upload PUT", stalled.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            released.Set();
+        }
+    }
+
+    [Fact]
     public async Task AManifestWhoseBodyStallsIsGivenUp()
     {
         using var released = new ManualResetEventSlim();
