@@ -358,8 +358,18 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     }
 
     /// <summary>The record of a container renamed away (removed, or staged and never made): it says which name and anonymous volumes go with it.</summary>
-    private ContainerRecord? TrashedRecord(string id) =>
-        ReadJson(new ContainerPaths(Location, RemovingPrefix + id).Record, ContainersJsonContext.Default.ContainerRecord);
+    private ContainerRecord? TrashedRecord(string id)
+    {
+        try
+        {
+            return ReadJson(new ContainerPaths(Location, RemovingPrefix + id).Record, ContainersJsonContext.Default.ContainerRecord);
+        }
+        catch (JsonException)
+        {
+            // A creation killed while it wrote the record: its name and volumes come after it, so none are there.
+            return null;
+        }
+    }
 
     /// <summary>The files of a container renamed away: its run directory first, so a kill midway leaves the renamed one for <see cref="RemoveLeftovers"/>.</summary>
     private void DeleteRemoved(string id)

@@ -78,6 +78,19 @@ public sealed class FaultTests : IDisposable
         AssertNothingLeft(container.Id);
     }
 
+    [Fact]
+    public void ACreationKilledWhileItWroteTheRecordIsTidiedByTheNextListing()
+    {
+        // What a kill -9 of New-Container leaves when it lands between creating the staged record and writing it.
+        // Before, every listing (Get-Container) failed on that empty record until someone deleted it by hand.
+        string staged = Path.Combine(_store.Location.ContainersDirectory, ".removing-" + new string('c', 64));
+        Directory.CreateDirectory(Path.Combine(staged, "upper"));
+        File.WriteAllText(Path.Combine(staged, "container.json"), "");
+        _run.Start("true");
+        Assert.Single(_ps.Run("Get-Container"));
+        Assert.False(Directory.Exists(staged));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(150)]
