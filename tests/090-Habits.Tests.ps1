@@ -171,6 +171,26 @@ Describe 'Completion' {
         Complete "Get-ContainerImageHistory -Id $($image.Substring(0, 8))" | Should -Be $image
         Complete 'Stop-Container habits-comp' | Should -Be 'habits-complete'
     }
+
+    It 'completes a container as container: for Copy-ContainerItem, as docker cp takes it, and host paths as before' {
+        # Only host files were offered: `web<Tab>` never became `web:`.
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $container = (New-Container busybox -Name habits-copy -Network none -- true).Id
+        $hostDirectory = Join-Path $script:store 'habits-host'
+        New-Item -ItemType Directory $hostDirectory | Out-Null
+        New-Item -ItemType File (Join-Path $hostDirectory 'habits-copy.txt') | Out-Null
+        Push-Location $hostDirectory
+        try {
+            Complete 'Copy-ContainerItem habits-cop' | Should -Be 'habits-copy:', './habits-copy.txt'
+            Complete 'Copy-ContainerItem ./habits-copy.txt habits-cop' | Should -Be 'habits-copy:', './habits-copy.txt'
+            Complete "Copy-ContainerItem -LiteralPath $($container.Substring(0, 8))" | Should -Be "${container}:"
+            Complete 'Copy-ContainerItem ./habits-co' | Should -Be './habits-copy.txt'
+            Complete "Copy-ContainerItem $hostDirectory/habits-co" | Should -Be (Join-Path $hostDirectory 'habits-copy.txt')
+        }
+        finally {
+            Pop-Location
+        }
+    }
 }
 
 Describe 'Output types' {
