@@ -295,7 +295,8 @@ Describe 'Errors' {
 
     It 'makes a missing exact name an ObjectNotFound error naming it, and a wildcard that matches nothing silent' -ForEach @(
         @{ Command = 'Get-Container' }, @{ Command = 'Get-ContainerImage' }, @{ Command = 'Get-ContainerVolume' },
-        @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }
+        @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }, @{ Command = 'Get-ContainerProcess' },
+        @{ Command = 'Get-ContainerLog' }
     ) {
         & $Command 'habits-nothing*' -ErrorVariable none | Should -BeNullOrEmpty
         $none | Should -BeNullOrEmpty
@@ -305,5 +306,22 @@ Describe 'Errors' {
         $failure[0].TargetObject | Should -Be 'habits-nothing'
         $failure[0].FullyQualifiedErrorId | Should -Match '^\w+NotFound,ContainerTools\.Cmdlets\.'
         { & $Command 'habits-nothing' -ErrorAction Stop } | Should -Throw -ErrorId "*NotFound,ContainerTools.Cmdlets.*"
+    }
+
+    It 'lists the processes of every container a wildcard matches, and refuses one that matches several for the log' {
+        # Both took 'web*' for a container's exact name: ContainerNotFound, where Get-Process -Name takes wildcards.
+        New-Container busybox -Name habits-wild1 -Network none -Start -- sh -c 'echo one; sleep 60' | Out-Null
+        New-Container busybox -Name habits-wild2 -Network none -Start -- sh -c 'echo two; sleep 60' | Out-Null
+        $processes = Get-ContainerProcess 'habits-wild*'
+        $processes.ContainerName | Sort-Object | Should -Be 'habits-wild1', 'habits-wild2'
+        (Get-ContainerProcess habits-wild1).ContainerName | Should -Be 'habits-wild1'
+        Get-ContainerLog 'habits-wild*' -ErrorVariable several -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $several.Count | Should -Be 1
+        $several[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $several[0].TargetObject | Should -Be 'habits-wild*'
+        $several[0].Exception.Message | Should -Match 'habits-wild1'
+        $deadline = (Get-Date).AddSeconds(10)
+        while (-not (Get-ContainerLog habits-wild2) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-ContainerLog 'habits-wild2*' | Should -Be 'two'
     }
 }
