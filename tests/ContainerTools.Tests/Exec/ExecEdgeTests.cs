@@ -21,9 +21,9 @@ public sealed class ExecEdgeTests : BusyboxSessionTest
         var cancel = TestContext.Current.CancellationToken;
         var group = ContainerResources.GroupOf((string)Ps.Run("(Get-Container web).Id").Single().BaseObject)!;
         group.Freeze();
+        var exec = Ps.Prepare("Invoke-ContainerCommand web touch,/tmp/ran");
         try
         {
-            using var exec = Ps.Prepare("Invoke-ContainerCommand web touch,/tmp/ran");
             var running = exec.BeginInvoke();
             await Task.Delay(TimeSpan.FromSeconds(1), cancel);
             Assert.False(running.IsCompleted, "the command started in a frozen container");
@@ -32,7 +32,9 @@ public sealed class ExecEdgeTests : BusyboxSessionTest
         }
         finally
         {
+            // Thawed first: disposing stops the pipeline, and a wait Ctrl+C cannot end would hold the test for ever.
             group.Thaw();
+            exec.Dispose();
         }
         // Killed while frozen, the helper dies as it thaws, before its command.
         Assert.Equal("absent", ExecIn("web", "sleep 0.5; test -e /tmp/ran && echo present || echo absent"));
