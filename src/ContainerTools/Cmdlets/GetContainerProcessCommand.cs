@@ -15,7 +15,9 @@ public sealed class GetContainerProcessCommand : ContainerTargetCmdlet
 {
     protected override void Process(string target)
     {
-        foreach (var container in Matching(target))
-            WriteObject(ContainerProcesses.List(Lifecycle.Store, container.Id), enumerateCollection: true);
+        // A wildcard finds what runs, as Get-Process's does: a stopped container it matches has no processes, and is no error.
+        bool wildcard = WildcardPattern.ContainsWildcardCharacters(target);
+        foreach (var container in Matching(target).Where(c => c.IsRunning || !wildcard))
+            Try(() => WriteObject(ContainerProcesses.List(Lifecycle.Store, container.Id), enumerateCollection: true), container.Name);
     }
 }
