@@ -171,6 +171,26 @@ Describe 'Completion' {
         Complete "Get-ContainerImageHistory -Id $($image.Substring(0, 8))" | Should -Be $image
         Complete 'Stop-Container habits-comp' | Should -Be 'habits-complete'
     }
+
+    It 'completes a container as container: for Copy-ContainerItem, as docker cp takes it, and host paths as before' {
+        # Only host files were offered: `web<Tab>` never became `web:`.
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $container = (New-Container busybox -Name habits-copy -Network none -- true).Id
+        $hostDirectory = Join-Path $script:store 'habits-host'
+        New-Item -ItemType Directory $hostDirectory | Out-Null
+        New-Item -ItemType File (Join-Path $hostDirectory 'habits-copy.txt') | Out-Null
+        Push-Location $hostDirectory
+        try {
+            Complete 'Copy-ContainerItem habits-cop' | Should -Be 'habits-copy:', './habits-copy.txt'
+            Complete 'Copy-ContainerItem ./habits-copy.txt habits-cop' | Should -Be 'habits-copy:', './habits-copy.txt'
+            Complete "Copy-ContainerItem -LiteralPath $($container.Substring(0, 8))" | Should -Be "${container}:"
+            Complete 'Copy-ContainerItem ./habits-co' | Should -Be './habits-copy.txt'
+            Complete "Copy-ContainerItem $hostDirectory/habits-co" | Should -Be (Join-Path $hostDirectory 'habits-copy.txt')
+        }
+        finally {
+            Pop-Location
+        }
+    }
 }
 
 Describe 'Output types' {
@@ -275,7 +295,8 @@ Describe 'Errors' {
 
     It 'makes a missing exact name an ObjectNotFound error naming it, and a wildcard that matches nothing silent' -ForEach @(
         @{ Command = 'Get-Container' }, @{ Command = 'Get-ContainerImage' }, @{ Command = 'Get-ContainerVolume' },
-        @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }
+        @{ Command = 'Get-ContainerNetwork' }, @{ Command = 'Get-ContainerStatistic' }, @{ Command = 'Get-ContainerProcess' },
+        @{ Command = 'Get-ContainerLog' }
     ) {
         & $Command 'habits-nothing*' -ErrorVariable none | Should -BeNullOrEmpty
         $none | Should -BeNullOrEmpty
@@ -285,5 +306,25 @@ Describe 'Errors' {
         $failure[0].TargetObject | Should -Be 'habits-nothing'
         $failure[0].FullyQualifiedErrorId | Should -Match '^\w+NotFound,ContainerTools\.Cmdlets\.'
         { & $Command 'habits-nothing' -ErrorAction Stop } | Should -Throw -ErrorId "*NotFound,ContainerTools.Cmdlets.*"
+    }
+
+    It 'lists the processes of every container a wildcard matches, and refuses one that matches several for the log' {
+        # Both took 'web*' for a container's exact name: ContainerNotFound, where Get-Process -Name takes wildcards.
+        New-Container busybox -Name habits-wild1 -Network none -Start -- sh -c 'echo one; sleep 60' | Out-Null
+        New-Container busybox -Name habits-wild2 -Network none -Start -- sh -c 'echo two; sleep 60' | Out-Null
+        New-Container busybox -Name habits-wild3 -Network none -- true | Out-Null
+        # The one that does not run has no processes: no error for it, and the others listed all the same.
+        $processes = Get-ContainerProcess 'habits-wild*' -ErrorVariable stopped
+        $stopped | Should -BeNullOrEmpty
+        $processes.ContainerName | Sort-Object | Should -Be 'habits-wild1', 'habits-wild2'
+        (Get-ContainerProcess habits-wild1).ContainerName | Should -Be 'habits-wild1'
+        Get-ContainerLog 'habits-wild[12]' -ErrorVariable several -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $several.Count | Should -Be 1
+        $several[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $several[0].TargetObject | Should -Be 'habits-wild[12]'
+        $several[0].Exception.Message | Should -Match 'habits-wild1'
+        $deadline = (Get-Date).AddSeconds(10)
+        while (-not (Get-ContainerLog habits-wild2) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-ContainerLog 'habits-wild2*' | Should -Be 'two'
     }
 }

@@ -4,8 +4,8 @@ using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Runtime;
 
-/// <summary>One process of a container, as `docker top` shows it.</summary>
-public sealed record ContainerProcessInfo(int Pid, int HostPid, string User, double CpuPercent, long MemoryBytes, string Command);
+/// <summary>One process of a container, as `docker top` shows it; the container's name, so that several containers' processes can be told apart.</summary>
+public sealed record ContainerProcessInfo(string ContainerName, int Pid, int HostPid, string User, double CpuPercent, long MemoryBytes, string Command);
 
 /// <summary>
 /// The processes of a running container: the members of its cgroup, read from the host's /proc. Pids
@@ -27,7 +27,7 @@ public static class ContainerProcesses
         var result = new List<ContainerProcessInfo>();
         foreach (int pid in group?.ProcessIds() ?? [])
         {
-            if (Read(pid, users, uptime) is { } process)
+            if (Read(container.Name, pid, users, uptime) is { } process)
                 result.Add(process);
         }
         result.Sort((a, b) => a.Pid.CompareTo(b.Pid));
@@ -35,7 +35,7 @@ public static class ContainerProcesses
     }
 
     /// <summary>Null when the process exited while being read.</summary>
-    private static ContainerProcessInfo? Read(int pid, Dictionary<uint, string> users, double uptime)
+    private static ContainerProcessInfo? Read(string containerName, int pid, Dictionary<uint, string> users, double uptime)
     {
         try
         {
@@ -53,7 +53,7 @@ public static class ContainerProcesses
             double elapsed = uptime - double.Parse(fields[19], CultureInfo.InvariantCulture) / TicksPerSecond;
             string cmdline = File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Replace('\0', ' ');
             string command = cmdline.Length > 0 ? cmdline : "[" + status["Name"] + "]";
-            return new ContainerProcessInfo(inside, pid, users.GetValueOrDefault(uid, uid.ToString(CultureInfo.InvariantCulture)),
+            return new ContainerProcessInfo(containerName, inside, pid, users.GetValueOrDefault(uid, uid.ToString(CultureInfo.InvariantCulture)),
                 elapsed > 0 ? Math.Round(100 * cpuSeconds / elapsed, 1) : 0, memory, command);
         }
         catch (Exception e) when (e is IOException or KeyNotFoundException)

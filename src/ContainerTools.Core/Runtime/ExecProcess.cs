@@ -29,11 +29,23 @@ public sealed class ExecProcess(string containerName, Process process, PseudoTer
     /// <summary>
     /// Waits until the command is exec'd in the container. A failure before (user, working directory, command) is
     /// an <see cref="ExecStartException"/>, thrown once the helper that reported it has exited: nothing is left running.
+    /// <paramref name="cancel"/> (Ctrl+C) kills a helper still held before its command (joining a frozen cgroup, say),
+    /// so the command never starts, and throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public void WaitForStart()
+    public unsafe void WaitForStart(CancellationToken cancel = default)
     {
         if (_failureReport < 0)
             return;
+        // In slices, so a cancel is seen: the report ends (or comes) only once the helper gets that far.
+        var poll = new Linux.PollFd { Fd = _failureReport, Events = Linux.POLLIN };
+        while (Linux.poll(&poll, 1, 200) <= 0)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                Kill();
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
         var failure = ExecFailure.ReadFrom(_failureReport);
         _failureReport = -1;
         if (failure is null)

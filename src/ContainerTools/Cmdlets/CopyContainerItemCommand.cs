@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Containers;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
 
@@ -15,16 +16,19 @@ public sealed class CopyContainerItemCommand : ContainerToolsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ContainerItemPathCompleter))]
     public string[] Path { get; set; } = [];
 
     /// <summary>Files piped from Get-ChildItem bind here by FullName: their names are never patterns.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
     [Alias("FullName", "LP")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerItemPathCompleter))]
     public string[] LiteralPath { get; set; } = [];
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerItemPathCompleter))]
     public string Destination { get; set; } = "";
 
     /// <summary>docker cp -L: a source that is a symbolic link is copied as what it points to (in a container, resolved inside its root), not as the link.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 using ContainerTools.Containers;
+using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Runtime;
 using ContainerTools.Transforms;
@@ -33,7 +34,14 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdlet
 
     protected override void Process(string target)
     {
-        var container = Lifecycle.Store.Find(target);
+        var matches = Matching(target);
+        // Log lines are strings that do not say whose they are: one container's, as docker logs reads.
+        if (matches.Count > 1)
+            throw new EngineException("SeveralContainersMatch", ErrorKind.InvalidArgument, target,
+                $"'{target}' matches several containers ({string.Join(", ", matches.Select(c => c.Name))}): name one, as docker logs takes one");
+        if (matches.Count == 0)
+            return;
+        var container = matches[0];
         var past = LogFollower.Read(Lifecycle.Store, container.Id, follow: false, StopToken).Where(Wanted).ToList();
         long end = LogFollower.End(Lifecycle.Store, container.Id);
         foreach (var entry in Tail is { } tail ? past.TakeLast(tail) : past)

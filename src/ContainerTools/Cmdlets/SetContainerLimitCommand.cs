@@ -17,17 +17,14 @@ public sealed class SetContainerLimitCommand : ContainerTargetCmdlet, IDynamicPa
 
     public object GetDynamicParameters() => _limits;
 
-    protected override void BeginProcessing() => TryTerminating(() =>
-    {
-        if (_limits.ToLimits().IsEmpty)
-            throw new EngineException("NoLimitGiven", ErrorKind.InvalidArgument, null,
-                "Give at least one limit to change, such as -Memory 256MB, -Cpus 1.5 or -PidsLimit 100.");
-    });
-
     protected override void Process(string target)
     {
         var limits = _limits.ToLimits();
         var container = Lifecycle.Store.Find(target);
+        // Here rather than once at the start: the record names the container the call was for, piped or not.
+        if (limits.IsEmpty)
+            throw new EngineException("NoLimitGiven", ErrorKind.InvalidArgument, container.Name,
+                "Give at least one limit to change, such as -Memory 256MB, -Cpus 1.5 or -PidsLimit 100.");
         if (!ShouldProcess(container.Name, "Set resource limits"))
             return;
         var changed = new ContainerResources(Lifecycle.Store).SetLimits(container.Id, limits);

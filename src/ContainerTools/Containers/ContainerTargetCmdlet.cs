@@ -40,5 +40,18 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
     /// <summary>Acts on one container named by name, id or id prefix.</summary>
     protected abstract void Process(string target);
 
+    /// <summary>
+    /// The containers a target names, for the cmdlets that read (as Get-Process -Name takes wildcards): with
+    /// wildcards every container whose name matches, none being no error (as for Get-Container); else the one
+    /// container it names, by name, id or id prefix.
+    /// </summary>
+    protected IReadOnlyList<ContainerSnapshot> Matching(string target)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(target))
+            return [Lifecycle.Store.Find(target)];
+        var wildcard = WildcardPattern.Get(target, WildcardOptions.IgnoreCase);
+        return Lifecycle.Store.List().Where(c => wildcard.IsMatch(c.Name)).ToList();
+    }
+
     protected void WriteContainer(ContainerSnapshot snapshot) => WriteObject(new ContainerInfo(snapshot));
 }

@@ -46,18 +46,23 @@ public abstract class ExecCmdlet : ContainerToolsCmdlet
         return process;
     }
 
-    /// <summary>Waits until the command runs; a failure before is thrown, the helper gone and $LASTEXITCODE set.</summary>
+    /// <summary>
+    /// Waits until the command runs; a failure before is thrown, the helper gone and $LASTEXITCODE set. Ctrl+C
+    /// ends the wait, and the helper with it, as it ends every other wait of the module.
+    /// </summary>
     private void Started(ExecProcess process)
     {
         try
         {
-            process.WaitForStart();
+            process.WaitForStart(StopToken);
         }
         catch (Exception e)
         {
             process.Dispose();
             if (e is ExecStartException failed)
                 SessionState.PSVariable.Set("global:LASTEXITCODE", failed.ExitCode);
+            if (e is OperationCanceledException)
+                throw new PipelineStoppedException();
             throw;
         }
     }

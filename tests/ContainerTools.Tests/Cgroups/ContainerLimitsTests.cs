@@ -126,7 +126,14 @@ public sealed class ContainerLimitsTests : BusyboxSessionTest
         Ps.Run("New-Container busybox -Name ok -Memory 64MB -- true | Out-Null");
         var refused = Assert.Single(Ps.Invoke("Set-ContainerLimit ok -Memory 128MB -MemorySwap 64MB").AllErrors);
         Assert.StartsWith("InvalidLimit,MemorySwap", refused.FullyQualifiedErrorId);
-        Assert.StartsWith("NoLimitGiven", Assert.Single(Ps.Invoke("Set-ContainerLimit ok").AllErrors).FullyQualifiedErrorId);
+        // The record named no container (it was made before any was bound), piped or not.
+        foreach (string call in new[] { "Set-ContainerLimit ok", "'ok' | Set-ContainerLimit", "Get-Container ok | Set-ContainerLimit" })
+        {
+            var noLimit = Assert.Single(Ps.Invoke(call).AllErrors);
+            Assert.StartsWith("NoLimitGiven", noLimit.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, noLimit.CategoryInfo.Category);
+            Assert.Equal("ok", noLimit.TargetObject);
+        }
         Ps.Run("Set-ContainerLimit ok -Memory 256MB -WhatIf");
         Assert.Equal(64L << 20, ((ResourceLimits)Ps.Run("(Get-Container ok).Limits").Single().BaseObject).Memory);
     }

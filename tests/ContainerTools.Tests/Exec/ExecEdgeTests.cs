@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Core.Native;
+using ContainerTools.Core.Runtime;
 using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Exec;
@@ -10,6 +11,34 @@ public sealed class ExecEdgeTests : BusyboxSessionTest
     public ExecEdgeTests()
     {
         Ps.Run("New-Container busybox -Name web -Network none -Start -- sleep 300 | Out-Null");
+    }
+
+    [Fact]
+    public async Task CtrlCEndsAWaitForACommandHeldBeforeItStartsAndTheCommandNeverRuns()
+    {
+        // The helper joins the container's cgroup before it execs: frozen there (behind Suspend-Container's back, so
+        // the cmdlet does not refuse), it waited, and Invoke-ContainerCommand with it, deaf to Ctrl+C.
+        var cancel = TestContext.Current.CancellationToken;
+        var group = ContainerResources.GroupOf((string)Ps.Run("(Get-Container web).Id").Single().BaseObject)!;
+        group.Freeze();
+        var exec = Ps.Prepare("Invoke-ContainerCommand web touch,/tmp/ran");
+        try
+        {
+            var running = exec.BeginInvoke();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            Assert.False(running.IsCompleted, "the command started in a frozen container");
+            await Task.Factory.FromAsync(exec.BeginStop(null, null), exec.EndStop).WaitAsync(TimeSpan.FromSeconds(20), cancel);
+            Assert.Equal(PSInvocationState.Stopped, exec.InvocationStateInfo.State);
+        }
+        finally
+        {
+            // Thawed first: disposing stops the pipeline, and a wait Ctrl+C cannot end would hold the test for ever.
+            group.Thaw();
+            exec.Dispose();
+        }
+        // Killed while frozen, the helper dies as it thaws, before its command.
+        Assert.Equal("absent", ExecIn("web", "sleep 0.5; test -e /tmp/ran && echo present || echo absent"));
+        Assert.Single(Ps.Run("Get-ContainerProcess web"));
     }
 
     [Fact]

@@ -57,6 +57,14 @@ public sealed class PowerShellSession : IDisposable
             terminating as RuntimeException);
     }
 
+    /// <summary>A script ready to run on this session, for a test that runs it in the background and stops it as Ctrl+C does.</summary>
+    public PowerShell Prepare(string script)
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        return ps.AddScript(script);
+    }
+
     /// <summary>Runs a script that must succeed: any error fails the test with the error's text.</summary>
     public Collection<PSObject> Run(string script, IDictionary<string, object?>? variables = null)
     {
