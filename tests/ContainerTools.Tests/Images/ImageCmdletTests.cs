@@ -32,6 +32,25 @@ public sealed partial class ImageCmdletTests : IDisposable
     private List<string?> Names(string script = "Get-ContainerImage") => _ps.Run(script).Select(o => o.Text("Name")).Order().ToList();
 
     [Fact]
+    public void RemoveContainerImageTidiesWhatAKilledImportLeftButNotWhileAnImportOrPullRuns()
+    {
+        var images = new ContainerTools.Core.Images.ImageStore(_store.Location);
+        var (blob, chainId) = ImageFixtures.UnreferencedLayer(images, _store);
+        _ps.Run("Add-ContainerImageTag busybox other:1");
+
+        // An import or pull in another process: what it has stored is not referenced yet, and must stay.
+        using (images.HoldIngest())
+            _ps.Run("Remove-ContainerImage other:1");
+        Assert.True(images.Blobs.Has(blob) && images.Layers.Has(chainId), "a removal took content an import still running may need");
+
+        _ps.Run("Add-ContainerImageTag busybox other:1; Remove-ContainerImage other:1");
+
+        Assert.False(images.Blobs.Has(blob), "the killed import's blob is still there");
+        Assert.False(images.Layers.Has(chainId), "the killed import's layer is still there");
+        _ps.Run("$c = New-Container busybox -Network none -Command true; Remove-Container -Id $c.Id");
+    }
+
+    [Fact]
     public void TheTableLooksLikeDockerImages()
     {
         string text = Render("Get-ContainerImage");
