@@ -193,15 +193,21 @@ public sealed partial class ImageCmdletTests : IDisposable
         // What a kill -9 between writing index.json's temp and renaming it leaves; before, only an import or pull took it.
         string images = _store.Location.ImagesDirectory;
         string live = Path.Combine(images, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string liveStamped = Path.Combine(images, $".tmp-{Core.Containers.ProcessStamp.Current}-{Guid.NewGuid():N}");
         File.WriteAllText(live, "a write this live process is doing");
+        File.WriteAllText(liveStamped, "a write this live process is doing");
+        var self = Core.Containers.ProcessIdentity.Of(Environment.ProcessId)!;
+        string reusedPid = Core.Containers.ProcessStamp.Of(self with { StartTime = self.StartTime - 1 });
         foreach (string script in new[] { "Add-ContainerImageTag busybox kept:1", "Remove-ContainerImage kept:1" })
         {
-            string leftover = Path.Combine(images, $".tmp-{DeadPid()}-{Guid.NewGuid():N}");
-            File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
+            // A killed writer's pid, ended or since given to another process (here this one).
+            var leftovers = new[] { DeadPid().ToString(), reusedPid }.Select(owner => Path.Combine(images, $".tmp-{owner}-{Guid.NewGuid():N}")).ToList();
+            foreach (string leftover in leftovers)
+                File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
             _ps.Run(script);
-            Assert.False(File.Exists(leftover), $"{script} left the temp of a killed index write");
+            Assert.DoesNotContain(leftovers, File.Exists);
         }
-        Assert.True(File.Exists(live), "a live process's temp was taken");
+        Assert.True(File.Exists(live) && File.Exists(liveStamped), "a live process's temp was taken");
         Assert.Equal(["busybox:latest"], Names());
     }
 
