@@ -9,8 +9,13 @@ namespace ContainerTools.Core.Containers;
 /// </summary>
 public static class ProcessStamp
 {
-    /// <summary>This process's stamp (digits and one '.', so it sits in a name between '-' separators).</summary>
-    public static string Current { get; } = Of(ProcessIdentity.Of(Environment.ProcessId)!);
+    /// <summary>
+    /// This process's stamp (digits and one '.', so it sits in a name between '-' separators); its bare pid where
+    /// its /proc entry cannot be read (a process without /proc mounted).
+    /// </summary>
+    public static string Current { get; } = ProcessIdentity.Of(Environment.ProcessId) is { } self
+        ? Of(self)
+        : Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
     public static string Of(ProcessIdentity process) =>
         process.Pid.ToString(CultureInfo.InvariantCulture) + "." + process.StartTime.ToString(CultureInfo.InvariantCulture);
