@@ -235,9 +235,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         StoredIds().Select(ReadRecord).OfType<ContainerRecord>().Where(record => record.Network.Networks.Any(n => n.Network == name)).ToList();
 
     /// <summary>
-    /// Under the names lock: a fixed address another container asks for on the same network while it is stopped (a
-    /// running one's is refused by the network check). Else the later start of one of them fails, or takes the
-    /// address from the other, and whether New-Container refused it hung on whether the holder happened to run.
+    /// Under the names lock: a fixed address another container asks for on the same network, running or not. The
+    /// network check saw running holders only: a stopped one's start then failed late, or found its address taken.
     /// </summary>
     private void RefuseKeptAddresses(Networking.NetworkSettings network)
     {
