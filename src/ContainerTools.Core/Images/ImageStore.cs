@@ -213,11 +213,20 @@ public sealed partial class ImageStore
     /// <summary>
     /// Removes a name (if <paramref name="nameOrId"/> is one and the image has others), else the image: its names,
     /// then every blob and unpacked layer no other image references. Refuses while containers use the image,
-    /// unless <paramref name="force"/>, which then only untags it (the containers keep their layers).
+    /// unless <paramref name="force"/>, which then only untags it (the containers keep their layers). Then tidies,
+    /// so what a killed import or removal left unreferenced goes now, not only at the next import.
     /// </summary>
     public ImageRemoval Remove(string nameOrId, bool force, IImageUsers? users = null)
     {
-        using var _ = FileLock.Acquire(_store, LockName);
+        ImageRemoval removal;
+        using (FileLock.Acquire(_store, LockName))
+            removal = RemoveLocked(nameOrId, force, users);
+        Tidy();
+        return removal;
+    }
+
+    private ImageRemoval RemoveLocked(string nameOrId, bool force, IImageUsers? users)
+    {
         var image = Resolve(nameOrId);
         bool byName = ImageReference.TryParse(nameOrId, out var reference) && reference.Digest is null && image.Names.Contains(reference.ToString());
         var index = _index.Read();

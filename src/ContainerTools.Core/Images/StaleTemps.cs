@@ -1,10 +1,11 @@
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Store;
 
 namespace ContainerTools.Core.Images;
 
 /// <summary>
-/// Temp names that carry their creator's pid (".tmp-&lt;pid&gt;-&lt;guid&gt;"), so any later command can tell
-/// leftovers of a killed process (safe to delete) from work another live process is doing right now.
+/// Temp names that carry their creator's <see cref="ProcessStamp"/> (".tmp-&lt;stamp&gt;-&lt;guid&gt;"), so any later command
+/// can tell leftovers of a killed process (safe to delete) from work another live process is doing right now.
 /// </summary>
 public static class StaleTemps
 {
@@ -35,9 +36,7 @@ public static class StaleTemps
     {
         string rest = name[AtomicFile.TempPrefix.Length..];
         int dash = rest.IndexOf('-');
-        // A temp without a pid was written by an older version, whose processes are gone.
-        if (dash <= 0 || !int.TryParse(rest[..dash], out int pid))
-            return false;
-        return pid == Environment.ProcessId || Directory.Exists("/proc/" + pid);
+        // A temp without a stamp was written by an older version, whose processes are gone.
+        return dash > 0 && ProcessStamp.IsAlive(rest[..dash]);
     }
 }

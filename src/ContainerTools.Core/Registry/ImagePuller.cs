@@ -30,10 +30,20 @@ public sealed class ImagePuller
     public async Task<PullResult> PullAsync(ImageReference reference, PlatformSelector platform, IProgress<TransferProgress>? progress = null,
         IProgress<ImageProgress>? unpackProgress = null, CancellationToken cancel = default)
     {
+        var result = await PullHoldingIngestAsync(reference, platform, progress, unpackProgress, cancel);
+        // Once its image is registered, what killed imports, pulls and removals left unreferenced goes (unless
+        // another ingest runs: a build pulling its base holds one, and keeps its cache).
+        _store.Tidy();
+        return result;
+    }
+
+    private async Task<PullResult> PullHoldingIngestAsync(ImageReference reference, PlatformSelector platform, IProgress<TransferProgress>? progress,
+        IProgress<ImageProgress>? unpackProgress, CancellationToken cancel)
+    {
         using var client = new RegistryClient(reference.Registry, _options, reference.Repository);
         var (manifest, document) = await ResolveAsync(client, reference, platform, cancel);
         // Its blobs are unreferenced until it registers the image: an import's tidy in another session must leave them.
-        // No tidy of its own: the verified blobs of an interrupted pull are what a re-run need not fetch again.
+        // No tidy before: the verified blobs of an interrupted pull are what a re-run need not fetch again.
         using var ingest = _store.HoldIngest();
         var blobs = document.Layers!.Append(document.Config!).ToList();
         var added = new ConcurrentBag<string>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
 using ContainerTools.Core.Isolation.Cgroups.V1;
 using ContainerTools.Core.Store;
@@ -13,7 +14,7 @@ namespace ContainerTools.Core.Runtime;
 /// the rename; the container's limits are written then, before its init is released.
 /// </summary>
 /// <remarks>
-/// Named "containertools/spare-PID-N-STORE": PID is the launcher's, STORE its store's root as a plain name (so a
+/// Named "containertools/spare-STAMP-N-STORE": STAMP is the launcher's <see cref="ProcessStamp"/>, STORE its store's root as a plain name (so a
 /// clean-up that looks for the store's name finds it). Whoever gives an unused one up removes it: the launcher
 /// closing a spare, the spare monitor at the EOF that ends it; one left by a launcher killed with -9 goes at the
 /// first spare of the next process (<see cref="Sweep"/>). Removal is rmdir alone: it never kills what is inside.
@@ -37,7 +38,7 @@ public static class SpareCgroup
                 return null;
             if (Interlocked.Exchange(ref _swept, 1) == 0)
                 Sweep(mounts);
-            string path = Cgroups.ContainersParent + "/" + Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-"
+            string path = Cgroups.ContainersParent + "/" + Prefix + ProcessStamp.Current + "-"
                 + Interlocked.Increment(ref _made).ToString(CultureInfo.InvariantCulture) + "-" + StoreName(store);
             driver.Create(path, ResourceLimits.None);
             return path;
@@ -75,7 +76,7 @@ public static class SpareCgroup
             foreach (string group in Directory.EnumerateDirectories(parent, Prefix + "*"))
             {
                 string[] parts = Path.GetFileName(group).Split('-', 3);
-                if (parts.Length == 3 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && !Directory.Exists($"/proc/{pid}"))
+                if (parts.Length == 3 && !ProcessStamp.IsAlive(parts[1]))
                     ControlFile.RemoveDirectory(group);
             }
         }

@@ -1,3 +1,4 @@
+using ContainerTools.Core.Containers;
 using ContainerTools.Core.Native;
 
 namespace ContainerTools.Core.Store;
@@ -12,10 +13,10 @@ public static class AtomicFile
     public const string TempPrefix = ".tmp-";
 
     /// <summary>
-    /// A temp name that carries its creator's pid (".tmp-&lt;pid&gt;-&lt;guid&gt;"), so a later command can tell a
-    /// killed process's leftover (safe to delete) from a write another live process is doing right now.
+    /// A temp name that carries its creator's <see cref="ProcessStamp"/> (".tmp-&lt;stamp&gt;-&lt;guid&gt;"), so a later
+    /// command can tell a killed process's leftover (safe to delete) from a write another live process is doing right now.
     /// </summary>
-    public static string TempName() => $"{TempPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}";
+    public static string TempName() => $"{TempPrefix}{ProcessStamp.Current}-{Guid.NewGuid():N}";
 
     /// <summary>
     /// Replaces <paramref name="path"/> whole; <paramref name="mode"/> is set before the content is visible (secrets).

@@ -34,6 +34,7 @@ public sealed class VolumeStore(StoreLocation store)
     {
         ValidateName(name);
         using var volumes = FileLock.Acquire(Location, VolumesLock);
+        RemoveUnrecordedLocked();
         if (Read(name) is not null)
             throw new EngineException("VolumeExists", ErrorKind.AlreadyExists, name, $"a volume named '{name}' exists already");
         var record = CreateLocked(name, labels);
@@ -54,6 +55,12 @@ public sealed class VolumeStore(StoreLocation store)
     {
         if (!Directory.Exists(Location.VolumesDirectory))
             return [];
+        // A reader tidies only when no create or removal runs (their lock is free): it never waits behind a large deletion.
+        using (var volumes = FileLock.TryAcquire(Location, VolumesLock))
+        {
+            if (volumes is not null)
+                RemoveUnrecordedLocked();
+        }
         var containers = new ContainerStore(Location).List();
         var result = new List<ContainerVolumeInfo>();
         foreach (var dir in Directory.EnumerateDirectories(Location.VolumesDirectory))
@@ -80,6 +87,7 @@ public sealed class VolumeStore(StoreLocation store)
     {
         using var names = FileLock.Acquire(Location, ContainerStore.NamesLock);
         using var volumes = FileLock.Acquire(Location, VolumesLock);
+        RemoveUnrecordedLocked();
         if (Read(name) is null)
             throw new EngineException("VolumeNotFound", ErrorKind.NotFound, name, $"no volume named '{name}'");
         var users = new ContainerStore(Location).UsingVolume(name);
@@ -118,10 +126,26 @@ public sealed class VolumeStore(StoreLocation store)
         Delete(trash);
     }
 
+    /// <summary>
+    /// Under the volumes lock: deletes the directories a create killed between making them and writing their record
+    /// left. Nothing can use one: a volume is handed to a container only once its record is written, under this lock.
+    /// </summary>
+    private void RemoveUnrecordedLocked()
+    {
+        if (!Directory.Exists(Location.VolumesDirectory))
+            return;
+        foreach (var dir in Directory.EnumerateDirectories(Location.VolumesDirectory))
+        {
+            if (!Path.GetFileName(dir).StartsWith(RemovingPrefix, StringComparison.Ordinal) && !File.Exists(Path.Combine(dir, RecordFile)))
+                Delete(dir);
+        }
+    }
+
     private VolumeRecord CreateLocked(string name, IReadOnlyDictionary<string, string>? labels)
     {
         var record = new VolumeRecord { Name = name, Created = DateTime.UtcNow, Labels = labels ?? new Dictionary<string, string>() };
-        // The data directory first, the record last: a crash between leaves no record pointing at nothing.
+        // The data directory first, the record last: a crash between leaves no record pointing at nothing, and a
+        // directory without a record, which the next volume command deletes.
         Directory.CreateDirectory(Mountpoint(name));
         AtomicFile.WriteAllBytes(RecordPath(name), JsonSerializer.SerializeToUtf8Bytes(record, VolumesJsonContext.Default.VolumeRecord));
         return record;

@@ -149,12 +149,17 @@ public sealed class SpareMonitorTests : IDisposable
         Assert.Equal((64L << 20).ToString(), File.ReadAllText($"/sys/fs/cgroup/memory/{Core.Isolation.Cgroups.Cgroups.PathFor(id)}/memory.limit_in_bytes").Trim());
     }
 
-    [Fact]
-    public void SpareCgroupOfAKilledLauncherIsRemovedByTheNextProcessesSpare()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SpareCgroupOfAKilledLauncherIsRemovedByTheNextProcessesSpare(bool pidReused)
     {
         using var gone = Process.Start(new ProcessStartInfo("true"))!;
         gone.WaitForExit();
-        string group = $"{Core.Isolation.Cgroups.Cgroups.ContainersParent}/spare-{gone.Id}-1-{Path.GetFileName(_store.Path)}";
+        // A launcher whose pid has since been given to another process (here the test's own) is gone as well.
+        var self = Core.Containers.ProcessIdentity.Of(Environment.ProcessId)!;
+        string launcher = pidReused ? Core.Containers.ProcessStamp.Of(self with { StartTime = self.StartTime - 1 }) : gone.Id.ToString();
+        string group = $"{Core.Isolation.Cgroups.Cgroups.ContainersParent}/spare-{launcher}-1-{Path.GetFileName(_store.Path)}";
         foreach (string hierarchy in Hierarchies())
             Directory.CreateDirectory(Path.Combine(hierarchy, group));
         Pwsh.Run(_store, $"""

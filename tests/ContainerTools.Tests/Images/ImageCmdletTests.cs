@@ -32,6 +32,25 @@ public sealed partial class ImageCmdletTests : IDisposable
     private List<string?> Names(string script = "Get-ContainerImage") => _ps.Run(script).Select(o => o.Text("Name")).Order().ToList();
 
     [Fact]
+    public void RemoveContainerImageTidiesWhatAKilledImportLeftButNotWhileAnImportOrPullRuns()
+    {
+        var images = new ContainerTools.Core.Images.ImageStore(_store.Location);
+        var (blob, chainId) = ImageFixtures.UnreferencedLayer(images, _store);
+        _ps.Run("Add-ContainerImageTag busybox other:1");
+
+        // An import or pull in another process: what it has stored is not referenced yet, and must stay.
+        using (images.HoldIngest())
+            _ps.Run("Remove-ContainerImage other:1");
+        Assert.True(images.Blobs.Has(blob) && images.Layers.Has(chainId), "a removal took content an import still running may need");
+
+        _ps.Run("Add-ContainerImageTag busybox other:1; Remove-ContainerImage other:1");
+
+        Assert.False(images.Blobs.Has(blob), "the killed import's blob is still there");
+        Assert.False(images.Layers.Has(chainId), "the killed import's layer is still there");
+        _ps.Run("$c = New-Container busybox -Network none -Command true; Remove-Container -Id $c.Id");
+    }
+
+    [Fact]
     public void TheTableLooksLikeDockerImages()
     {
         string text = Render("Get-ContainerImage");
@@ -174,15 +193,21 @@ public sealed partial class ImageCmdletTests : IDisposable
         // What a kill -9 between writing index.json's temp and renaming it leaves; before, only an import or pull took it.
         string images = _store.Location.ImagesDirectory;
         string live = Path.Combine(images, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string liveStamped = Path.Combine(images, $".tmp-{Core.Containers.ProcessStamp.Current}-{Guid.NewGuid():N}");
         File.WriteAllText(live, "a write this live process is doing");
+        File.WriteAllText(liveStamped, "a write this live process is doing");
+        var self = Core.Containers.ProcessIdentity.Of(Environment.ProcessId)!;
+        string reusedPid = Core.Containers.ProcessStamp.Of(self with { StartTime = self.StartTime - 1 });
         foreach (string script in new[] { "Add-ContainerImageTag busybox kept:1", "Remove-ContainerImage kept:1" })
         {
-            string leftover = Path.Combine(images, $".tmp-{DeadPid()}-{Guid.NewGuid():N}");
-            File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
+            // A killed writer's pid, ended or since given to another process (here this one).
+            var leftovers = new[] { DeadPid().ToString(), reusedPid }.Select(owner => Path.Combine(images, $".tmp-{owner}-{Guid.NewGuid():N}")).ToList();
+            foreach (string leftover in leftovers)
+                File.WriteAllText(leftover, "{\"schemaVersion\":2,\"manif");
             _ps.Run(script);
-            Assert.False(File.Exists(leftover), $"{script} left the temp of a killed index write");
+            Assert.DoesNotContain(leftovers, File.Exists);
         }
-        Assert.True(File.Exists(live), "a live process's temp was taken");
+        Assert.True(File.Exists(live) && File.Exists(liveStamped), "a live process's temp was taken");
         Assert.Equal(["busybox:latest"], Names());
     }
 

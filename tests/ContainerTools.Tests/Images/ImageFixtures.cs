@@ -17,6 +17,23 @@ public static class ImageFixtures
         return path;
     }
 
+    /// <summary>
+    /// What an import killed after storing a layer's blob and unpacking it, before naming its image, leaves: a blob
+    /// and an unpacked layer no image references. Returns the blob's digest and the layer's chain ID.
+    /// </summary>
+    public static (string Blob, string ChainId) UnreferencedLayer(ContainerTools.Core.Images.ImageStore images, TestStore store)
+    {
+        string tar = Tar(Path.Combine(store.Scratch("unreferenced"), "layer.tar"), w => w.AddFile("left/behind", "by a killed import"));
+        string blob;
+        using (var content = File.OpenRead(tar))
+            blob = images.Blobs.Put(content);
+        using var stored = images.Blobs.OpenRead(blob);
+        var layer = images.Layers.Stage(stored, blob);
+        string chainId = ContainerTools.Core.Images.Digest.Chain(null, layer.DiffId);
+        images.Layers.Commit(layer, chainId);
+        return (blob, chainId);
+    }
+
     public static void AddFile(this TarWriter writer, string name, string content, int mode = 0x1a4, int uid = 0, int gid = 0)
     {
         writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)

@@ -53,6 +53,21 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void APullTidiesWhatAKilledImportLeft()
+    {
+        TestImages.Busybox(_store, Name("tidy/busybox:1"));
+        _ps.Run($"Publish-ContainerImage {Name("tidy/busybox:1")}; Remove-ContainerImage {Name("tidy/busybox:1")}");
+        var images = new ImageStore(_store.Location);
+        var (blob, chainId) = Images.ImageFixtures.UnreferencedLayer(images, _store);
+
+        _ps.Run($"Request-ContainerImage {Name("tidy/busybox:1")}");
+
+        Assert.False(images.Blobs.Has(blob), "the killed import's blob is still there");
+        Assert.False(images.Layers.Has(chainId), "the killed import's layer is still there");
+        Assert.True(images.Layers.Has(images.Resolve(Name("tidy/busybox:1")).TopChainId!), "the pulled image lost its layer");
+    }
+
+    [Fact]
     public async Task PullingAgainDownloadsNothing()
     {
         TestImages.Busybox(_store, Name("again/busybox:1"));

@@ -177,6 +177,23 @@ public sealed class VolumeCmdletTests : BusyboxSessionTest
         Assert.Equal(["a2"], Ps.Run("Get-ContainerVolume").Select(v => (string)v.Properties["Name"].Value));
     }
 
+    [Theory]
+    [InlineData("Get-ContainerVolume")]
+    [InlineData("New-ContainerVolume other")]
+    [InlineData("Remove-ContainerVolume kept")]
+    public void TheNextVolumeCommandRemovesWhatACreateKilledBeforeItsRecordLeft(string command)
+    {
+        // What New-ContainerVolume killed between making the directory and writing volume.json leaves: no command listed it or removed it.
+        Directory.CreateDirectory(VolumeData("cut"));
+        File.WriteAllText(Path.Combine(Store.Location.VolumesDirectory, "cut", ".tmp-999999-0"), "{");
+        Ps.Run("New-ContainerVolume kept");
+
+        Ps.Run(command);
+
+        Assert.False(Directory.Exists(Path.Combine(Store.Location.VolumesDirectory, "cut")), "the killed create's directory is still there");
+        Ps.Run("New-ContainerVolume cut; Remove-ContainerVolume cut");
+    }
+
     public static TheoryData<string, string, ErrorCategory> BadInput => new()
     {
         { "New-Container busybox -Name bad -Network none -Volume /no/such/host/dir:/data true", "BindSourceNotFound", ErrorCategory.ObjectNotFound },

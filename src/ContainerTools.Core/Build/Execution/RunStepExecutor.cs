@@ -35,7 +35,7 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
             Labels = new Dictionary<string, string>
             {
                 [StepLabel] = step.CreatedBy,
-                [BuilderLabel] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [BuilderLabel] = ProcessStamp.Current,
             },
         });
         try
@@ -78,8 +78,7 @@ public sealed class RunStepExecutor(ContainerLifecycle lifecycle)
         foreach (var container in lifecycle.Store.List())
         {
             var labels = container.Record.Labels;
-            if (!labels.ContainsKey(StepLabel) || !labels.TryGetValue(BuilderLabel, out string? builder)
-                || !int.TryParse(builder, System.Globalization.CultureInfo.InvariantCulture, out int pid) || Directory.Exists($"/proc/{pid}"))
+            if (!labels.ContainsKey(StepLabel) || !labels.TryGetValue(BuilderLabel, out string? builder) || ProcessStamp.IsAlive(builder))
                 continue;
             try
             {
