@@ -62,7 +62,6 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (index.IdOf(name) is { } existing)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
                 $"the name '{name}' is already used by container {existing[..12]}: remove or rename that container, or choose another name");
-        RefuseKeptAddresses(network);
         var record = new ContainerRecord
         {
             Id = id,
@@ -233,23 +232,6 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     /// <summary>The records of the containers that join network <paramref name="name"/> when they start, running or not. Repairs nothing.</summary>
     public IReadOnlyList<ContainerRecord> UsingNetwork(string name) =>
         StoredIds().Select(ReadRecord).OfType<ContainerRecord>().Where(record => record.Network.Networks.Any(n => n.Network == name)).ToList();
-
-    /// <summary>
-    /// Under the names lock: a fixed address another container asks for on the same network, running or not. The
-    /// network check saw running holders only: a stopped one's start then failed late, or found its address taken.
-    /// </summary>
-    private void RefuseKeptAddresses(Networking.NetworkSettings network)
-    {
-        foreach (var wanted in network.Networks.Where(n => n.IPAddress is not null))
-        {
-            var address = System.Net.IPAddress.Parse(wanted.IPAddress!);
-            var holder = StoredIds().Select(ReadRecord).OfType<ContainerRecord>().FirstOrDefault(record => record.Network.Networks.Any(
-                kept => kept.Network == wanted.Network && System.Net.IPAddress.TryParse(kept.IPAddress, out var taken) && taken.Equals(address)));
-            if (holder is not null)
-                throw new EngineException("IPAddressInUse", ErrorKind.AlreadyExists, wanted.IPAddress!,
-                    $"{wanted.IPAddress} is kept on network '{wanted.Network}' by container {holder.Name}: remove it, or choose another address");
-        }
-    }
 
     /// <summary>
     /// The ports the containers publish, running or not, from their records alone; read only when enumerated, so a

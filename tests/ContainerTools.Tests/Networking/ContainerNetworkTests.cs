@@ -184,26 +184,6 @@ public sealed class ContainerNetworkTests : IDisposable
         Assert.Equal(before, Directory.GetDirectories(_bed.Store.Location.ContainersDirectory).Length);
     }
 
-    [Fact]
-    public void AFixedAddressAStoppedContainerKeepsIsRefusedAtCreationAsARunningOnesIs()
-    {
-        var network = _bed.CreateNetwork("fixed");
-        string address = network.Subnet.Replace(".0/24", ".7", StringComparison.Ordinal);
-        _ps.Run($"New-Container busybox -Name first -Network fixed -IPAddress {address} -Command true");
-
-        // Before, only a running holder was seen: both were made, and the second start failed late or took the address.
-        var result = _ps.Invoke($"New-Container busybox -Name second -Network fixed -IPAddress {address} -Command true");
-
-        var error = Assert.Single(result.AllErrors);
-        Assert.StartsWith("IPAddressInUse,", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
-        Assert.Equal(address, error.TargetObject);
-        Assert.Contains("first", error.Exception.Message);
-        Assert.Equal(["first"], _ps.Run("Get-Container").Select(c => (string)c.Properties["Name"].Value));
-        // Free again once its holder is gone.
-        _ps.Run($"Remove-Container first; New-Container busybox -Name second -Network fixed -IPAddress {address} -Command true");
-    }
-
     private void AssertNoLeftovers(Core.Networking.ContainerNetworkInfo network, int port)
     {
         Assert.Empty(HostState.VethsOn(network.Bridge));
