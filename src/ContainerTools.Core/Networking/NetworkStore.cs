@@ -141,12 +141,12 @@ public sealed partial class NetworkStore(StoreLocation store)
     /// The default network on a subnet the engine chose as free a moment ago. Not checked again as a -Subnet is: another
     /// store's bridge may have come up on it meanwhile (there is no lock between stores), which an attach handles.
     /// </summary>
-    private static NetworkDefinition DefaultOn(IPNetwork subnet) =>
-        new(DefaultNetwork, subnet, FirstHost(subnet), false, NetworkDefinition.NewBridgeName());
+    private NetworkDefinition DefaultOn(IPNetwork subnet) =>
+        new(DefaultNetwork, subnet, FirstHost(subnet), false, NetworkDefinition.NewBridgeName(store, DefaultNetwork));
 
     /// <summary>
-    /// Gives the unused default network a free subnet and a new bridge, the old bridge deleted; the
-    /// caller holds the lock and has found the old subnet routed elsewhere on the host.
+    /// Gives the unused default network a free subnet, its bridge deleted (the next attach makes it again, on the new
+    /// subnet); the caller holds the lock and has found the old subnet routed elsewhere on the host.
     /// </summary>
     internal NetworkDefinition MoveDefaultLocked(NetworkDefinition old)
     {
@@ -158,7 +158,8 @@ public sealed partial class NetworkStore(StoreLocation store)
 
     /// <summary>
     /// The network's host side: its bridge and the leases of its addresses. The two isolation rules the firewall
-    /// plugin added for the bridge stay (its DEL keeps them, and iptables is no executable the engine runs).
+    /// plugin added for the bridge stay (its DEL keeps them, and iptables is no executable the engine runs): a
+    /// network made again under the same name has the same bridge name (see <see cref="NetworkDefinition.NewBridgeName"/>) and reuses them.
     /// </summary>
     private void DeleteBridge(NetworkDefinition network)
     {
@@ -188,7 +189,7 @@ public sealed partial class NetworkStore(StoreLocation store)
                     $"Subnet {subnet} overlaps {route.Destination}, which the host routes through {route.Device}.");
         }
         var gateway = gatewayText is null ? FirstHost(subnet) : ParseGateway(gatewayText, subnet);
-        return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.NewBridgeName());
+        return new NetworkDefinition(name, subnet, gateway, @internal, NetworkDefinition.NewBridgeName(store, name));
     }
 
     /// <summary>The store's subnets and the host's routed ones: a new subnet must avoid both.</summary>

@@ -77,6 +77,25 @@ public sealed class LeakTests : IDisposable
         Assert.Empty(HostState.RulesMentioning("4a1f0001"));
     }
 
+    [Fact]
+    public void ANetworkMadeAgainUnderItsNameGetsItsBridgeBackAndItsIsolationRulesDoNotPileUp()
+    {
+        // The firewall plugin keeps a bridge's two isolation rules after its last DEL. Before, a network made again
+        // got a new random bridge name: each removal and re-creation left two more rules for good.
+        string? bridge = null;
+        for (int i = 0; i < 3; i++)
+        {
+            var network = _bed.CreateNetwork("again");
+            bridge ??= network.Bridge;
+            Assert.Equal(bridge, network.Bridge);
+            string id = $"a9a1{i:D4}{_bed.Unique.Replace("ctt-", "")}";
+            _bed.Networking.Attach(id, "again" + i, _bed.CreateNamespace("again" + i), new NetworkRequest([new EndpointRequest("again")], []));
+            _bed.Networking.Detach(id);
+            _bed.Networks.Remove("again");
+        }
+        Assert.Equal(2, HostState.RulesMentioning(bridge!).Count);
+    }
+
     private void AssertNothingLeft(ContainerNetworkInfo network, IEnumerable<string> addresses, int port)
     {
         Assert.Empty(HostState.VethsOn(network.Bridge));
