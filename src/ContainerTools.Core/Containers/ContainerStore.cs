@@ -47,8 +47,6 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var spec = SpecBuilder.Build(image, options, security, paths, hostname, mounts.Mounts);
         var userNamespace = options.UserNamespace == UserNamespaceMode.Auto ? UserNamespaceSettings.Load(Location) : null;
         var delegated = userNamespace?.Delegated();
-        // After every check of the input: a refused container leaves no new filter in the cache either.
-        string? seccomp = security.SeccompFile(new SeccompFilterCache(Location.SeccompDirectory));
         RemoveLeftovers();
 
         using var names = FileLock.Acquire(Location, NamesLock);
@@ -62,6 +60,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (index.IdOf(name) is { } existing)
             throw new EngineException("ContainerNameInUse", ErrorKind.AlreadyExists, name,
                 $"the name '{name}' is already used by container {existing[..12]}: remove or rename that container, or choose another name");
+        // After every check: a refused container leaves no new filter in the cache either (compiled once per profile).
+        string? seccomp = security.SeccompFile(new SeccompFilterCache(Location.SeccompDirectory));
         var record = new ContainerRecord
         {
             Id = id,

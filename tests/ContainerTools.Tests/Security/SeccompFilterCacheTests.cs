@@ -1,4 +1,6 @@
+using ContainerTools.Core;
 using ContainerTools.Core.Isolation;
+using ContainerTools.Core.Runtime;
 using ContainerTools.Core.Isolation.Seccomp;
 using ContainerTools.Tests.Support;
 
@@ -51,6 +53,20 @@ public sealed class SeccompFilterCacheTests : IDisposable
         Assert.Equal(Inode(cached), Inode(linked));
         File.Delete(linked);
         Assert.Equal(program, File.ReadAllBytes(cached));
+    }
+
+    [Fact]
+    public void ACreationRefusedForItsNameLeavesNoNewFilterInTheCache()
+    {
+        var run = new ContainerRunner(store);
+        run.Create(new ContainerOptions { Name = "taken", Command = ["true"] });
+        var before = Directory.GetFiles(store.Location.SeccompDirectory);
+
+        // SYS_ADMIN changes the rules: its filter would be a new file.
+        var error = Assert.Throws<EngineException>(() => run.Create(new ContainerOptions { Name = "taken", Command = ["true"], CapabilityAdd = ["SYS_ADMIN"] }));
+
+        Assert.Equal("ContainerNameInUse", error.ErrorId);
+        Assert.Equal(before, Directory.GetFiles(store.Location.SeccompDirectory));
     }
 
     private static ulong Inode(string path) => ulong.Parse(Tool.Run("stat", "-c", "%i", path).Trim());
