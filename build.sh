@@ -108,8 +108,8 @@ list_xunit_failures() {
     XUNIT_XML=$xml "$pwsh" -NoProfile -NonInteractive -Command '
         foreach ($test in ([xml](Get-Content -Raw $env:XUNIT_XML)).SelectNodes("//test") | Where-Object result -EQ Fail) {
             "FAILED: $($test.name)"
-            ($test.failure.message.InnerText -split "\n" | Select-Object -First 12) -replace "^", "    "
-            ($test.failure."stack-trace".InnerText -split "\n" | Select-Object -First 4) -replace "^", "    "
+            ($test.SelectSingleNode("failure/message").InnerText -split "\n" | Select-Object -First 12) -replace "^", "    "
+            ($test.SelectSingleNode("failure/stack-trace").InnerText -split "\n" | Select-Object -First 4) -replace "^", "    "
         }' || true
 }
 

@@ -148,7 +148,7 @@ public sealed class FaultTests : IDisposable
             {
                 string commandLine = File.ReadAllText(Path.Combine(dir, "cmdline"));
                 if (commandLine.Contains(_store.Location.Root, StringComparison.Ordinal) && !IsIdleSpare(dir, commandLine))
-                    Assert.Fail($"process {Path.GetFileName(dir)} of the store remains");
+                    Assert.Fail($"process {Path.GetFileName(dir)} of the store remains ({Comm(dir)}: {commandLine.Replace('\0', ' ')})");
             }
             catch (IOException)
             {
