@@ -177,7 +177,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
             var idle = FileLock.OnDirectory(Store.Paths(id).Directory, wait: false);
             if (idle is not null)
             {
-                // It lets go of the lock just before it exits: no process of the container outlives the Remove.
+                // A monitor holds the lock until its exit, but an auto-remove one hands it over early: no process of
+                // the container outlives the Remove.
                 using (var monitor = PidFd.Open(Store.ReadState(id)?.Monitor))
                     monitor?.WaitForExit(deadline - DateTime.UtcNow);
                 return idle;

@@ -31,8 +31,9 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     {
         using var hangup = IgnoreHangup();
         // Held while this monitor lives: a Remove waits on it for a monitor still starting (its starter was
-        // killed) or still recording the end, so nothing it makes appears after the Remove.
-        using var alive = FileLock.OnDirectory(_paths.Directory, wait: true);
+        // killed) or still recording the end, so nothing it makes appears after the Remove. Never let go of here
+        // (only by an auto-remove's early hand-over): the kernel drops it as this process exits, whatever way it ends.
+        var alive = FileLock.OnDirectory(_paths.Directory, wait: true);
         if (alive is null)
         {
             report($"container {id} was removed");
@@ -171,7 +172,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     /// </summary>
     public int Watch(MonitorHandOver handOver)
     {
-        using var alive = FileLock.Inherited(handOver.Lock);
+        // As in Run: held until this process exits.
+        var alive = FileLock.Inherited(handOver.Lock);
         using var log = new ContainerLog(_paths.Log);
         using (var output = new SafeFileHandle(handOver.Output, ownsHandle: true))
         using (var error = new SafeFileHandle(handOver.Error, ownsHandle: true))
