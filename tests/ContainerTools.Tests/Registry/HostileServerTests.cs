@@ -157,16 +157,11 @@ public sealed class HostileServerTests : IDisposable
             response.OutputStream.Flush();
             released.Wait(TimeSpan.FromSeconds(60)); // the connection stays open and silent
         });
-        var options = new Core.Registry.RegistryOptions
-        {
-            AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
-            StallTimeout = TimeSpan.FromSeconds(1),
-        };
         var reference = ImageReference.Parse($"{_server.Address}/{Repository}:1");
         try
         {
             var stalled = await Assert.ThrowsAsync<Core.EngineException>(() =>
-                new Core.Registry.ImagePuller(new ImageStore(_store.Location), options)
+                new Core.Registry.ImagePuller(new ImageStore(_store.Location), StallingOptions())
                     .PullAsync(reference, Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken));
             Assert.Equal("DownloadInterrupted", stalled.ErrorId);
             Assert.Contains("sent nothing for 1 s", stalled.Message, StringComparison.Ordinal);
@@ -375,16 +370,8 @@ public sealed class HostileServerTests : IDisposable
         // The connection is accepted, the request read, and nothing comes back. Before, the pull waited forever.
         using var released = new ManualResetEventSlim();
         _server.On($"/v2/{Repository}/manifests/1", _ => released.Wait(TimeSpan.FromSeconds(30)));
-        try
-        {
-            var silent = await Assert.ThrowsAsync<Core.EngineException>(() => PullWithStallTimeout($"{_server.Address}/{Repository}:1"));
-            Assert.Equal(("RegistryNotResponding", Core.ErrorKind.ConnectionError), (silent.ErrorId, silent.Kind));
-            Assert.Contains("1 s", silent.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            released.Set();
-        }
+        var silent = await AssertGivenUpAsync(() => PullWithStallTimeout($"{_server.Address}/{Repository}:1"), released);
+        Assert.Contains("1 s", silent.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -399,23 +386,10 @@ public sealed class HostileServerTests : IDisposable
             response.AddHeader("Location", "session-1");
         });
         _server.On(uploads + "session-1", _ => released.Wait(TimeSpan.FromSeconds(30)));
-        var options = new Core.Registry.RegistryOptions
-        {
-            AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
-            StallTimeout = TimeSpan.FromSeconds(1),
-        };
-        try
-        {
-            var stalled = await Assert.ThrowsAsync<Core.EngineException>(() => new Core.Registry.ImagePusher(new ImageStore(_store.Location), options)
-                .PushAsync("local/kept:1", ImageReference.Parse($"{_server.Address}/{Repository}:1"), cancel: TestContext.Current.CancellationToken)
-                .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
-            Assert.Equal(("RegistryNotResponding", Core.ErrorKind.ConnectionError), (stalled.ErrorId, stalled.Kind));
-            Assert.Contains("took no more of the upload PUT", stalled.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            released.Set();
-        }
+        var stalled = await AssertGivenUpAsync(() => new Core.Registry.ImagePusher(new ImageStore(_store.Location), StallingOptions())
+            .PushAsync("local/kept:1", ImageReference.Parse($"{_server.Address}/{Repository}:1"), cancel: TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken), released);
+        Assert.Contains("took no more of the upload PUT", stalled.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -430,15 +404,7 @@ public sealed class HostileServerTests : IDisposable
             response.OutputStream.Flush();
             released.Wait(TimeSpan.FromSeconds(30));
         });
-        try
-        {
-            var silent = await Assert.ThrowsAsync<Core.EngineException>(() => PullWithStallTimeout($"{_server.Address}/{Repository}:1"));
-            Assert.Equal(("RegistryNotResponding", Core.ErrorKind.ConnectionError), (silent.ErrorId, silent.Kind));
-        }
-        finally
-        {
-            released.Set();
-        }
+        await AssertGivenUpAsync(() => PullWithStallTimeout($"{_server.Address}/{Repository}:1"), released);
     }
 
     [Fact]
@@ -787,17 +753,35 @@ public sealed class HostileServerTests : IDisposable
     private static byte[] Index(string digest, long size, string mediaType) =>
         Encoding.UTF8.GetBytes($$$"""{"schemaVersion":2,"mediaType":"{{{MediaTypes.OciIndex}}}","manifests":[{"mediaType":"{{{mediaType}}}","digest":"{{{digest}}}","size":{{{size}}},"platform":{"os":"linux","architecture":"{{{Core.Registry.PlatformSelector.Host.Architecture}}}"}}]}""");
 
-    private Task<Core.Registry.PullResult> PullWithStallTimeout(string reference)
+    /// <summary>The test's auth file and a stall limit of 1 s.</summary>
+    private Core.Registry.RegistryOptions StallingOptions() => new()
     {
-        var options = new Core.Registry.RegistryOptions
+        AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
+        StallTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>
+    /// Runs an operation against a server that holds it until <paramref name="released"/> (set here, whatever happens)
+    /// and returns the RegistryNotResponding it must end in.
+    /// </summary>
+    private static async Task<Core.EngineException> AssertGivenUpAsync(Func<Task> operation, ManualResetEventSlim released)
+    {
+        try
         {
-            AuthFile = new Core.Registry.AuthFile(Path.Combine(_store.Path, "auth.json")),
-            StallTimeout = TimeSpan.FromSeconds(1),
-        };
-        return new Core.Registry.ImagePuller(new ImageStore(_store.Location), options)
+            var error = await Assert.ThrowsAsync<Core.EngineException>(operation);
+            Assert.Equal(("RegistryNotResponding", Core.ErrorKind.ConnectionError), (error.ErrorId, error.Kind));
+            return error;
+        }
+        finally
+        {
+            released.Set();
+        }
+    }
+
+    private Task<Core.Registry.PullResult> PullWithStallTimeout(string reference) =>
+        new Core.Registry.ImagePuller(new ImageStore(_store.Location), StallingOptions())
             .PullAsync(ImageReference.Parse(reference), Core.Registry.PlatformSelector.Host, cancel: TestContext.Current.CancellationToken)
             .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
-    }
 
     /// <summary>Files in layers being unpacked (temp directories of the layer store), not yet visible under a chain ID.</summary>
     private static IEnumerable<string> StagedFiles(string layers) =>
