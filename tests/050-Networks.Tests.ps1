@@ -52,7 +52,8 @@ Describe 'Container networks' {
     It 'runs a web server reached by name from a container and from the host on 127.0.0.1' {
         Import-ContainerImage -Path (Join-Path (Split-Path (Get-ModuleUnderTest)) 'images/busybox.tar.gz') -Name busybox:latest | Out-Null
         $null = New-ContainerNetwork -Name pester-app -Subnet ($script:subnet -replace '\.0/24$', '.0/25')
-        $port = Get-Random -Minimum 20000 -Maximum 40000
+        # Below the ephemeral range (32768 up), which client connections and the test registries draw from.
+        $port = Get-Random -Minimum 20000 -Maximum 32768
         $web = New-Container busybox -Name pester-web -Network pester-app -Publish "127.0.0.1:${port}:80" -Start `
             -Command 'sh', '-c', 'echo pester-page > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
         $web.Ports | Should -Be "127.0.0.1:${port}->80/tcp"

@@ -105,7 +105,7 @@ public sealed class ParameterEdgeTests : BusyboxSessionTest
     public void APortRangeIsPublishedPortByPortAsDockerDoes()
     {
         // '8080-8081:80-81' was refused ("'8080-8081' is not a port number").
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free(count: 2);
         // A subnet of its own: the default network's 10.88.0.0/16 is unreachable while another store's bridge holds it.
         Ps.Run($"New-ContainerNetwork edge -Subnet {Networking.NetworkTestBed.NextSubnet()} | Out-Null");
         var web = Ps.Run($"New-Container busybox -Network edge -Publish '127.0.0.1:{port}-{port + 1}:80-81' -Start -- sh -c 'echo eighty-one > /tmp/index.html; httpd -p 80 -h /tmp; exec httpd -f -p 81 -h /tmp'").Single();

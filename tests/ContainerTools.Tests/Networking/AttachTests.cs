@@ -57,7 +57,7 @@ public sealed class AttachTests : IDisposable
     {
         _bed.CreateNetwork("pub");
         string ns = _bed.CreateNamespace("web");
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         var attachment = _bed.Networking.Attach("deadbeef0001", "web", ns, On("pub", ports: [$"127.0.0.1:{port}:80"]));
         _bed.StartWebServer(ns, "published");
 

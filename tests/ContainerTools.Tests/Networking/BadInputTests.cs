@@ -1,5 +1,6 @@
 using ContainerTools.Core;
 using ContainerTools.Core.Networking;
+using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Networking;
 
@@ -31,7 +32,7 @@ public sealed class BadInputTests : IDisposable
     {
         var network = _bed.CreateNetwork("good");
         _bed.CreateNetwork("inner", @internal: true);
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free(count: 4);
         var first = _bed.Networking.Attach("900d0001", "first", _bed.CreateNamespace("first"),
             new NetworkRequest([new EndpointRequest("good")], [PortMapping.Parse($"{port}:80")]));
         string ns = _bed.CreateNamespace("second");

@@ -25,8 +25,6 @@ public sealed class ContainerNetworkTests : IDisposable
         _bed.Dispose();
     }
 
-    private static int FreePort() => 20000 + Random.Shared.Next(20000);
-
     /// <summary>A detached busybox httpd serving <paramref name="page"/> on port 80.</summary>
     private PSObject StartWeb(string name, string network, string extra = "")
     {
@@ -56,7 +54,7 @@ public sealed class ContainerNetworkTests : IDisposable
     public void WebServerIsReachedByNameAndAliasFromAPeerAndFromTheHostThroughAPublishedPort()
     {
         _bed.CreateNetwork("app");
-        int port = FreePort();
+        int port = HostPorts.Free();
         StartWeb("web", "app", $"-NetworkAlias www -Publish '127.0.0.1:{port}:80'");
 
         var byName = RunIn("app", Fetch.Replace("$0", "http://web/"));
@@ -144,7 +142,7 @@ public sealed class ContainerNetworkTests : IDisposable
     public void FiftyRunsAndAKilledMonitorLeaveNothingBehind()
     {
         var network = _bed.CreateNetwork("cycles");
-        int port = FreePort();
+        int port = HostPorts.Free();
         _ps.Run($"1..50 | ForEach-Object {{ Invoke-ContainerImage busybox -Network cycles -Publish '{port}:80' -Remove -Command true }}");
         AssertNoLeftovers(network, port);
 
@@ -172,7 +170,7 @@ public sealed class ContainerNetworkTests : IDisposable
     public void BadNetworkParametersAreErrorRecordsAndCreateNothing(string parameters, string errorId, ErrorCategory category)
     {
         _bed.CreateNetwork("bad");
-        int port = FreePort();
+        int port = HostPorts.Free();
         StartWeb("holder", "bad", $"-Publish '{port}:80'");
         var before = Directory.GetDirectories(_bed.Store.Location.ContainersDirectory).Length;
 

@@ -16,7 +16,7 @@ public sealed class LeakTests : IDisposable
     public void FiftyAttachDetachCyclesLeaveNoVethRuleLeaseOrPin()
     {
         var network = _bed.CreateNetwork("cycle");
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         var request = new NetworkRequest([new EndpointRequest("cycle")], [PortMapping.Parse($"{port}:80")]);
         var addresses = new HashSet<string>();
 
@@ -39,7 +39,7 @@ public sealed class LeakTests : IDisposable
     public void AfterTheContainerIsKilledDetachStillUndoesEverything()
     {
         var network = _bed.CreateNetwork("crash");
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         // A "container": a process in its own network namespace, which nothing else holds.
         using var container = Process.Start(new ProcessStartInfo("unshare", ["--net", "sleep", "600"]))!;
         string netns = $"/proc/{container.Id}/ns/net";
@@ -64,7 +64,7 @@ public sealed class LeakTests : IDisposable
     {
         var network = _bed.CreateNetwork("half");
         string ns = _bed.CreateNamespace("half");
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         var networking = _bed.WithFailingFirewall();
 
         var error = Assert.Throws<EngineException>(() => networking.Attach("4a1f0001", "half", ns,

@@ -103,7 +103,7 @@ public sealed class NetworkPersistenceTests : IDisposable
     public void AContainerDisconnectedFromEveryNetworkStartsWithLoopbackOnlyAndKeepsItsPortForLater()
     {
         _bed.CreateNetwork("only");
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         _ps.Run($"New-Container busybox -Name lone -Network only -Publish '127.0.0.1:{port}:80' -Command 'sleep', '60'");
 
         _ps.Run("Disconnect-ContainerNetwork only lone -Confirm:$false");
@@ -143,7 +143,7 @@ public sealed class NetworkPersistenceTests : IDisposable
     {
         _bed.CreateNetwork("pub");
         _bed.CreateNetwork("inside", @internal: true);
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = HostPorts.Free();
         _ps.Run($"New-Container busybox -Name web -Network pub -Publish '127.0.0.1:{port}:80' -Command true");
         _ps.Run("Connect-ContainerNetwork inside web");
 

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ContainerTools.Tests.Support;
+
+/// <summary>
+/// Host ports for tests that publish some. They lie below the kernel's ephemeral range (32768 and up), where client
+/// connections and servers on port 0 (the test registries) get theirs; nothing binds them when handed out; and no
+/// two tests of this run get the same one.
+/// </summary>
+public static class HostPorts
+{
+    private const int Lowest = 20000;
+    private const int BelowEphemeral = 32768;
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
+    public static int Free(int count = 1)
+    {
+        lock (Given)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                int first = Lowest + Random.Shared.Next(BelowEphemeral - Lowest - count);
+                var ports = Enumerable.Range(first, count).ToList();
+                if (ports.All(p => !Given.Contains(p) && Bindable(p)))
+                {
+                    Given.UnionWith(ports);
+                    return first;
+                }
+            }
+        }
+        throw new InvalidOperationException($"No {count} free host ports between {Lowest} and {BelowEphemeral}.");
+    }
+
+    private static bool Bindable(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
