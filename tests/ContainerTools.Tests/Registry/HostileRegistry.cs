@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Registry;
 
@@ -17,33 +18,16 @@ public sealed class HostileRegistry : IDisposable
 
     public HostileRegistry()
     {
-        (_listener, Port) = Listen();
+        Port = HostPorts.Free();
+        _listener = new HttpListener();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
         _routes["/v2/"] = (_, response) => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
         _loop = Task.Run(ServeAsync);
     }
 
     public int Port { get; }
 
-    /// <summary>A listener on a free port: another test (or an outgoing connection) may take the port between
-    /// FreePort and Start, so a taken one is given up for another.</summary>
-    private static (HttpListener, int) Listen()
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            int port = LocalRegistry.FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 10)
-            {
-                listener.Close();
-            }
-        }
-    }
     public string Address => $"127.0.0.1:{Port}";
 
     /// <summary>The requests received so far, in order.</summary>

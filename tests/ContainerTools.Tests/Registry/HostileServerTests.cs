@@ -35,7 +35,7 @@ public sealed class HostileServerTests : IDisposable
     [Fact]
     public void ARegistryThatIsDownIsRetriedThenAConnectionError()
     {
-        int port = LocalRegistry.FreePort();
+        int port = HostPorts.Free();
         AssertPullFails($"127.0.0.1:{port}/any/image:1", "RegistryUnreachable", ErrorCategory.ConnectionError,
             message => Assert.Contains("3 attempts", message, StringComparison.Ordinal));
     }

@@ -34,7 +34,7 @@ public sealed class LocalRegistry : IDisposable
     private LocalRegistry(TestStore store, bool tls, RegistryAuth auth, TokenService? tokens)
     {
         _auth = auth;
-        Port = FreePort();
+        Port = HostPorts.Free();
         string dir = store.Scratch("registry-" + Port);
         StorageDirectory = Path.Combine(dir, "storage");
         var config = new StringBuilder($"""
@@ -106,16 +106,6 @@ public sealed class LocalRegistry : IDisposable
         };
         new ImagePusher(new ImageStore(publisher.Location), options).PushAsync(name, null).GetAwaiter().GetResult();
         return name;
-    }
-
-    /// <summary>A port nothing listens on (now): for "registry down" and for the next server.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private void WaitUntilListening()

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContainerTools.Tests.Support;
 
 namespace ContainerTools.Tests.Registry;
 
@@ -27,7 +28,7 @@ public sealed class TokenService : IDisposable
         _certificate = TestCertificates.Create(_key);
         CertificateBundle = Path.Combine(dir, "token-bundle.pem");
         File.WriteAllText(CertificateBundle, _certificate.ExportCertificatePem());
-        int port = LocalRegistry.FreePort();
+        int port = HostPorts.Free();
         Realm = $"http://127.0.0.1:{port}/token";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace ContainerTools.Tests.Support;
 
 /// <summary>
-/// Host ports for tests that publish some. They lie below the kernel's ephemeral range (32768 and up), where client
-/// connections and servers on port 0 (the test registries) get theirs; nothing binds them when handed out; and no
-/// two tests of this run get the same one.
+/// Host ports for tests that publish one or serve on one. They lie below the kernel's ephemeral range (32768 and up),
+/// which connect() and a bind to port 0 draw from, so no client connection takes one between its choice and its use;
+/// nothing binds them when handed out; and no two tests of a run get the same one.
 /// </summary>
 public static class HostPorts
 {
