@@ -191,6 +191,22 @@ Describe 'Completion' {
             Pop-Location
         }
     }
+
+    It 'completes the paths inside a container, stopped or running, for Copy-ContainerItem' {
+        # Past `web:` nothing was offered: the path inside had to be typed in full.
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $null = New-Container busybox -Name habits-inside -Network none -- sh -c 'mkdir "/tmp/my dir"; touch /tmp/a.log /tmp/b.log; exec sleep 60'
+        Complete 'Copy-ContainerItem habits-inside:/et' | Should -Be 'habits-inside:/etc/'
+        Complete 'Copy-ContainerItem habits-inside:/etc/passw' | Should -Be 'habits-inside:/etc/passwd'
+        Complete 'Copy-ContainerItem habits-inside:' | Should -Contain 'habits-inside:/bin/'
+        Start-Container habits-inside | Out-Null
+        # The files the running container made itself; a name with a space comes quoted, as file completion quotes it.
+        $made = { Complete 'Copy-ContainerItem habits-inside:/tmp/' }
+        for ($i = 0; $i -lt 50 -and (& $made).Count -lt 3; $i++) { Start-Sleep -Milliseconds 100 }
+        & $made | Should -Be 'habits-inside:/tmp/a.log', 'habits-inside:/tmp/b.log', "'habits-inside:/tmp/my dir/'"
+        Complete 'Copy-ContainerItem ./x habits-inside:/tmp/*.lo' | Should -Be 'habits-inside:/tmp/a.log', 'habits-inside:/tmp/b.log'
+        Complete 'Copy-ContainerItem habits-nothing:/et' | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Output types' {

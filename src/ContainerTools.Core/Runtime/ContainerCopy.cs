@@ -82,12 +82,26 @@ public sealed class ContainerCopy(ContainerStore store)
             : throw new EngineException(errorId, ErrorKind.NotFound, pattern, $"nothing {where} matches '{pattern}'");
     }
 
-    /// <summary>The names in a container directory, listed through a descriptor opened inside its root.</summary>
-    private static Func<string, IEnumerable<string>> ContainerNames(RootedPath root) => directory =>
+    /// <summary>
+    /// The entries of <paramref name="directory"/> in a container, running or stopped, for completing paths in it;
+    /// none when it is no directory there.
+    /// </summary>
+    public IReadOnlyList<ContainerDirectoryEntry> List(string nameOrId, string directory)
+    {
+        using var container = ContainerFileSystem.Open(store, nameOrId, writable: false);
+        return Entries(container.Root, directory);
+    }
+
+    /// <summary>The entries of a container directory, listed through a descriptor opened inside its root.</summary>
+    private static List<ContainerDirectoryEntry> Entries(RootedPath root, string directory)
     {
         using var handle = TryOpen(root, directory, Linux.O_RDONLY | Linux.O_DIRECTORY);
-        return handle is null ? [] : Directory.EnumerateFileSystemEntries(RootPath.Magic(handle)).Select(entry => Path.GetFileName(entry)).ToList();
-    };
+        return handle is null ? [] : new DirectoryInfo(RootPath.Magic(handle)).EnumerateFileSystemInfos()
+            .Select(entry => new ContainerDirectoryEntry(entry.Name, entry is DirectoryInfo && entry.LinkTarget is null)).ToList();
+    }
+
+    private static Func<string, IEnumerable<string>> ContainerNames(RootedPath root) => directory =>
+        Entries(root, directory).Select(entry => entry.Name);
 
     private static Func<string, bool> ContainerEntryExists(RootedPath root) => path =>
     {

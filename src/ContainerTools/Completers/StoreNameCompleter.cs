@@ -20,24 +20,12 @@ public abstract class StoreNameCompleter(Func<StoreLocation, IEnumerable<string>
         try
         {
             var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            matches = names(StoreOfSession()).Where(pattern.IsMatch).Distinct().Order(StringComparer.Ordinal).ToList();
+            matches = names(SessionStore.Resolve()).Where(pattern.IsMatch).Distinct().Order(StringComparer.Ordinal).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EngineException or WildcardPatternException)
         {
             return []; // a completer never fails the command line
         }
         return matches.Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
-    }
-
-    /// <summary>
-    /// The store the completed command will use: $ContainerToolsRoot/$ContainerToolsRunRoot of the session, else
-    /// the environment, else the default (as ContainerToolsCmdlet.Store). ToString, not a cast: a value made by
-    /// Resolve-Path is a PathInfo.
-    /// </summary>
-    private static StoreLocation StoreOfSession()
-    {
-        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        var values = ps.AddScript($"${ContainerToolsCmdlet.RootVariable}, ${ContainerToolsCmdlet.RunRootVariable}").Invoke();
-        return StoreLocation.Resolve(values.ElementAtOrDefault(0)?.BaseObject?.ToString(), values.ElementAtOrDefault(1)?.BaseObject?.ToString());
     }
 }
