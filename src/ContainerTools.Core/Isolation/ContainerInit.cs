@@ -99,7 +99,7 @@ public static class ContainerInit
         RootfsMounts.MountOverlay(spec, idMappedLayers);
         using (var root = RootedPath.Open(spec.Root.Path))
         {
-            RootfsMounts.Apply(root, spec.Mounts);
+            RootfsMounts.Apply(root, spec.Mounts, cgroupNamespace: spec.Linux.Namespaces.Any(n => n.Type == "cgroup"));
             Devices.Create(root);
         }
         Loopback.Up();

@@ -31,14 +31,18 @@ public static class RootfsMounts
         Errno.Check(Linux.mount("overlay", spec.Root.Path, "overlay", 0, data), "mount", spec.Root.Path);
     }
 
-    public static void Apply(RootedPath root, IEnumerable<SpecMount> mounts)
+    /// <param name="cgroupNamespace">Whether the process has a cgroup namespace of the container's (see <see cref="CgroupFileSystems"/>).</param>
+    public static void Apply(RootedPath root, IEnumerable<SpecMount> mounts, bool cgroupNamespace)
     {
         // Propagation options need no step: everything below the rprivate root is private already.
-        foreach (var spec in mounts)
+        foreach (var mount in mounts)
         {
-            // A "cgroup" mount cannot take the host's v1 hierarchies again (EBUSY): the container gets an
-            // empty read-only tmpfs there, as its own groups are managed from outside.
-            var mount = spec.Type == "cgroup" ? spec with { Type = "tmpfs", Source = "tmpfs", Options = [.. spec.Options, "mode=755"] } : spec;
+            if (mount.Type == "cgroup")
+            {
+                using var mountPoint = RootPath.OpenDirectory(root, mount.Destination);
+                CgroupFileSystems.Mount(root, mountPoint, mount, cgroupNamespace);
+                continue;
+            }
             var options = MountOptions.Parse(mount.Options);
             bool bind = options.Bind || mount.Type == "bind";
             bool file = bind && mount.Source is not null && File.Exists(mount.Source);
@@ -104,7 +108,7 @@ public static class RootfsMounts
     /// Clones the source, makes the clone read-only (and nosuid, ...) while it is still detached, and attaches
     /// it on the target descriptor: the mount is never writable inside, and no path is resolved a second time.
     /// </summary>
-    private static void Bind(string source, SafeFileHandle target, MountOptions options, string destination)
+    internal static void Bind(string source, SafeFileHandle target, MountOptions options, string destination)
     {
         bool recursive = (options.Flags & Linux.MS_REC) != 0;
         if (options.Copy && Directory.Exists(source) && !Directory.EnumerateFileSystemEntries(source).Any())

@@ -136,6 +136,7 @@ public static class SpecBuilder
         new() { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
         new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] },
         new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = ["nosuid", "noexec", "nodev", privileged ? "rw" : "ro"] },
+        new() { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = ["nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro"] },
         new() { Destination = "/etc/hostname", Type = "bind", Source = paths.Hostname, Options = ["bind", "rprivate"] },
         new() { Destination = "/etc/hosts", Type = "bind", Source = paths.Hosts, Options = ["bind", "rprivate"] },
         new() { Destination = "/etc/resolv.conf", Type = "bind", Source = paths.ResolvConf, Options = ["bind", "rprivate"] },

@@ -48,6 +48,24 @@ public sealed class ContainerLimitsTests : BusyboxSessionTest
         Assert.Null(ContainerResources.GroupOf(id));
     }
 
+    [Fact]
+    public void AContainerReadsItsOwnLimitsUnderSysFsCgroupAndCannotChangeThem()
+    {
+        // /sys/fs/cgroup was an empty tmpfs: a JVM or .NET inside sized itself by the host's memory and cores.
+        bool v1 = Core.Isolation.Cgroups.Cgroups.Detect().Version == "v1";
+        string memory = v1 ? "/sys/fs/cgroup/memory/memory.limit_in_bytes" : "/sys/fs/cgroup/memory.max";
+        string pids = v1 ? "/sys/fs/cgroup/pids/pids.max" : "/sys/fs/cgroup/pids.max";
+        string listing = v1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup";
+        var lines = Ps.Run($"Invoke-ContainerImage busybox -Remove -Memory 64MB -PidsLimit 20 -- sh -c " +
+            $"'cat {memory} {pids}; ls {listing} | grep -c containertools; " +
+            $"(echo 1 > {pids}) 2>/dev/null && echo written; mkdir {listing}/made 2>/dev/null && echo made; echo end'")
+            .Select(line => line.ToString()).ToList();
+        // Its own group is the root of what it sees: the host's groups (containertools/<id> among them) are out of
+        // sight, and it can neither write a limit nor make a group.
+        Assert.Equal(["67108864", "20", "0", "end"], lines);
+        Assert.Equal(0, Ps.Run("$LASTEXITCODE").Single().BaseObject);
+    }
+
     /// <summary>
     /// That the quota holds busy loops to half a core is proven on a bare group (EnforcementTests); on a loaded
     /// machine a container may get less than its quota, so here: the quota is in its cgroup, its use stays

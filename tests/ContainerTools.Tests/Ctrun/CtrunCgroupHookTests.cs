@@ -35,6 +35,25 @@ public sealed class CtrunCgroupHookTests
         Assert.False(Directory.Exists(Path.Combine("/sys/fs/cgroup/pids", group)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheContainerSeesItsOwnGroupsUnderSysFsCgroupWithOrWithoutACgroupNamespace(bool cgroupNamespace)
+    {
+        // It was an empty tmpfs there, where runc and crun give the container its groups (bound from the host's
+        // hierarchies without a cgroup namespace, mounted again with one): nothing of the host's other groups, read-only.
+        using var bundle = new CtrunBundle(["sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ls /sys/fs/cgroup/memory | grep -c ctrun; " +
+            "(echo 1 > /sys/fs/cgroup/pids/pids.max) 2>/dev/null && echo written; echo end"], config =>
+        {
+            config["linux"]!["resources"] = new JsonObject { ["memory"] = new JsonObject { ["limit"] = 64L * 1024 * 1024 } };
+            if (cgroupNamespace)
+                config["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "cgroup" });
+        });
+        var result = bundle.Run();
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}{result.Stdout}");
+        Assert.Equal("67108864\n0\nend\n", result.Stdout);
+    }
+
     [Fact]
     public void HooksRunAtTheirPointsWithTheStateOnStdin()
     {

@@ -17,7 +17,7 @@ internal sealed class ThreadVisit : IDisposable
     /// <param name="trees">One tree per hierarchy, each with a controller it carries (to find this thread's own group there).</param>
     public ThreadVisit(IEnumerable<(string Controller, CgroupTree Tree)> trees)
     {
-        var own = OwnGroups();
+        var own = GroupMembership.Read("/proc/thread-self/cgroup");
         try
         {
             foreach (var (controller, tree) in trees)
@@ -48,20 +48,5 @@ internal sealed class ThreadVisit : IDisposable
             ControlFile.Write(tasks, ThisThread);
         if (_pidsMax is not null)
             ControlFile.Write(_pidsMax, _pidsLimit!);
-    }
-
-    /// <summary>Controller to this thread's group path, from "4:cpu,cpuacct:/user.slice" lines.</summary>
-    private static Dictionary<string, string> OwnGroups()
-    {
-        var groups = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string line in File.ReadAllLines("/proc/thread-self/cgroup"))
-        {
-            string[] fields = line.Split(':', 3);
-            if (fields.Length != 3)
-                continue;
-            foreach (string controller in fields[1].Split(','))
-                groups[controller] = fields[2];
-        }
-        return groups;
     }
 }
