@@ -21,6 +21,8 @@ public sealed record ContainerRecord
     public int StopSignal { get; init; } = 15;
     /// <summary>The networks it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias, and connects and disconnects since).</summary>
     public Networking.NetworkSettings Network { get; init; } = new();
+    /// <summary>Its extra /etc/hosts entries and resolver settings (-AddHost, -Dns, -DnsSearch, -DnsOption), applied at every start.</summary>
+    public Networking.ResolverSettings Resolver { get; init; } = Networking.ResolverSettings.None;
     /// <summary>The resource limits in force: given at creation, changed by Set-ContainerLimit, applied at every start.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
     /// <summary>The volumes it mounts (-Volume name:/path, anonymous ones too): a volume is in use while any container names it.</summary>

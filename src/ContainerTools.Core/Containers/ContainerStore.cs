@@ -74,6 +74,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Labels = options.Labels ?? new Dictionary<string, string>(),
             StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
             Network = network,
+            Resolver = options.Resolver ?? Networking.ResolverSettings.None,
             Limits = options.Limits ?? ResourceLimits.None,
             Volumes = mounts.Volumes,
             AnonymousVolumes = mounts.AnonymousVolumes,

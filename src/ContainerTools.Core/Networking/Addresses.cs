@@ -24,6 +24,11 @@ internal static class Addresses
             && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
     }
 
+    /// <summary>An IPv4 address as <see cref="TryParse"/> takes it, or an IPv6 one: what a user writes for a host or a name server.</summary>
+    public static bool TryParseEither(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address) =>
+        TryParse(text, out address) || (text.Contains(':') && IPAddress.TryParse(text, out address)
+            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
+
     public static IPAddress Offset(IPAddress address, uint offset)
     {
         var bytes = new byte[4];

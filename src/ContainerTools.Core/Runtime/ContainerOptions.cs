@@ -15,6 +15,8 @@ public sealed record ContainerOptions
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
+    /// <summary>Extra /etc/hosts entries and the resolver's servers, search domains and options (docker run --add-host, --dns...).</summary>
+    public Networking.ResolverSettings? Resolver { get; init; }
     public ResourceLimits? Limits { get; init; }
     /// <summary>name:/path[:ro], /host/path:/path[:ro] or /path[:ro] (an anonymous volume), as docker run -v.</summary>
     public IReadOnlyList<string>? Volumes { get; init; }

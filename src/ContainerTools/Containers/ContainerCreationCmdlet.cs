@@ -76,6 +76,22 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [Parameter]
     public string[]? NetworkAlias { get; set; }
 
+    /// <summary>Extra /etc/hosts entries as name:address (db:10.0.0.5), as docker run --add-host.</summary>
+    [Parameter]
+    public string[]? AddHost { get; set; }
+
+    /// <summary>Name servers for /etc/resolv.conf in place of the host's, as docker run --dns.</summary>
+    [Parameter]
+    public string[]? Dns { get; set; }
+
+    /// <summary>Search domains in place of the host's ('.' for none), as docker run --dns-search.</summary>
+    [Parameter]
+    public string[]? DnsSearch { get; set; }
+
+    /// <summary>Resolver options (ndots:2, timeout:1) in place of the host's, as docker run --dns-option.</summary>
+    [Parameter]
+    public string[]? DnsOption { get; set; }
+
     /// <summary>Capabilities to add to Docker's default set (ALL for every one), as docker run --cap-add.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(CapabilityCompleter))]
@@ -130,6 +146,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     /// </summary>
     protected ContainerSnapshot CreateContainer(bool terminal = false, bool autoRemove = false)
     {
+        // Checked before a missing image is pulled: bad input is refused at once.
+        var resolver = ResolverSettings.Parse(AddHost, Dns, DnsSearch, DnsOption);
         var images = new ImageStore(Store);
         return Lifecycle.Store.Create(ContainerImage.FromStore(images, EnsureImage(images), Image), new ContainerOptions
         {
@@ -145,6 +163,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             // Chosen now and recorded, so it is kept over restarts; not one another container of the store keeps.
             Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias)
                 .WithHostPortsChosen(Lifecycle.Store.PublishedPorts()),
+            Resolver = resolver,
             Limits = Limits.ToLimits(),
             CapabilityAdd = CapabilityAdd,
             CapabilityDrop = CapabilityDrop,
