@@ -66,6 +66,26 @@ public sealed class ContainerLimitsTests : BusyboxSessionTest
         Assert.Equal(0, Ps.Run("$LASTEXITCODE").Single().BaseObject);
     }
 
+    [Fact]
+    public void GroupsAPrivilegedContainerMadeBelowItsOwnGoWithIt()
+    {
+        // Its /sys/fs/cgroup is writable; Remove-Container failed with rmdir's EBUSY on the group with children.
+        bool v1 = Core.Isolation.Cgroups.Cgroups.Detect().Version == "v1";
+        string memory = v1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup";
+        string id = Id(Ps.Run($"New-Container busybox -Name maker -Network none -Privileged -Start -- sh -c " +
+            $"'mkdir -p {memory}/child/grandchild && echo made; exec sleep 300'").Single());
+        var group = ContainerResources.GroupOf(id);
+        Assert.NotNull(group);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Log("maker").Contains("made", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            Thread.Sleep(20);
+        Assert.Contains("made", Log("maker"));
+        Ps.Run("Remove-Container maker -Force");
+        Assert.Null(ContainerResources.GroupOf(id));
+        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, Core.Isolation.Cgroups.Cgroups.PathFor(id))), $"{hierarchy}: the group remains");
+    }
+
     /// <summary>
     /// That the quota holds busy loops to half a core is proven on a bare group (EnforcementTests); on a loaded
     /// machine a container may get less than its quota, so here: the quota is in its cgroup, its use stays

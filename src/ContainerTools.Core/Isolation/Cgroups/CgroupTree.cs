@@ -58,17 +58,39 @@ internal sealed class CgroupTree(string root, string relativePath)
             ControlFile.RemoveDirectory(created[i]);
     }
 
-    /// <summary>Removes the group's own directory; its parents stay for the next group.</summary>
+    /// <summary>
+    /// Removes the group's own directory, and first the groups made below it (a privileged container may make
+    /// them in its /sys/fs/cgroup), deepest first; its parents stay for the next group.
+    /// </summary>
     public void Remove()
+    {
+        foreach (string child in Descendants().OrderByDescending(path => path.Count(c => c == '/')))
+            RemoveOne(child);
+        RemoveOne(Directory);
+    }
+
+    private IEnumerable<string> Descendants()
+    {
+        try
+        {
+            return System.IO.Directory.EnumerateDirectories(Directory, "*", SearchOption.AllDirectories).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private static void RemoveOne(string directory)
     {
         // The last exiting task can leave the group a moment after cgroup.procs reads empty.
         for (int attempt = 0; ; attempt++)
         {
-            int errno = ControlFile.RemoveDirectory(Directory);
+            int errno = ControlFile.RemoveDirectory(directory);
             if (errno is 0 or Errno.ENOENT)
                 return;
             if (errno != Errno.EBUSY || attempt == 100)
-                throw new NativeCallException("rmdir", Directory, errno);
+                throw new NativeCallException("rmdir", directory, errno);
             Thread.Sleep(10);
         }
     }
