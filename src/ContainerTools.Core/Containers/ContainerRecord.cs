@@ -17,8 +17,13 @@ public sealed record ContainerRecord
     public required IReadOnlyList<string> Command { get; init; }
     public required string Hostname { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
-    /// <summary>Signal number Stop-Container sends first (the image's StopSignal, else SIGTERM).</summary>
+    /// <summary>Signal number Stop-Container sends first (-StopSignal, else the image's StopSignal, else SIGTERM).</summary>
     public int StopSignal { get; init; } = 15;
+    /// <summary>Seconds a stop waits after that signal before SIGKILL, unless the stop names its own (-StopTimeout, else 10).</summary>
+    public int StopTimeout { get; init; } = ContainerRecord.DefaultStopTimeout;
+
+    /// <summary>docker's and podman's default wait before SIGKILL.</summary>
+    public const int DefaultStopTimeout = 10;
     /// <summary>The networks it joins when it starts (-Network, -IPAddress, -Publish, -NetworkAlias, and connects and disconnects since).</summary>
     public Networking.NetworkSettings Network { get; init; } = new();
     /// <summary>Its extra /etc/hosts entries and resolver settings (-AddHost, -Dns, -DnsSearch, -DnsOption), applied at every start.</summary>

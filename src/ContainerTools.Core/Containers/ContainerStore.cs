@@ -34,6 +34,10 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         // As podman refuses it: a label without a key can never be asked for by key.
         if (options.Labels?.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is { } key)
             throw new EngineException("InvalidLabel", ErrorKind.InvalidArgument, key, $"a label needs a key: '{key}' is none");
+        if (options.StopTimeout is < 0)
+            throw new EngineException("InvalidStopTimeout", ErrorKind.InvalidArgument, options.StopTimeout,
+                $"-StopTimeout {options.StopTimeout}: a stop waits 0 seconds or more before SIGKILL");
+        int stopSignal = Signals.Parse(options.StopSignal ?? (image.Defaults.StopSignal is { Length: > 0 } imageSignal ? imageSignal : "SIGTERM"));
         var network = options.Network ?? new Networking.NetworkSettings();
         network.Validate(Location);
         if (options.Limits is { } limits)
@@ -72,7 +76,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             Command = spec.Process.Args,
             Hostname = hostname,
             Labels = options.Labels ?? new Dictionary<string, string>(),
-            StopSignal = image.Defaults.StopSignal is { Length: > 0 } signal ? Signals.Parse(signal) : Signals.SIGTERM,
+            StopSignal = stopSignal,
+            StopTimeout = options.StopTimeout ?? ContainerRecord.DefaultStopTimeout,
             Network = network,
             Resolver = options.Resolver ?? Networking.ResolverSettings.None,
             Limits = options.Limits ?? ResourceLimits.None,

@@ -49,16 +49,17 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     }
 
     /// <summary>
-    /// Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL; returns once its monitor recorded
-    /// the end. An auto-remove container no session is attached to is removed then (its monitor leaves it to us).
+    /// Sends the stop signal, waits up to <paramref name="timeout"/> (null: the container's own stop timeout), then
+    /// SIGKILL; returns once its monitor recorded the end. An auto-remove container no session is attached to is
+    /// removed then (its monitor leaves it to us).
     /// </summary>
-    public ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal = null) => Stop(nameOrId, timeout, signal, keep: false);
+    public ContainerSnapshot Stop(string nameOrId, TimeSpan? timeout = null, int? signal = null) => Stop(nameOrId, timeout, signal, keep: false);
 
-    private ContainerSnapshot Stop(string nameOrId, TimeSpan timeout, int? signal, bool keep)
+    private ContainerSnapshot Stop(string nameOrId, TimeSpan? timeout, int? signal, bool keep)
     {
         using var locked = Store.FindLocked(nameOrId);
         var container = locked.Container;
-        var ended = StopLocked(container.Id, timeout, signal ?? container.Record.StopSignal);
+        var ended = StopLocked(container.Id, timeout ?? TimeSpan.FromSeconds(container.Record.StopTimeout), signal ?? container.Record.StopSignal);
         if (!keep && ended.Record.AutoRemove && ended.Status == ContainerStatus.Exited && ContainerAttachment.NoneOn(Store.Paths(ended.Id)))
             RemoveLocked(ended);
         return ended;
@@ -74,7 +75,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         return container;
     }
 
-    public ContainerSnapshot Restart(string nameOrId, TimeSpan timeout)
+    public ContainerSnapshot Restart(string nameOrId, TimeSpan? timeout = null)
     {
         // Kept even when it is auto-remove: it goes on running.
         var container = Stop(nameOrId, timeout, signal: null, keep: true);

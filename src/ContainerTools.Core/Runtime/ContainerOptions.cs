@@ -13,6 +13,9 @@ public sealed record ContainerOptions
     public string? User { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    /// <summary>docker run --stop-signal and --stop-timeout (seconds): how a stop ends it.</summary>
+    public string? StopSignal { get; init; }
+    public int? StopTimeout { get; init; }
     /// <summary>Null: the default bridge network.</summary>
     public Networking.NetworkSettings? Network { get; init; }
     /// <summary>Extra /etc/hosts entries and the resolver's servers, search domains and options (docker run --add-host, --dns...).</summary>

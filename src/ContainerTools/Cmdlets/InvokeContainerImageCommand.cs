@@ -65,7 +65,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreationCmdlet
         {
             var ended = new InteractiveStart(Lifecycle).Run(container.Id, HostTerminal.Standard, StopToken);
             if (StopToken.IsCancellationRequested)
-                Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(10));
+                Lifecycle.Stop(container.Id);
             else
                 SessionState.PSVariable.Set("global:LASTEXITCODE", ended.State.ExitCode ?? -1);
         }

@@ -8,9 +8,10 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerInfo))]
 public sealed class RestartContainerCommand : ContainerTargetCmdlet
 {
+    /// <summary>Seconds to wait after the stop signal before SIGKILL; the container's -StopTimeout (10 unless given) when omitted.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
-    public int Timeout { get; set; } = 10;
+    public int? Timeout { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -20,7 +21,7 @@ public sealed class RestartContainerCommand : ContainerTargetCmdlet
         var container = Lifecycle.Store.Find(target);
         if (!ShouldProcess(container.Name, "Restart container"))
             return;
-        var restarted = Lifecycle.Restart(container.Id, TimeSpan.FromSeconds(Timeout));
+        var restarted = Lifecycle.Restart(container.Id, Timeout is int seconds ? TimeSpan.FromSeconds(seconds) : null);
         if (PassThru)
             WriteContainer(restarted);
     }

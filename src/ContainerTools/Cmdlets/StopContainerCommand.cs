@@ -9,9 +9,10 @@ namespace ContainerTools.Cmdlets;
 [OutputType(typeof(ContainerInfo))]
 public sealed class StopContainerCommand : ContainerTargetCmdlet
 {
+    /// <summary>Seconds to wait after the stop signal before SIGKILL; the container's -StopTimeout (10 unless given) when omitted.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
-    public int Timeout { get; set; } = 10;
+    public int? Timeout { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -26,7 +27,7 @@ public sealed class StopContainerCommand : ContainerTargetCmdlet
         var container = Lifecycle.Store.Find(target);
         if (!ShouldProcess(container.Name, "Stop container"))
             return;
-        var stopped = Lifecycle.Stop(container.Id, TimeSpan.FromSeconds(Timeout), signal);
+        var stopped = Lifecycle.Stop(container.Id, Timeout is int seconds ? TimeSpan.FromSeconds(seconds) : null, signal);
         if (PassThru)
             WriteContainer(stopped);
     }

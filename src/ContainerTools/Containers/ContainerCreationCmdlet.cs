@@ -55,6 +55,16 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [NameValueTransformation(Bare = BareName.EmptyValue)]
     public Hashtable? Label { get; set; }
 
+    /// <summary>The signal a stop sends first (name or number), in place of the image's STOPSIGNAL or SIGTERM, as docker run --stop-signal.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StopSignal { get; set; }
+
+    /// <summary>Seconds a stop waits after that signal before SIGKILL (10 unless given), as docker run --stop-timeout.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? StopTimeout { get; set; }
+
     [Parameter]
     public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
@@ -160,6 +170,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             User = User,
             Hostname = Hostname,
             Labels = Strings(Label),
+            StopSignal = StopSignal,
+            StopTimeout = StopTimeout,
             // Chosen now and recorded, so it is kept over restarts; not one another container of the store keeps.
             Network = NetworkSettings.Parse(Network, IPAddress, Publish, NetworkAlias)
                 .WithHostPortsChosen(Lifecycle.Store.PublishedPorts()),

@@ -61,7 +61,7 @@ internal sealed class ForegroundRun : IDisposable
         catch (OperationCanceledException)
         {
             // Ctrl+C stops the container, as it would a foreground `docker run`.
-            _lifecycle.Stop(_id, TimeSpan.FromSeconds(10));
+            _lifecycle.Stop(_id);
         }
         finally
         {
