@@ -34,6 +34,8 @@ public sealed record ContainerRecord
     public IReadOnlyList<string> Volumes { get; init; } = [];
     /// <summary>Those of <see cref="Volumes"/> made up for it (-Volume /path, the image's VOLUMEs): removed with it by -Volumes or -AutoRemove.</summary>
     public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
+    /// <summary>docker run --privileged: every capability, device and path of /proc and /sys (see ContainerSecurity).</summary>
+    public bool Privileged { get; init; }
     /// <summary>Deleted once it has exited (docker run --rm): by the session attached to it, or by its monitor when none is.</summary>
     public bool AutoRemove { get; init; }
     /// <summary>Its host ids when it has a user namespace of its own (-UserNamespace Auto); null: the host's.</summary>

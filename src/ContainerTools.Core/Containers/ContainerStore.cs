@@ -85,6 +85,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             AnonymousVolumes = mounts.AnonymousVolumes,
             UserNamespace = ids,
             AutoRemove = options.AutoRemove,
+            Privileged = security.Privileged,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
         string staging = Path.Combine(Location.ContainersDirectory, RemovingPrefix + id);

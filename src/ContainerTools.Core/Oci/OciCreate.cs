@@ -42,7 +42,8 @@ public sealed class OciCreate(OciStateDirectory states)
                 AtomicFile.WriteAllBytes(Path.Combine(directory, SeccompFilterFile.Name), seccomp);
             if (namespaces.NewUser)
                 OciIdMappings.GiveToRoot(spec.Linux, states.FifoOf(options.Id), Path.Combine(directory, SeccompFilterFile.Name));
-            cgroup = Cgroups.Detect().Create(cgroupPath, OciResources.ToLimits(spec.Linux.Resources));
+            // Device access is the spec's to give (OciDeviceRules): open to all until it says otherwise, as with runc.
+            cgroup = Cgroups.Detect().Create(cgroupPath, OciResources.ToLimits(spec.Linux.Resources), allDevices: true);
             OciDeviceRules.Apply(cgroupPath, spec.Linux.Resources?.Devices);
             var (sync, childEnd) = SyncChannel.Create();
             using (sync)

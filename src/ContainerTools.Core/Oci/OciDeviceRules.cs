@@ -6,26 +6,19 @@ namespace ContainerTools.Core.Oci;
 
 /// <summary>
 /// linux.resources.devices on the v1 devices controller: the spec's rules in their order, then the devices
-/// every container needs (as runc appends them), each one line written to devices.allow or devices.deny.
+/// every container needs (<see cref="DeviceAccess.Standard"/>, as runc appends them), each one line written to
+/// devices.allow or devices.deny.
 /// The container's init and every exec'd process are placed in that group.
 /// </summary>
 public static class OciDeviceRules
 {
-    /// <summary>runc's defaults: mknod of any node, the standard character devices, ptys and tun.</summary>
-    private static readonly SpecDeviceRule[] Defaults =
-    [
-        Allow("c", null, null, "m"), Allow("b", null, null, "m"),
-        Allow("c", 1, 3), Allow("c", 1, 5), Allow("c", 1, 7), Allow("c", 1, 8), Allow("c", 1, 9),
-        Allow("c", 5, 0), Allow("c", 5, 1), Allow("c", 5, 2), Allow("c", 136, null), Allow("c", 10, 200),
-    ];
-
     /// <summary>The lines to write, in order: (file, rule). Throws for a rule the kernel could not take.</summary>
     private static IReadOnlyList<(string File, string Line)> Lines(IEnumerable<SpecDeviceRule> rules) =>
-        [.. rules.Select(rule => (rule.Allow ? "devices.allow" : "devices.deny", Line(rule))), .. Defaults.Select(rule => ("devices.allow", Line(rule)))];
+        [.. rules.Select(rule => (rule.Allow ? "devices.allow" : "devices.deny", Line(rule))), .. DeviceAccess.Standard.Select(line => ("devices.allow", line))];
 
     /// <summary>
-    /// Makes the group in the devices hierarchy (the engine's cgroup driver does not use that controller) and
-    /// programs it; nothing when the spec has no rules (access stays as inherited).
+    /// Makes the group in the devices hierarchy (the cgroup driver made it open to every device for ctrun) and
+    /// programs it; nothing when the spec has no rules (access stays as inherited, all, as with runc).
     /// </summary>
     public static void Apply(string relativePath, IReadOnlyList<SpecDeviceRule>? rules)
     {
@@ -76,7 +69,4 @@ public static class OciDeviceRules
     }
 
     private static string Number(long? number) => number is >= 0 ? number.Value.ToString(CultureInfo.InvariantCulture) : "*";
-
-    private static SpecDeviceRule Allow(string type, long? major, long? minor, string access = "rwm") =>
-        new() { Allow = true, Type = type, Major = major, Minor = minor, Access = access };
 }

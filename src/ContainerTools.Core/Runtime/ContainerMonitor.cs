@@ -62,7 +62,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
                 try
                 {
                     // The record's limits: those given at creation as changed since by Set-ContainerLimit.
-                    cgroup ??= Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits);
+                    cgroup ??= Cgroups.Detect().Create(Cgroups.PathFor(id), record.Limits, record.Privileged);
                 }
                 catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
                 {

@@ -32,9 +32,9 @@ public sealed record LaunchHandoff(bool SharesHostNetwork, bool UserNamespace)
         {
             var driver = Cgroups.Detect();
             string path = Cgroups.PathFor(record.Id);
-            renamed = spareGroup is not null && driver.Rename(spareGroup, path, record.Limits) is not null;
+            renamed = spareGroup is not null && driver.Rename(spareGroup, path, record.Limits, record.Privileged) is not null;
             if (!renamed)
-                driver.Create(path, record.Limits);
+                driver.Create(path, record.Limits, record.Privileged);
         }
         catch (Exception e) when (e is IOException or EngineException or UnauthorizedAccessException)
         {

@@ -28,6 +28,25 @@ internal sealed class CgroupV1 : ICgroup
             ControlFile.Write(Path.Combine(tree.Directory, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Programs the devices controller, where it is mounted: every device, or the standard ones alone (all denied,
+    /// then <see cref="DeviceAccess.Standard"/> allowed, as runc does). The group's processes (a spare init
+    /// waiting for its container) have opened nothing since their birth that the standard set lacks.
+    /// </summary>
+    public void OpenDevices(bool all)
+    {
+        if (!_trees.TryGetValue("devices", out var tree))
+            return;
+        if (all)
+        {
+            ControlFile.Write(Path.Combine(tree.Directory, "devices.allow"), "a");
+            return;
+        }
+        ControlFile.Write(Path.Combine(tree.Directory, "devices.deny"), "a");
+        foreach (string line in DeviceAccess.Standard)
+            ControlFile.Write(Path.Combine(tree.Directory, "devices.allow"), line);
+    }
+
     public IReadOnlyList<string> ThreadEntries => Hierarchies.Select(tree => Path.Combine(tree.Directory, "tasks")).ToList();
 
     public IDisposable EnterThisThread() => new ThreadVisit(_trees.DistinctBy(t => t.Value.Root).Select(t => (t.Key, t.Value)));

@@ -3,8 +3,8 @@ namespace ContainerTools.Core.Isolation.Cgroups.V1;
 /// <summary>cgroup v1: one hierarchy per controller (or a few controllers per mount), each holding the group.</summary>
 public sealed class CgroupV1Driver : ICgroupDriver
 {
-    /// <summary>The controllers a container's group is made in: its limits, its statistics and its freezer.</summary>
-    public static readonly IReadOnlyList<string> Controllers = ["cpu", "cpuacct", "cpuset", "memory", "pids", "blkio", "freezer"];
+    /// <summary>The controllers a container's group is made in: its limits, its statistics, its freezer and its device access.</summary>
+    public static readonly IReadOnlyList<string> Controllers = ["cpu", "cpuacct", "cpuset", "memory", "pids", "blkio", "freezer", "devices"];
 
     private readonly IReadOnlyDictionary<string, string> _mounts;
 
@@ -18,7 +18,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
 
     public IReadOnlyCollection<string> MountedControllers => _mounts.Keys.ToList();
 
-    public ICgroup Create(string relativePath, ResourceLimits limits)
+    public ICgroup Create(string relativePath, ResourceLimits limits, bool allDevices = false)
     {
         ResourceLimitsValidator.Validate(limits);
         var settings = CgroupV1Settings.For(limits);
@@ -29,6 +29,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
         {
             foreach (var tree in group.Hierarchies)
                 created.AddRange(tree.Create(initialiseChild: CopyCpuset));
+            group.OpenDevices(allDevices);
             group.Apply(settings);
             return group;
         }
@@ -41,7 +42,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
 
     public bool RenamesGroups => true;
 
-    public ICgroup? Rename(string from, string to, ResourceLimits limits)
+    public ICgroup? Rename(string from, string to, ResourceLimits limits, bool allDevices = false)
     {
         ResourceLimitsValidator.Validate(limits);
         var settings = CgroupV1Settings.For(limits);
@@ -59,6 +60,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
                     return null;
                 }
             }
+            group.OpenDevices(allDevices);
             group.Apply(settings);
             return group;
         }

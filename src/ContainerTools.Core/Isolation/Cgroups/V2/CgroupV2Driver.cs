@@ -19,7 +19,8 @@ public sealed class CgroupV2Driver(string mountRoot) : ICgroupDriver
         ControlFile.Read(Path.Combine(mountRoot, "cgroup.controllers"))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
-    public ICgroup Create(string relativePath, ResourceLimits limits)
+    /// <remarks>Device access is not programmed on v2 (that takes an eBPF device program, not implemented).</remarks>
+    public ICgroup Create(string relativePath, ResourceLimits limits, bool allDevices = false)
     {
         ResourceLimitsValidator.Validate(limits);
         var settings = CgroupV2Settings.For(limits);
@@ -48,7 +49,7 @@ public sealed class CgroupV2Driver(string mountRoot) : ICgroupDriver
 
     public bool RenamesGroups => false;
 
-    public ICgroup? Rename(string from, string to, ResourceLimits limits) => null;
+    public ICgroup? Rename(string from, string to, ResourceLimits limits, bool allDevices = false) => null;
 
     public ICgroup? Open(string relativePath)
     {
