@@ -20,8 +20,14 @@ function New-BusyboxTestStore {
     $path
 }
 
-# A /24 of the Pester range, 10.214.x.0/24 (the xunit tests use 10.213), chosen per run: its first three octets.
-function Get-TestSubnetBase { "10.214.$(Get-Random -Minimum 1 -Maximum 250)" }
+# A /24 of the Pester range, 10.214.x.0/24 (the xunit tests use 10.213): its first three octets. From a random
+# start, each call takes the next one, so the networks one test makes never overlap (three random picks did, now
+# and then).
+$script:lastSubnet = Get-Random -Minimum 1 -Maximum 250
+function Get-TestSubnetBase {
+    $script:lastSubnet = $script:lastSubnet % 249 + 1
+    "10.214.$script:lastSubnet"
+}
 
 function Remove-TestStore([string] $Path) {
     if ($Path -and (Get-Command Get-Container -ErrorAction Ignore)) {
