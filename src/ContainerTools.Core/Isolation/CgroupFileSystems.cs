@@ -12,9 +12,9 @@ namespace ContainerTools.Core.Isolation;
 /// of the host's other groups, so its limits are where the programs that size themselves by them (JVMs, .NET, Go)
 /// look. In a cgroup namespace of its own, made or joined (the engine's containers; ctrun's with one), a cgroup file
 /// system mounted again shows that namespace's root (its group, for one it made); in the host's (ctrun without one)
-/// its group's directory is bound from the host's hierarchy. v2: on the mount point itself. v1: on a tmpfs, each hierarchy the engine places
-/// containers in under the host's name for it (a controller co-mounted with others as a symbolic link to their
-/// hierarchy), the tmpfs made read-only with the rest when the mount is.
+/// its group's directory is bound from the host's hierarchy. v2: on the mount point itself. v1: on a tmpfs, each
+/// hierarchy the engine places containers in under the host's name for it (a controller co-mounted with others as
+/// a symbolic link to their hierarchy), the tmpfs made read-only with the rest when the mount is.
 /// </summary>
 internal static class CgroupFileSystems
 {
