@@ -8,7 +8,7 @@ namespace ContainerTools.Core.Runtime;
 
 /// <summary>
 /// The cgroup a <see cref="SpareMonitor"/>'s container gets, made with the spare, off the start's path, and renamed
-/// to the container's at assignment (<see cref="ICgroupDriver.Rename"/>): making a group in the 7 v1 hierarchies
+/// to the container's at assignment (<see cref="ICgroupDriver.Rename"/>): making a group in the 8 v1 hierarchies
 /// was ~1.5 ms of every start, a rename per hierarchy is a fraction of it. Where groups cannot be renamed (cgroup2)
 /// there is none, and the start makes the container's group as before. It is empty and carries no limits until
 /// the rename; the container's limits are written then, before its init is released.
