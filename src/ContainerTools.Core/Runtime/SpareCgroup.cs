@@ -10,8 +10,9 @@ namespace ContainerTools.Core.Runtime;
 /// The cgroup a <see cref="SpareMonitor"/>'s container gets, made with the spare, off the start's path, and renamed
 /// to the container's at assignment (<see cref="ICgroupDriver.Rename"/>): making a group in the 8 v1 hierarchies
 /// was ~1.5 ms of every start, a rename per hierarchy is a fraction of it. Where groups cannot be renamed (cgroup2)
-/// there is none, and the start makes the container's group as before. It is empty and carries no limits until
-/// the rename; the container's limits are written then, before its init is released.
+/// there is none, and the start makes the container's group as before. It is empty and carries no limits (its
+/// device access is the standard one) until the rename; the container's limits are written then, and every device
+/// opened to a privileged one, before its init is released.
 /// </summary>
 /// <remarks>
 /// Named "containertools/spare-STAMP-N-STORE": STAMP is the launcher's <see cref="ProcessStamp"/>, STORE its store's root as a plain name (so a
