@@ -102,7 +102,7 @@ public sealed class ContainerFileSystem : IDisposable
             // its own, whose root could then not use them.
             if (withMounts)
             {
-                EtcFiles.Ensure(paths, container.Record.Hostname, container.Record.Resolver);
+                EtcFiles.Ensure(paths, container.Record);
                 RootfsMounts.AttachBinds(root, spec.Mounts, makeTargets: writable && container.Record.UserNamespace is null);
             }
             return root;

@@ -40,7 +40,7 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         // A volume removed with -Force while the container was stopped comes back empty, as on first use.
         foreach (var volume in container.Record.Volumes)
             new Volumes.VolumeStore(Store.Location).Ensure(volume);
-        EtcFiles.Write(Store.Paths(container.Id), container.Record.Hostname, container.Record.Resolver);
+        EtcFiles.Write(Store.Paths(container.Id), container.Record);
         string? error = MonitorLauncher.Launch(monitorExecutable, Store.Location, container.Record);
         if (error is not null)
             throw new EngineException("ContainerStartFailed", ErrorKind.InvalidOperation, container.Name,

@@ -12,20 +12,20 @@ namespace ContainerTools.Core.Runtime;
 public static class EtcFiles
 {
     /// <summary>Before a start, when nothing uses them: rewritten in place, so no bind mount holds an old copy.</summary>
-    public static void Write(ContainerPaths paths, string hostname, ResolverSettings resolver)
+    public static void Write(ContainerPaths paths, ContainerRecord record)
     {
         Directory.CreateDirectory(paths.Rootfs);
-        File.WriteAllText(paths.Hostname, hostname + "\n");
-        File.WriteAllText(paths.Hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n"
-            + string.Concat(resolver.ExtraHosts.Select(host => $"{host.Address}\t{host.Name}\n")));
-        File.WriteAllText(paths.ResolvConf, resolver.ResolvConf(HostResolver()));
+        File.WriteAllText(paths.Hostname, record.Hostname + "\n");
+        File.WriteAllText(paths.Hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{record.Hostname}\n"
+            + string.Concat(record.Resolver.ExtraHosts.Select(host => $"{host.Address}\t{host.Name}\n")));
+        File.WriteAllText(paths.ResolvConf, record.Resolver.ResolvConf(HostResolver()));
     }
 
     /// <summary>Makes them if they are missing (a reboot emptied the run root), for a root seen from outside.</summary>
-    public static void Ensure(ContainerPaths paths, string hostname, ResolverSettings resolver)
+    public static void Ensure(ContainerPaths paths, ContainerRecord record)
     {
         if (!File.Exists(paths.Hostname) || !File.Exists(paths.Hosts) || !File.Exists(paths.ResolvConf))
-            Write(paths, hostname, resolver);
+            Write(paths, record);
     }
 
     /// <summary>The host's resolver configuration without loopback servers, which a container cannot reach.</summary>
