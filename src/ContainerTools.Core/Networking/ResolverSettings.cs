@@ -46,9 +46,9 @@ public sealed record ResolverSettings
             ? address.ToString()
             : throw new EngineException("InvalidDnsServer", ErrorKind.InvalidArgument, value, $"'{value}' is not an IP address: -Dns takes name servers by address");
 
-    /// <summary>One word of a resolv.conf line: no spaces or line breaks that would make it another line's.</summary>
+    /// <summary>One word of a resolv.conf line: no spaces or line breaks that would make it another line's, no '#' that would start a comment.</summary>
     private static string Checked(string value, string errorId, string what) =>
         value.Length > 0 && !value.Any(char.IsWhiteSpace) && !value.Contains('#')
             ? value
-            : throw new EngineException(errorId, ErrorKind.InvalidArgument, value, $"'{value}' is not {what}: one word, without spaces");
+            : throw new EngineException(errorId, ErrorKind.InvalidArgument, value, $"'{value}' is not {what}: one word, without spaces or '#'");
 }
