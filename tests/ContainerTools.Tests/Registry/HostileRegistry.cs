@@ -18,10 +18,7 @@ public sealed class HostileRegistry : IDisposable
 
     public HostileRegistry()
     {
-        Port = HostPorts.Free();
-        _listener = new HttpListener();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = HostPorts.Listen();
         _routes["/v2/"] = (_, response) => response.AddHeader("Docker-Distribution-API-Version", "registry/2.0");
         _loop = Task.Run(ServeAsync);
     }

@@ -18,7 +18,7 @@ public sealed class TokenService : IDisposable
     public const string Service = "test-registry";
     public const string Issuer = "test-token-issuer";
 
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly RSA _key = RSA.Create(2048);
     private readonly X509Certificate2 _certificate;
     private readonly Task _loop;
@@ -28,10 +28,8 @@ public sealed class TokenService : IDisposable
         _certificate = TestCertificates.Create(_key);
         CertificateBundle = Path.Combine(dir, "token-bundle.pem");
         File.WriteAllText(CertificateBundle, _certificate.ExportCertificatePem());
-        int port = HostPorts.Free();
+        (_listener, int port) = HostPorts.Listen();
         Realm = $"http://127.0.0.1:{port}/token";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
         _loop = Task.Run(ServeAsync);
     }
 

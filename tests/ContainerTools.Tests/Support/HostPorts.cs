@@ -33,6 +33,29 @@ public static class HostPorts
         throw new InvalidOperationException($"No {count} free host ports between {Lowest} and {BelowEphemeral}.");
     }
 
+    /// <summary>
+    /// An HTTP listener started on 127.0.0.1 at a port of <see cref="Free"/>. Its bind can still be refused (once in
+    /// CI: "Address already in use" on a port found bindable a moment before); such a port is given up for another.
+    /// </summary>
+    public static (HttpListener Listener, int Port) Listen()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = Free();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                listener.Close();
+            }
+        }
+    }
+
     private static bool Bindable(int port)
     {
         try
