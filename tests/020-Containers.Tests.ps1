@@ -42,6 +42,7 @@ Describe 'Containers in a real pwsh' {
         # An 80-column console still shows the status: PowerShell drops the columns past its width.
         (Get-Container pester-web | Format-Table | Out-String -Width 80) | Should -Match '(?s)Id\s+Name\s+Image\s+Status.*pester-web\s+busybox:latest\s+Up '
         (Get-Container pester-web | Format-List | Out-String) | Should -Match 'Pid\s+: \d+'
+        (Get-Container pester-web | Format-List | Out-String) | Should -Match 'StopSignal\s+: SIGTERM\s+StopTimeout\s+: 10'
         Get-Container pester-web | Stop-Container -Timeout 0
         (Get-Container pester-web).Status | Should -Be 'Exited'
         (Get-Container pester-web).ExitCode | Should -Be 137

@@ -17,6 +17,10 @@ public static class Signals
         "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
     ];
 
+    /// <summary>SIGTERM for 15, as docker inspect shows a stop signal; a real-time signal by its number.</summary>
+    public static string Name(int signal) =>
+        signal > 0 && signal < Names.Length ? "SIG" + Names[signal] : signal.ToString(CultureInfo.InvariantCulture);
+
     public static int Parse(string signal)
     {
         string name = signal.Trim().ToUpperInvariant();

@@ -1,5 +1,6 @@
 using ContainerTools.Core.Containers;
 using ContainerTools.Core.Isolation.Cgroups;
+using ContainerTools.Core.Runtime;
 using ContainerTools.Images;
 
 namespace ContainerTools.Containers;
@@ -34,6 +35,14 @@ public sealed class ContainerInfo
         Ports = string.Join(", ", endpoints.SelectMany(e => e.Ports));
         Limits = record.Limits;
         AutoRemove = record.AutoRemove;
+        Privileged = record.Privileged;
+        StopSignal = Signals.Name(record.StopSignal);
+        StopTimeout = record.StopTimeout;
+        Volumes = record.Volumes;
+        ExtraHosts = record.Resolver.ExtraHosts.Select(entry => entry.Name + ":" + entry.Address).ToList();
+        Dns = record.Resolver.Servers;
+        DnsSearch = record.Resolver.Search;
+        DnsOptions = record.Resolver.Options;
     }
 
     public string Id { get; }
@@ -70,6 +79,20 @@ public sealed class ContainerInfo
     public ResourceLimits Limits { get; }
     /// <summary>Deleted once it has exited (Invoke-ContainerImage -Remove, docker run --rm).</summary>
     public bool AutoRemove { get; }
+    /// <summary>Every capability and device, /proc and /sys writable (-Privileged).</summary>
+    public bool Privileged { get; }
+    /// <summary>The signal Stop-Container sends first (SIGTERM unless -StopSignal or the image said otherwise).</summary>
+    public string StopSignal { get; }
+    /// <summary>Seconds a stop waits after the stop signal before SIGKILL, unless the stop gives its own -Timeout.</summary>
+    public int StopTimeout { get; }
+    /// <summary>The volumes it mounts, by name (anonymous ones too).</summary>
+    public IReadOnlyList<string> Volumes { get; }
+    /// <summary>Its extra /etc/hosts entries (-AddHost), as name:address.</summary>
+    public IReadOnlyList<string> ExtraHosts { get; }
+    /// <summary>Name servers, search domains and resolver options that replace the host's in its /etc/resolv.conf (-Dns, -DnsSearch, -DnsOption).</summary>
+    public IReadOnlyList<string> Dns { get; }
+    public IReadOnlyList<string> DnsSearch { get; }
+    public IReadOnlyList<string> DnsOptions { get; }
 
     /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string StatusText => Status switch

@@ -23,6 +23,12 @@ public sealed class HostsAndResolverTests : BusyboxSessionTest
             Assert.Equal(["options ndots:2"], resolver.Where(l => l.StartsWith("options", StringComparison.Ordinal)));
             Ps.Run("Restart-Container resolved -Timeout 0");
         }
+        // The object says so too (it did not: Get-Container showed none of them).
+        var shown = Ps.Run("Get-Container resolved").Single();
+        Assert.Equal(["db:10.1.2.3", "v6:fd00::1"], (IEnumerable<string>)shown.Properties["ExtraHosts"].Value);
+        Assert.Equal(["10.0.0.53", "fd00::53"], (IEnumerable<string>)shown.Properties["Dns"].Value);
+        Assert.Equal(["example.com", "corp.test"], (IEnumerable<string>)shown.Properties["DnsSearch"].Value);
+        Assert.Equal(["ndots:2"], (IEnumerable<string>)shown.Properties["DnsOptions"].Value);
     }
 
     [Fact]

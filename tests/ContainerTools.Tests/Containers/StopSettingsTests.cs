@@ -13,6 +13,7 @@ public sealed class StopSettingsTests : BusyboxSessionTest
         // There was no way to give it but the image's STOPSIGNAL: a program that shuts down cleanly on SIGINT got SIGTERM.
         Ps.Run("New-Container busybox -Name gentle -Network none -StopSignal SIGINT -Start -- sh -c 'trap \"echo got-int; exit 7\" INT; echo ready; while :; do sleep 0.1; done'");
         WaitForLog("gentle", "ready");
+        Assert.Equal("SIGINT", Ps.Run("Get-Container gentle").Single().Properties["StopSignal"].Value);
         var stopped = Ps.Run("Stop-Container gentle -PassThru").Single();
         Assert.Equal(7, stopped.Properties["ExitCode"].Value);
         WaitForLog("gentle", "got-int");
@@ -24,6 +25,7 @@ public sealed class StopSettingsTests : BusyboxSessionTest
         // A container that ignores SIGTERM: stops waited the fixed 10 s before SIGKILL.
         Ps.Run("New-Container busybox -Name stubborn -Network none -StopTimeout 1 -Start -- sh -c 'trap \"\" TERM; echo ready; while :; do sleep 0.1; done'");
         WaitForLog("stubborn", "ready");
+        Assert.Equal(1, Ps.Run("Get-Container stubborn").Single().Properties["StopTimeout"].Value);
         var watch = Stopwatch.StartNew();
         var stopped = Ps.Run("Stop-Container stubborn -PassThru").Single();
         watch.Stop();
