@@ -7,19 +7,11 @@ namespace ContainerTools.Cmdlets;
 /// <summary>Stop-Container: the stop signal, then SIGKILL after -Timeout seconds, as `docker stop`.</summary>
 [Cmdlet(VerbsLifecycle.Stop, "Container", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ContainerInfo))]
-public sealed class StopContainerCommand : ContainerTargetCmdlet
+public sealed class StopContainerCommand : ContainerStopCmdlet
 {
-    /// <summary>Seconds to wait after the stop signal before SIGKILL; the container's -StopTimeout (10 unless given) when omitted.</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int? Timeout { get; set; }
-
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Signal { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     protected override void Process(string target)
     {
@@ -27,7 +19,7 @@ public sealed class StopContainerCommand : ContainerTargetCmdlet
         var container = Lifecycle.Store.Find(target);
         if (!ShouldProcess(container.Name, "Stop container"))
             return;
-        var stopped = Lifecycle.Stop(container.Id, Timeout is int seconds ? TimeSpan.FromSeconds(seconds) : null, signal);
+        var stopped = Lifecycle.Stop(container.Id, StopTimeout, signal);
         if (PassThru)
             WriteContainer(stopped);
     }

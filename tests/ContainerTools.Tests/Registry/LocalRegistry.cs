@@ -27,16 +27,58 @@ public sealed class LocalRegistry : IDisposable
     public const string Password = "c0rrect-horse";
     public const string Binary = "/usr/bin/docker-registry";
 
-    private readonly Process _process;
+    private Process _process;
     private readonly StringBuilder _log = new();
     private readonly RegistryAuth _auth;
 
     private LocalRegistry(TestStore store, bool tls, RegistryAuth auth, TokenService? tokens)
     {
         _auth = auth;
-        Port = HostPorts.Free();
-        string dir = store.Scratch("registry-" + Port);
-        StorageDirectory = Path.Combine(dir, "storage");
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = HostPorts.Free();
+            string dir = store.Scratch("registry-" + Port);
+            StorageDirectory = Path.Combine(dir, "storage");
+            _process = Serve(WriteConfig(dir, tls, auth, tokens));
+            if (Listening())
+                return;
+            // A port found free can still be taken before the registry binds it (as HostPorts.Listen saw in CI): another one.
+            if (attempt == 10 || !_log.ToString().Contains("address already in use", StringComparison.Ordinal))
+                throw new InvalidOperationException($"docker-registry exited {_process.ExitCode}: {_log}");
+            _process.Dispose();
+            _log.Clear();
+        }
+    }
+
+    public int Port { get; private set; }
+    public string Address => $"127.0.0.1:{Port}";
+    public string StorageDirectory { get; private set; }
+
+    public static LocalRegistry Start(TestStore store, bool tls = false, RegistryAuth auth = RegistryAuth.None, TokenService? tokens = null) =>
+        new(store, tls, auth, tokens);
+
+    /// <summary>
+    /// Pushes a one-layer busybox image whose /etc/marker holds <paramref name="marker"/> as
+    /// <paramref name="repository"/> (repo:tag) from a throwaway store, so the caller's store stays as it was.
+    /// Returns the image's full name.
+    /// </summary>
+    public string Publish(string repository, string marker)
+    {
+        string name = $"{Address}/{repository}";
+        using var publisher = new TestStore();
+        TestImages.Busybox(publisher, name, marker: marker);
+        var options = new RegistryOptions
+        {
+            Credential = _auth == RegistryAuth.Htpasswd ? new RegistryCredential(User, Password) : null,
+            SkipCertificateCheck = true,
+            AuthFile = new AuthFile(System.IO.Path.Combine(publisher.Path, "auth.json")),
+        };
+        new ImagePusher(new ImageStore(publisher.Location), options).PushAsync(name, null).GetAwaiter().GetResult();
+        return name;
+    }
+
+    private string WriteConfig(string dir, bool tls, RegistryAuth auth, TokenService? tokens)
+    {
         var config = new StringBuilder($"""
             version: 0.1
             log:
@@ -70,55 +112,37 @@ public sealed class LocalRegistry : IDisposable
         }
         string configPath = Path.Combine(dir, "config.yml");
         File.WriteAllText(configPath, config.ToString());
+        return configPath;
+    }
+
+    private Process Serve(string configPath)
+    {
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(configPath);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        WaitUntilListening();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
-    public int Port { get; }
-    public string Address => $"127.0.0.1:{Port}";
-    public string StorageDirectory { get; }
-
-    public static LocalRegistry Start(TestStore store, bool tls = false, RegistryAuth auth = RegistryAuth.None, TokenService? tokens = null) =>
-        new(store, tls, auth, tokens);
-
-    /// <summary>
-    /// Pushes a one-layer busybox image whose /etc/marker holds <paramref name="marker"/> as
-    /// <paramref name="repository"/> (repo:tag) from a throwaway store, so the caller's store stays as it was.
-    /// Returns the image's full name.
-    /// </summary>
-    public string Publish(string repository, string marker)
-    {
-        string name = $"{Address}/{repository}";
-        using var publisher = new TestStore();
-        TestImages.Busybox(publisher, name, marker: marker);
-        var options = new RegistryOptions
-        {
-            Credential = _auth == RegistryAuth.Htpasswd ? new RegistryCredential(User, Password) : null,
-            SkipCertificateCheck = true,
-            AuthFile = new AuthFile(System.IO.Path.Combine(publisher.Path, "auth.json")),
-        };
-        new ImagePusher(new ImageStore(publisher.Location), options).PushAsync(name, null).GetAwaiter().GetResult();
-        return name;
-    }
-
-    private void WaitUntilListening()
+    /// <summary>True once it accepts connections; false when it exited instead.</summary>
+    private bool Listening()
     {
         for (int i = 0; i < 200; i++)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"docker-registry exited {_process.ExitCode}: {_log}");
+            {
+                _process.WaitForExit();  // its output read to the end
+                return false;
+            }
             try
             {
                 using var client = new TcpClient();
                 client.Connect(IPAddress.Loopback, Port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
