@@ -14,7 +14,8 @@ namespace ContainerTools.Monitor;
 /// `ctmon init BUNDLE STATUSFD [LAYERSFD]` is that container's init (started by the monitor, never by hand), and
 /// `ctmon init - STATUSFD` a spare monitor's init started ahead (<see cref="SpareInit"/>);
 /// `ctmon watch ROOT RUNROOT ID ...` is the monitor again once the container has settled, execve'd by itself
-/// (<see cref="MonitorHandOver"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
+/// (<see cref="MonitorHandOver"/>); `ctmon restart ROOT RUNROOT ID` is the monitor again, execve'd by itself to start the
+/// container's next run (<see cref="MonitorRestart"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
 public static class Program
 {
@@ -24,6 +25,8 @@ public static class Program
             return Spare(new StoreLocation(args[1], args[2]), int.Parse(args[4], CultureInfo.InvariantCulture), args[5] == SpareMonitor.NoId ? null : args[5]);
         if (args.Length is 4 or 5 && args[0] == "monitor")
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
+        if (args.Length == 4 && args[0] == MonitorRestart.Mode)
+            return Restart(new StoreLocation(args[1], args[2]), args[3]);
         if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
             return Watch(new StoreLocation(args[1], args[2]), args[3], MonitorHandOver.Parse(args[4..]));
         if (args.Length == 3 && args[0] == "init" && args[1] == SpareInit.NoBundle)
@@ -35,7 +38,7 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|- | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|- | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon restart ROOT RUNROOT ID | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
@@ -90,11 +93,11 @@ public static class Program
         return (launcher, devNull);
     }
 
-    private static int Run(StoreLocation store, string id, SealedExecutable? initCopy, int launcher, int devNull, SpareInit? spareInit = null)
+    private static int Run(StoreLocation store, string id, SealedExecutable? initCopy, int launcher, int devNull, SpareInit? spareInit = null, bool restart = false)
     {
         try
         {
-            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, initCopy, launcher, spareInit);
+            var monitor = new ContainerMonitor(new ContainerStore(store), id, Environment.ProcessPath!, initCopy, launcher, spareInit, restart);
             return monitor.Run(error => Report(error, devNull));
         }
         catch (Exception e)
@@ -102,6 +105,16 @@ public static class Program
             Report(e.Message, devNull);
             return 1;
         }
+    }
+
+    /// <summary>`ctmon restart`: the monitor again, execve'd by itself to start the next run of its container's restart policy.</summary>
+    private static int Restart(StoreLocation store, string id)
+    {
+        MonitorHandOver.NameThisProcess();
+        var (launcher, devNull) = Detach();
+        // No launcher waits: its stdin was /dev/null already.
+        Linux.close(launcher);
+        return Run(store, id, null, -1, devNull, restart: true);
     }
 
     private static int Watch(StoreLocation store, string id, MonitorHandOver handOver)

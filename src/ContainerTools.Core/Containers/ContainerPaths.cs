@@ -28,6 +28,8 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     public string ConsoleSocket => Path.Combine(store.RunRoot, "console-" + Id[..12] + ".sock");
     /// <summary>The container's lock (<see cref="ContainerStore.Lock"/>): in its directory, so it goes with it.</summary>
     public string Lock => Path.Combine(Directory, "lock");
+    /// <summary>Made by a stop or removal, deleted by a start: while it exists, the monitor restarts nothing (see RestartPolicy).</summary>
+    public string StopRequested => Path.Combine(Directory, "stop-requested");
     /// <summary>Held shared by a session attached to the container (a foreground run): its monitor then leaves an auto-remove to it.</summary>
     public string AttachLock => Path.Combine(Directory, "attached.lock");
 }

@@ -2,7 +2,7 @@ namespace ContainerTools.Core.Containers;
 
 /// <summary>
 /// A container as it is now: its record and its state, with a Running state whose monitor has died read
-/// back as Exited (exit code unknown). Reading one never spawns a process: Get-Container stays fast.
+/// back as Exited (exit code unknown), and a Restarting one as not restarting. Reading one never spawns a process: Get-Container stays fast.
 /// </summary>
 public sealed record ContainerSnapshot(ContainerRecord Record, ContainerState State)
 {
@@ -20,6 +20,9 @@ public sealed record ContainerSnapshot(ContainerRecord Record, ContainerState St
         state ??= new ContainerState();
         if (state.Status is ContainerStatus.Running or ContainerStatus.Paused && state.Monitor is { IsAlive: false })
             state = state with { Status = ContainerStatus.Exited, FinishedAt = state.FinishedAt ?? DateTime.UtcNow };
+        // A monitor killed in its back-off restarts nothing.
+        if (state.Restarting && state.Monitor is { IsAlive: false })
+            state = state with { Restarting = false };
         return new ContainerSnapshot(record, state) { Network = state.Status == ContainerStatus.Running ? network : null };
     }
 }

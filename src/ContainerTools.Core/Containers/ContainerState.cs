@@ -16,4 +16,10 @@ public sealed record ContainerState
     public bool OomKilled { get; init; }
     /// <summary>Why the last start failed, if it did.</summary>
     public string? Error { get; init; }
+    /// <summary>Its restart policy started it again this many times since the last Start-Container (docker's RestartCount).</summary>
+    public int RestartCount { get; init; }
+    /// <summary>Exited, and its monitor waits out <see cref="RestartBackoff"/> to start it again.</summary>
+    public bool Restarting { get; init; }
+    /// <summary>The last wait before a restart, in milliseconds: the next quick one waits twice as long (see <see cref="RestartPolicy.Backoff"/>).</summary>
+    public int RestartBackoff { get; init; }
 }

@@ -37,6 +37,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (options.StopTimeout is < 0)
             throw new EngineException("InvalidStopTimeout", ErrorKind.InvalidArgument, options.StopTimeout,
                 $"-StopTimeout {options.StopTimeout}: a stop waits 0 seconds or more before SIGKILL");
+        var restart = options.Restart ?? RestartPolicy.None;
+        restart.CheckWith(options.AutoRemove);
         int stopSignal = Signals.Parse(options.StopSignal ?? (image.Defaults.StopSignal is { Length: > 0 } imageSignal ? imageSignal : "SIGTERM"));
         var network = options.Network ?? new Networking.NetworkSettings();
         network.Validate(Location);
@@ -85,6 +87,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             AnonymousVolumes = mounts.AnonymousVolumes,
             UserNamespace = ids,
             AutoRemove = options.AutoRemove,
+            Restart = restart,
             Privileged = security.Privileged,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.

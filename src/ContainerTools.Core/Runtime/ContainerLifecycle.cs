@@ -33,8 +33,11 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         if (container.Status == ContainerStatus.Paused)
             throw new EngineException("ContainerPaused", ErrorKind.InvalidOperation, container.Name,
                 $"container {container.Name} is paused: resume it, or restart it");
-        if (container.IsRunning)
+        // One waiting out its restart back-off starts by itself.
+        if (container.IsRunning || container.State.Restarting)
             return container;
+        // A start gives its restart policy back to it (a stop or removal had ended the restarts).
+        File.Delete(Store.Paths(container.Id).StopRequested);
         // A monitor killed before its CNI DELs left them to us: do them before attaching again.
         new ContainerNetworking(Store.Location).Detach(container.Id);
         // A volume removed with -Force while the container was stopped comes back empty, as on first use.
@@ -83,7 +86,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     }
 
     /// <summary>
-    /// Waits until the container is not running (or the timeout passes) and returns it as it is then. An
+    /// Waits until the container is not running and its restart policy starts it no more (or the timeout passes) and
+    /// returns it as it is then. An
     /// auto-remove container is attached to meanwhile, and removed once it has exited unless another session
     /// attached to it is there to do it.
     /// </summary>
@@ -91,7 +95,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     {
         var container = Store.Find(nameOrId);
         using var attachment = container.Record.AutoRemove ? Attach(container.Id) : null;
-        using (var monitor = PidFd.Open(container.IsRunning ? container.State.Monitor : null))
+        // One its restart policy starts again is waited for through its restarts: its monitor stays (same pid).
+        using (var monitor = PidFd.Open(container.IsRunning || container.State.Restarting ? container.State.Monitor : null))
         {
             if (monitor is not null && !monitor.WaitForExit(timeout, cancel))
                 throw new EngineException("WaitTimedOut", ErrorKind.ResourceBusy, container.Name,
@@ -136,6 +141,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     /// <summary>Deletes a container that is not running (an auto-remove one with its anonymous volumes); the caller holds its lock.</summary>
     private void RemoveLocked(ContainerSnapshot container, bool anonymousVolumes = false)
     {
+        // A monitor waiting to restart it lets go at this.
+        RequestStop(container.Id);
         // Held until its files are gone: a monitor its killed starter left still to take it then finds no container.
         using var idle = AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
@@ -146,7 +153,9 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     private ContainerSnapshot StopLocked(string id, TimeSpan timeout, int signal)
     {
-        var container = Store.Read(id) ?? throw NotFound(id);
+        // Before the signal: its monitor must not start it again when it ends.
+        RequestStop(id);
+        var container = AwaitRestartDecision(Store.Read(id) ?? throw NotFound(id));
         if (!container.IsRunning)
             return container;
         using var monitor = PidFd.Open(container.State.Monitor);
@@ -163,6 +172,43 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         if (monitor is not null && !monitor.WaitForExit(MonitorGrace))
             throw new TimeoutException($"the monitor of container {container.Name} did not record its end within {MonitorGrace.TotalSeconds} s");
         return Store.Read(id) ?? throw NotFound(id);
+    }
+
+    /// <summary>Tells the container's monitor to restart nothing from now on (see <see cref="RestartPolicy"/>), until a start.</summary>
+    private void RequestStop(string id)
+    {
+        try
+        {
+            File.WriteAllBytes(Store.Paths(id).StopRequested, []);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed meanwhile: nothing left to restart.
+        }
+    }
+
+    /// <summary>
+    /// A container whose monitor waits out a restart back-off, once that monitor has seen the stop request (it then
+    /// records the end as final and exits) or started the next run already (which the caller stops as any run).
+    /// </summary>
+    private ContainerSnapshot AwaitRestartDecision(ContainerSnapshot container)
+    {
+        if (!container.State.Restarting)
+            return container;
+        var deadline = DateTime.UtcNow + MonitorGrace;
+        while (container.State.Restarting && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+            container = Store.Read(container.Id) ?? throw NotFound(container.Id);
+        }
+        if (container.State.Restarting)
+            throw new TimeoutException($"the monitor of container {container.Name} did not leave its restart back-off within {MonitorGrace.TotalSeconds} s");
+        if (container.IsRunning)
+            return container;
+        // It recorded a final end and exits: a stop returns once it has.
+        using (var monitor = PidFd.Open(container.State.Monitor))
+            monitor?.WaitForExit(MonitorGrace);
+        return container;
     }
 
     /// <summary>

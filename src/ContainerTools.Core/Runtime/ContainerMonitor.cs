@@ -18,8 +18,9 @@ namespace ContainerTools.Core.Runtime;
 /// </summary>
 /// <remarks><paramref name="initCopy"/>: the launcher's sealed copy of the init executable, adopted
 /// (see <see cref="SealedExecutable.AdoptFromParent"/>); without it the monitor makes its own copy. <paramref name="launcher"/>: the pipe of the <see cref="LaunchHandoff"/> (-1: none, all is done here).
-/// <paramref name="spareInit"/>: a spare monitor's init started ahead, used when the container fits it.</remarks>
-public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, SealedExecutable? initCopy = null, int launcher = -1, SpareInit? spareInit = null)
+/// <paramref name="spareInit"/>: a spare monitor's init started ahead, used when the container fits it.
+/// <paramref name="restart"/>: this run is its restart policy's (see <see cref="MonitorRestart"/>), not a start's.</remarks>
+public sealed class ContainerMonitor(ContainerStore store, string id, string initExecutable, SealedExecutable? initCopy = null, int launcher = -1, SpareInit? spareInit = null, bool restart = false)
 {
     private readonly ContainerPaths _paths = store.Paths(id);
     /// <summary>In every state it writes: a Remove waits for this process to be gone, not only for its lock.</summary>
@@ -32,12 +33,26 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         using var hangup = IgnoreHangup();
         // Held while this monitor lives: a Remove waits on it for a monitor still starting (its starter was
         // killed) or still recording the end, so nothing it makes appears after the Remove. Never let go of here
-        // (only by an auto-remove's early hand-over): the kernel drops it as this process exits, whatever way it ends.
-        var alive = FileLock.OnDirectory(_paths.Directory, wait: true);
+        // (only by an auto-remove's early hand-over): the kernel drops it as this process exits, whatever way it ends,
+        // or execve's for a restart. A restart finding it taken meets a Remove, which waits for this process's exit.
+        var alive = FileLock.OnDirectory(_paths.Directory, wait: !restart);
         if (alive is null)
         {
             report($"container {id} was removed");
             return 1;
+        }
+        // A restart counts on from the end it follows; a start counts from 0.
+        var restarts = new ContainerState();
+        if (restart)
+        {
+            restarts = store.ReadState(id) ?? restarts;
+            // A stop or removal came as this process began: that end stays the last.
+            if (StopRequested())
+            {
+                TryWriteState(restarts with { Restarting = false });
+                return 0;
+            }
+            restarts = restarts with { RestartCount = restarts.RestartCount + 1 };
         }
         var startedAt = DateTime.UtcNow;
         IInitProcess init;
@@ -82,7 +97,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         catch (Exception e) when (e is IOException or EngineException)
         {
             cgroup?.Delete();
-            Finish(new ContainerState { Status = ContainerStatus.Exited, StartedAt = startedAt, FinishedAt = DateTime.UtcNow, ExitCode = 127, Error = e.Message }, report, e.Message);
+            Finish(new ContainerState { Status = ContainerStatus.Exited, StartedAt = startedAt, FinishedAt = DateTime.UtcNow, ExitCode = 127, Error = e.Message, RestartCount = restarts.RestartCount }, report, e.Message);
             return 1;
         }
 
@@ -114,7 +129,11 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
         ContainerStore.WarmStateJson();
         error ??= ReadStatus(statusRead);
         var initIdentity = ProcessIdentity.Of(init.Pid);
-        if (error is null && !TryWriteState(new ContainerState { Status = ContainerStatus.Running, Init = initIdentity, StartedAt = startedAt }))
+        if (error is null && !TryWriteState(new ContainerState
+            {
+                Status = ContainerStatus.Running, Init = initIdentity, StartedAt = startedAt,
+                RestartCount = restarts.RestartCount, RestartBackoff = restarts.RestartBackoff,
+            }))
         {
             // Removed while it started (its starter was killed, a Remove went ahead): end it and clean up.
             init.Kill();
@@ -130,8 +149,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             Finish(ended, report, error);
             return 0;
         }
-        if (TryWriteState(ended))
-            RemoveIfAuto(record, alive);
+        RecordEnd(record, ended, alive);
         return 0;
     }
 
@@ -180,8 +198,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             log.Pump(output, error, ReleasePagesAfter, ReleaseStartupPages);
         int exitCode = InitThread.WaitFor(handOver.InitPid);
         var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
-        if (TryWriteState(End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null)))
-            RemoveIfAuto(store.ReadRecord(id), alive);
+        RecordEnd(store.ReadRecord(id), End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null), alive);
         return 0;
     }
 
@@ -202,12 +219,58 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             store.DeleteFiles(id);
     }
 
+    /// <summary>
+    /// Records how the run ended: as Restarting when the restart policy asks for another run and no stop or removal
+    /// came (so no reader ever sees a last end in between), then waits out the back-off and restarts it (<see cref="Restart"/>);
+    /// else as the last end, an auto-remove container then deleted when no one else does it.
+    /// </summary>
+    private void RecordEnd(ContainerRecord? record, ContainerState ended, FileLock alive)
+    {
+        TimeSpan? backoff = null;
+        if (record is { Restart.Restarts: true } && record.Restart.RestartsAfter(ended.ExitCode, ended.RestartCount) && !StopRequested())
+            backoff = RestartPolicy.Backoff((ended.FinishedAt - ended.StartedAt) ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(ended.RestartBackoff));
+        if (!TryWriteState(backoff is { } wait ? ended with { Restarting = true, RestartBackoff = (int)wait.TotalMilliseconds } : ended))
+            return;
+        RemoveIfAuto(record, alive);
+        if (backoff is { } delay)
+            Restart(ended, delay);
+    }
+
+    /// <summary>
+    /// Waits <paramref name="backoff"/>, then execve's a fresh monitor that starts the next run (<see cref="MonitorRestart"/>:
+    /// same pid, so a Wait-Container waits on). A stop or removal seen meanwhile, or a failed execve, makes
+    /// <paramref name="ended"/> the last end instead; one after the last look is the fresh monitor's to see.
+    /// </summary>
+    private void Restart(ContainerState ended, TimeSpan backoff)
+    {
+        var deadline = DateTime.UtcNow + backoff;
+        for (var left = backoff; left > TimeSpan.Zero; left = deadline - DateTime.UtcNow)
+        {
+            if (StopRequested())
+            {
+                TryWriteState(ended);
+                return;
+            }
+            Thread.Sleep(left < RestartPoll ? left : RestartPoll);
+        }
+        string error = MonitorRestart.Exec(store.Location, id);
+        TryWriteState(ended with { Error = "cannot restart the container: " + error });
+    }
+
+    /// <summary>How often a monitor waiting to restart its container looks for a stop or removal.</summary>
+    private static readonly TimeSpan RestartPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>A stop or removal asked for the end of the restarts (or the container is gone).</summary>
+    private bool StopRequested() => File.Exists(_paths.StopRequested) || !Directory.Exists(_paths.Directory);
+
     /// <summary>After the init: off its networks, its cgroup gone; returns how it ended.</summary>
     private ContainerState End(int exitCode, ContainerNetworking networking, ICgroup? cgroup, DateTime startedAt, string? error)
     {
         DetachNetworks(networking);
         bool oomKilled = cgroup?.OomKilled ?? false;
         cgroup?.Delete();
+        // The run's restart count, as its start recorded it (a watcher knows it from there only).
+        var running = store.ReadState(id);
         return new ContainerState
         {
             Status = ContainerStatus.Exited,
@@ -216,6 +279,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             ExitCode = exitCode,
             OomKilled = oomKilled,
             Error = error,
+            RestartCount = running?.RestartCount ?? 0,
+            RestartBackoff = running?.RestartBackoff ?? 0,
         };
     }
 

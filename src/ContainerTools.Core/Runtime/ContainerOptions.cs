@@ -36,6 +36,9 @@ public sealed record ContainerOptions
     public bool ReadOnly { get; init; }
     public Isolation.UserNamespaces.UserNamespaceMode UserNamespace { get; init; }
 
+    /// <summary>docker run --restart: what its monitor does when its command ends.</summary>
+    public Containers.RestartPolicy? Restart { get; init; }
+
     /// <summary>docker run --rm: deleted once it has exited, by whoever is attached to it, else by its monitor.</summary>
     public bool AutoRemove { get; init; }
 

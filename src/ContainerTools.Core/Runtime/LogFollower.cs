@@ -10,7 +10,7 @@ public static class LogFollower
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The entries from <paramref name="offset"/> on; with <paramref name="follow"/>, until the container ends.</summary>
+    /// <summary>The entries from <paramref name="offset"/> on; with <paramref name="follow"/>, until the container ends (its restarts too).</summary>
     public static IEnumerable<LogEntry> Read(ContainerStore store, string id, bool follow, CancellationToken cancel, long offset = 0)
     {
         string path = store.Paths(id).Log;
@@ -21,7 +21,7 @@ public static class LogFollower
             while (true)
             {
                 // Whether it ran is decided before reading, so the last lines written before the end are never missed.
-                var running = follow && store.Read(id) is { IsRunning: true } container ? container : null;
+                var running = follow && store.Read(id) is { } container && (container.IsRunning || container.State.Restarting) ? container : null;
                 offset = ContainerLog.Read(path, offset, batch);
                 foreach (var entry in batch)
                     yield return entry;

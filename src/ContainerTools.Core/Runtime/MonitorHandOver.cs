@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using ContainerTools.Core.Isolation;
 using ContainerTools.Core.Native;
@@ -73,11 +72,7 @@ public sealed record MonitorHandOver(int InitPid, int Output, int Error, int Loc
                 Errno.Check(Linux.setns((int)hostNamespaces[i].DangerousGetHandle(), ThreadNamespaces[i].Type), "setns", ThreadNamespaces[i].Name);
             foreach (int fd in inherited)
                 Errno.Check(Linux.fcntl(fd, Linux.F_SETFD, 0), "fcntl", "hand-over");
-            var argv = (byte**)ProcessExec.Strings(["ctmon", .. arguments]);
-            var envp = (byte**)ProcessExec.Strings(Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList());
-            // /proc/self/exe: the very file this monitor runs, even if the module was replaced since.
-            fixed (byte* self = "/proc/self/exe\0"u8)
-                Linux.execve(self, argv, envp);
+            SelfExec.Run(arguments);
         }
         catch (NativeCallException)
         {

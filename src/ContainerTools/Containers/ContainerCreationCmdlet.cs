@@ -65,6 +65,12 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [ValidateRange(0, int.MaxValue)]
     public int? StopTimeout { get; set; }
 
+    /// <summary>What its monitor does when its command ends, as docker run --restart: no, on-failure[:N], always or unless-stopped.</summary>
+    [Parameter]
+    [ArgumentCompletions(RestartPolicy.No, RestartPolicy.OnFailure, RestartPolicy.Always, RestartPolicy.UnlessStopped)]
+    [ValidateNotNullOrEmpty]
+    public string? Restart { get; set; }
+
     [Parameter]
     public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
@@ -158,6 +164,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     {
         // Checked before a missing image is pulled: bad input is refused at once.
         var resolver = ResolverSettings.Parse(AddHost, Dns, DnsSearch, DnsOption);
+        var restart = Restart is null ? null : RestartPolicy.Parse(Restart);
+        restart?.CheckWith(autoRemove);
         var images = new ImageStore(Store);
         return Lifecycle.Store.Create(ContainerImage.FromStore(images, EnsureImage(images), Image), new ContainerOptions
         {
@@ -188,6 +196,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             UserNamespace = UserNamespace,
             Terminal = terminal,
             AutoRemove = autoRemove,
+            Restart = restart,
         });
     }
 

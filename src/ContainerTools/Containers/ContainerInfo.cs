@@ -36,6 +36,9 @@ public sealed class ContainerInfo
         Limits = record.Limits;
         AutoRemove = record.AutoRemove;
         Privileged = record.Privileged;
+        RestartPolicy = record.Restart.ToString();
+        RestartCount = state.RestartCount;
+        Restarting = state.Restarting;
         StopSignal = Signals.Name(record.StopSignal);
         StopTimeout = record.StopTimeout;
         Volumes = record.Volumes;
@@ -79,6 +82,12 @@ public sealed class ContainerInfo
     public ResourceLimits Limits { get; }
     /// <summary>Deleted once it has exited (Invoke-ContainerImage -Remove, docker run --rm).</summary>
     public bool AutoRemove { get; }
+    /// <summary>What its monitor does when its command ends: no, on-failure[:N], always or unless-stopped (-Restart).</summary>
+    public string RestartPolicy { get; }
+    /// <summary>How many times its restart policy started it again since the last Start-Container.</summary>
+    public int RestartCount { get; }
+    /// <summary>Exited, and its monitor waits out a back-off to start it again (its restart policy).</summary>
+    public bool Restarting { get; }
     /// <summary>Every capability and device, /proc and /sys writable (-Privileged).</summary>
     public bool Privileged { get; }
     /// <summary>The signal Stop-Container sends first (SIGTERM unless -StopSignal or the image said otherwise).</summary>
@@ -94,12 +103,12 @@ public sealed class ContainerInfo
     public IReadOnlyList<string> DnsSearch { get; }
     public IReadOnlyList<string> DnsOptions { get; }
 
-    /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
+    /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Restarting (1) 1 second ago", "Created".</summary>
     public string StatusText => Status switch
     {
         nameof(ContainerStatus.Running) => "Up " + Since(StartedAt),
         nameof(ContainerStatus.Paused) => "Up " + Since(StartedAt) + " (Paused)",
-        nameof(ContainerStatus.Exited) => $"Exited ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
+        nameof(ContainerStatus.Exited) => $"{(Restarting ? "Restarting" : "Exited")} ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
         _ => Status,
     };
 

@@ -136,45 +136,7 @@ public sealed class FaultTests : IDisposable
         Assert.Empty(Directory.EnumerateDirectories(_store.Location.ContainersDirectory, ".removing-*"));
     }
 
-    private void AssertNothingLeft(string id)
-    {
-        Assert.Empty(_store.FilesNamedFor(id));
-        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(id, StringComparison.Ordinal));
-        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-            Assert.False(Directory.Exists(Path.Combine(hierarchy, "containertools", id)), $"cgroup {hierarchy}/containertools/{id} remains");
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                string commandLine = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                if (commandLine.Contains(_store.Location.Root, StringComparison.Ordinal) && !IsIdleSpare(dir, commandLine))
-                    Assert.Fail($"process {Path.GetFileName(dir)} of the store remains ({Comm(dir)}: {commandLine.Replace('\0', ' ')})");
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    /// <summary>
-    /// A spare monitor waiting for a container it may never get (it belongs to no container): named so once its
-    /// runtime is up, which a spare just started reaches within moments; one that took an id is named ctmon again.
-    /// </summary>
-    private static bool IsIdleSpare(string dir, string commandLine) =>
-        commandLine.Split('\0') is [_, "monitor", _, _, SpareMonitor.NoId, ..]
-        && SpinWait.SpinUntil(() => Comm(dir) != "ctmon", TimeSpan.FromSeconds(5)) && Comm(dir) is SpareMonitor.IdleName or null;
-
-    private static string? Comm(string dir)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(dir, "comm")).TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private void AssertNothingLeft(string id) => ContainerTraces.AssertNothingLeft(_store, id);
 
     /// <summary>The container as recorded once its monitor has finished (at most 10 s), or as it is then.</summary>
     private static ContainerSnapshot? RecordedEnd(ContainerStore store, string id)
