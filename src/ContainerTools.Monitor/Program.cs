@@ -15,7 +15,8 @@ namespace ContainerTools.Monitor;
 /// `ctmon init - STATUSFD` a spare monitor's init started ahead (<see cref="SpareInit"/>);
 /// `ctmon watch ROOT RUNROOT ID ...` is the monitor again once the container has settled, execve'd by itself
 /// (<see cref="MonitorHandOver"/>); `ctmon restart ROOT RUNROOT ID` is the monitor again, execve'd by itself to start the
-/// container's next run (<see cref="MonitorRestart"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
+/// container's next run (<see cref="MonitorRestart"/>); `ctmon health ROOT RUNROOT ID` probes its health
+/// (<see cref="HealthChecker"/>); `ctmon exec REQUEST` enters a running container and execs a command (started by Invoke-ContainerCommand).
 /// </summary>
 public static class Program
 {
@@ -27,6 +28,8 @@ public static class Program
             return Monitor(new StoreLocation(args[1], args[2]), args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
         if (args.Length == 4 && args[0] == MonitorRestart.Mode)
             return Restart(new StoreLocation(args[1], args[2]), args[3]);
+        if (args.Length == 4 && args[0] == HealthChecker.Mode)
+            return Health(new StoreLocation(args[1], args[2]), args[3]);
         if (args.Length == 9 && args[0] == MonitorHandOver.Mode)
             return Watch(new StoreLocation(args[1], args[2]), args[3], MonitorHandOver.Parse(args[4..]));
         if (args.Length == 3 && args[0] == "init" && args[1] == SpareInit.NoBundle)
@@ -38,7 +41,7 @@ public static class Program
             return ExecJoin.Run(args[1]);
         if (args.Length == 3 && args[0] == "exec" && args[2] == UserNamespaceExec.Inside)
             return ExecJoin.Run(args[1], insideUserNamespace: true);
-        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|- | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon restart ROOT RUNROOT ID | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
+        Console.Error.WriteLine("usage: ctmon monitor ROOT RUNROOT ID [SEALEDFD] | ctmon monitor ROOT RUNROOT - SEALEDFD GROUP|- | ctmon watch ROOT RUNROOT ID PID OUTFD ERRFD LOCKFD STARTED | ctmon restart ROOT RUNROOT ID | ctmon health ROOT RUNROOT ID | ctmon init BUNDLE|- STATUSFD [LAYERSFD] | ctmon exec REQUEST");
         return 2;
     }
 
@@ -115,6 +118,16 @@ public static class Program
         // No launcher waits: its stdin was /dev/null already.
         Linux.close(launcher);
         return Run(store, id, null, -1, devNull, restart: true);
+    }
+
+    /// <summary>`ctmon health`: the container's health checker (<see cref="HealthChecker"/>), detached as a monitor is.</summary>
+    private static int Health(StoreLocation store, string id)
+    {
+        var (launcher, devNull) = Detach();
+        Linux.close(launcher);
+        Linux.dup2(devNull, 1);
+        Linux.dup2(devNull, 2);
+        return new HealthChecker(new ContainerStore(store), id, Environment.ProcessPath!).Run();
     }
 
     private static int Watch(StoreLocation store, string id, MonitorHandOver handOver)

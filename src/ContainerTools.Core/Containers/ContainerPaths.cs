@@ -30,6 +30,8 @@ public sealed class ContainerPaths(StoreLocation store, string id)
     public string Lock => Path.Combine(Directory, "lock");
     /// <summary>Made by a stop or removal, deleted by a start: while it exists, the monitor restarts nothing (see RestartPolicy).</summary>
     public string StopRequested => Path.Combine(Directory, "stop-requested");
+    /// <summary>What the health checks of its current run found (<see cref="ContainerHealth"/>).</summary>
+    public string Health => Path.Combine(Directory, "health.json");
     /// <summary>Held shared by a session attached to the container (a foreground run): its monitor then leaves an auto-remove to it.</summary>
     public string AttachLock => Path.Combine(Directory, "attached.lock");
 }

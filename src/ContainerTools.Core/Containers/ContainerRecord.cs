@@ -36,6 +36,8 @@ public sealed record ContainerRecord
     public IReadOnlyList<string> AnonymousVolumes { get; init; } = [];
     /// <summary>docker run --privileged: every capability, device and path of /proc and /sys (see ContainerSecurity).</summary>
     public bool Privileged { get; init; }
+    /// <summary>How its health is probed while it runs (the image's HEALTHCHECK or -Health*); null: never.</summary>
+    public HealthCheck? HealthCheck { get; init; }
     /// <summary>What its monitor does when its command ends (docker run --restart).</summary>
     public RestartPolicy Restart { get; init; } = RestartPolicy.None;
     /// <summary>Deleted once it has exited (docker run --rm): by the session attached to it, or by its monitor when none is.</summary>

@@ -37,6 +37,8 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         if (options.StopTimeout is < 0)
             throw new EngineException("InvalidStopTimeout", ErrorKind.InvalidArgument, options.StopTimeout,
                 $"-StopTimeout {options.StopTimeout}: a stop waits 0 seconds or more before SIGKILL");
+        var healthCheck = HealthCheck.Resolve(image.Defaults.Healthcheck, options.HealthCommand, options.HealthInterval, options.HealthTimeout,
+            options.HealthStartPeriod, options.HealthRetries, options.NoHealthCheck);
         var restart = options.Restart ?? RestartPolicy.None;
         restart.CheckWith(options.AutoRemove);
         int stopSignal = Signals.Parse(options.StopSignal ?? (image.Defaults.StopSignal is { Length: > 0 } imageSignal ? imageSignal : "SIGTERM"));
@@ -88,6 +90,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
             UserNamespace = ids,
             AutoRemove = options.AutoRemove,
             Restart = restart,
+            HealthCheck = healthCheck,
             Privileged = security.Privileged,
         };
         // Everything is written into a hidden directory first and renamed into place: a crash leaves no half container.
@@ -149,8 +152,27 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
     public ContainerSnapshot? Read(string id)
     {
         var record = ReadRecord(id);
-        return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id), new Networking.ContainerNetworking(Location).Get(id));
+        return record is null ? null : ContainerSnapshot.Observe(record, ReadState(id), new Networking.ContainerNetworking(Location).Get(id),
+            record.HealthCheck is null ? null : ReadHealth(id));
     }
+
+    /// <summary>What the health checks of its current run found; null before the first.</summary>
+    public ContainerHealth? ReadHealth(string id)
+    {
+        try
+        {
+            return ReadJson(Paths(id).Health, ContainersJsonContext.Default.ContainerHealth);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Written as the state is: atomically, not synced (it describes a run, which no reboot keeps).</summary>
+    public void WriteHealth(string id, ContainerHealth health) =>
+        AtomicFile.WriteAllBytes(Paths(id).Health, JsonSerializer.SerializeToUtf8Bytes(health, ContainersJsonContext.Default.ContainerHealth),
+            createDirectory: false, durable: false);
 
     /// <summary>The record alone, without state and networks: what a monitor needs to start the container.</summary>
     public ContainerRecord? ReadRecord(string id) => ReadJson(Paths(id).Record, ContainersJsonContext.Default.ContainerRecord);

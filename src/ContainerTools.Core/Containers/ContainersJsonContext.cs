@@ -6,4 +6,5 @@ namespace ContainerTools.Core.Containers;
     UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(ContainerState))]
+[JsonSerializable(typeof(ContainerHealth))]
 internal sealed partial class ContainersJsonContext : JsonSerializerContext;

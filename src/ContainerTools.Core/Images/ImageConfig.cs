@@ -12,7 +12,8 @@ public sealed record ImageConfig(
     string? StopSignal,
     IReadOnlyList<string> Volumes,
     IReadOnlyList<string> Shell,
-    IReadOnlyList<string> OnBuild)
+    IReadOnlyList<string> OnBuild,
+    Containers.HealthCheck? Healthcheck = null)
 {
     internal static ImageConfig From(Oci.RunConfig? config) => new(
         config?.Env ?? [],
@@ -25,5 +26,6 @@ public sealed record ImageConfig(
         string.IsNullOrEmpty(config?.StopSignal) ? null : config.StopSignal,
         config?.Volumes?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
         config?.Shell ?? [],
-        config?.OnBuild ?? []);
+        config?.OnBuild ?? [],
+        Containers.HealthCheck.FromImage(config?.Healthcheck));
 }

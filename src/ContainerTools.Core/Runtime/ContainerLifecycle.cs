@@ -48,6 +48,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         if (error is not null)
             throw new EngineException("ContainerStartFailed", ErrorKind.InvalidOperation, container.Name,
                 $"container {container.Name} did not start: {error}");
+        if (container.Record.HealthCheck is not null)
+            HealthChecker.Launch(monitorExecutable, Store.Location, container.Id);
         return Store.Read(container.Id) ?? throw NotFound(nameOrId);
     }
 

@@ -36,6 +36,15 @@ public sealed record ContainerOptions
     public bool ReadOnly { get; init; }
     public Isolation.UserNamespaces.UserNamespaceMode UserNamespace { get; init; }
 
+    /// <summary>docker run --health-cmd, --health-interval, --health-timeout, --health-start-period, --health-retries
+    /// and --no-healthcheck: each given one in place of the image's HEALTHCHECK field.</summary>
+    public string? HealthCommand { get; init; }
+    public TimeSpan? HealthInterval { get; init; }
+    public TimeSpan? HealthTimeout { get; init; }
+    public TimeSpan? HealthStartPeriod { get; init; }
+    public int? HealthRetries { get; init; }
+    public bool NoHealthCheck { get; init; }
+
     /// <summary>docker run --restart: what its monitor does when its command ends.</summary>
     public Containers.RestartPolicy? Restart { get; init; }
 
@@ -65,6 +74,7 @@ public sealed record ContainerImage(string Reference, string? Id, ImageDefaults 
             User = config.User,
             StopSignal = config.StopSignal,
             Volumes = config.Volumes,
+            Healthcheck = config.Healthcheck,
         };
         // Shown as the user named it (busybox:latest), or by short id when it was named by id.
         string reference = Images.ImageReference.TryParse(nameOrId, out var named) && image.Names.Contains(named.ToString())

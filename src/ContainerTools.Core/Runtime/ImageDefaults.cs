@@ -11,4 +11,6 @@ public sealed record ImageDefaults
     public string? StopSignal { get; init; }
     /// <summary>The image's VOLUMEs: paths that get an anonymous volume each unless the user mounts something there.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>The image's HEALTHCHECK, if it has one to run.</summary>
+    public Containers.HealthCheck? Healthcheck { get; init; }
 }

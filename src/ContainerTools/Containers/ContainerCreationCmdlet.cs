@@ -65,6 +65,38 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
     [ValidateRange(0, int.MaxValue)]
     public int? StopTimeout { get; set; }
 
+    /// <summary>A shell command line that probes its health while it runs (exit 0: healthy), as docker run --health-cmd; in place of the image's HEALTHCHECK.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HealthCommand { get; set; }
+
+    /// <summary>Seconds between health probes (30 unless the image says otherwise), as docker run --health-interval.</summary>
+    [Parameter]
+    [ValidateRange(0.01, MaxSeconds)]
+    public double? HealthInterval { get; set; }
+
+    /// <summary>Seconds a health probe may take before it counts as failed (30 unless the image says otherwise).</summary>
+    [Parameter]
+    [ValidateRange(0.01, MaxSeconds)]
+    public double? HealthTimeout { get; set; }
+
+    /// <summary>Seconds after a start in which failed probes do not count (0 unless the image says otherwise).</summary>
+    [Parameter]
+    [ValidateRange(0, MaxSeconds)]
+    public double? HealthStartPeriod { get; set; }
+
+    /// <summary>Failed probes in a row that make it unhealthy (3 unless the image says otherwise).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? HealthRetries { get; set; }
+
+    /// <summary>A year: no health setting needs more, and every value up to it is a TimeSpan.</summary>
+    private const double MaxSeconds = 365 * 24 * 3600;
+
+    /// <summary>Probes nothing, whatever the image's HEALTHCHECK says, as docker run --no-healthcheck.</summary>
+    [Parameter]
+    public SwitchParameter NoHealthCheck { get; set; }
+
     /// <summary>What its monitor does when its command ends, as docker run --restart: no, on-failure[:N], always or unless-stopped.</summary>
     [Parameter]
     [ArgumentCompletions(RestartPolicy.No, RestartPolicy.OnFailure, RestartPolicy.Always, RestartPolicy.UnlessStopped)]
@@ -197,6 +229,12 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             Terminal = terminal,
             AutoRemove = autoRemove,
             Restart = restart,
+            HealthCommand = HealthCommand,
+            HealthInterval = Seconds(HealthInterval),
+            HealthTimeout = Seconds(HealthTimeout),
+            HealthStartPeriod = Seconds(HealthStartPeriod),
+            HealthRetries = HealthRetries,
+            NoHealthCheck = NoHealthCheck,
         });
     }
 
@@ -238,6 +276,8 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
             return volume;
         return SessionState.Path.GetUnresolvedProviderPathFromPSPath(volume[..colon]) + volume[colon..];
     }
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is double value ? TimeSpan.FromSeconds(value) : null;
 
     private static Dictionary<string, string>? Strings(Hashtable? table) =>
         table?.Cast<DictionaryEntry>().ToDictionary(

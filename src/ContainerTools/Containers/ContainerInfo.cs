@@ -37,6 +37,8 @@ public sealed class ContainerInfo
         AutoRemove = record.AutoRemove;
         Privileged = record.Privileged;
         RestartPolicy = record.Restart.ToString();
+        Health = snapshot.Health?.Status;
+        HealthLog = snapshot.Health?.Log ?? [];
         RestartCount = state.RestartCount;
         Restarting = state.Restarting;
         StopSignal = Signals.Name(record.StopSignal);
@@ -82,6 +84,10 @@ public sealed class ContainerInfo
     public ResourceLimits Limits { get; }
     /// <summary>Deleted once it has exited (Invoke-ContainerImage -Remove, docker run --rm).</summary>
     public bool AutoRemove { get; }
+    /// <summary>While it runs with a health check: starting, healthy or unhealthy; else null.</summary>
+    public string? Health { get; }
+    /// <summary>Its last health probes (at most five), newest last: when, exit code (-1: timed out) and output.</summary>
+    public IReadOnlyList<HealthProbe> HealthLog { get; }
     /// <summary>What its monitor does when its command ends: no, on-failure[:N], always or unless-stopped (-Restart).</summary>
     public string RestartPolicy { get; }
     /// <summary>How many times its restart policy started it again since the last Start-Container.</summary>
@@ -106,10 +112,18 @@ public sealed class ContainerInfo
     /// <summary>As `docker ps` says it: "Up 3 minutes", "Exited (0) 2 seconds ago", "Restarting (1) 1 second ago", "Created".</summary>
     public string StatusText => Status switch
     {
-        nameof(ContainerStatus.Running) => "Up " + Since(StartedAt),
+        nameof(ContainerStatus.Running) => "Up " + Since(StartedAt) + HealthText,
         nameof(ContainerStatus.Paused) => "Up " + Since(StartedAt) + " (Paused)",
         nameof(ContainerStatus.Exited) => $"{(Restarting ? "Restarting" : "Exited")} ({(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}) {HumanReadable.Ago(FinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null)}",
         _ => Status,
+    };
+
+    /// <summary>As docker ps adds it: " (healthy)", " (unhealthy)", " (health: starting)".</summary>
+    private string HealthText => Health switch
+    {
+        null => "",
+        ContainerHealth.Starting => " (health: starting)",
+        _ => $" ({Health})",
     };
 
     public override string ToString() => Name;
