@@ -18,6 +18,11 @@ Describe 'Images' {
         $table = Get-ContainerImage | Out-String
         $table | Should -Match 'Repository\s+Tag\s+Id\s+Created\s+Size'
         $table | Should -Match "busybox\s+latest\s+$($image.ShortId)"
+        # The list shows the config readably, not as records' type names.
+        $list = Get-ContainerImage busybox | Format-List | Out-String -Width 200
+        $list | Should -Match 'Platform\s+: linux/amd64'
+        $list | Should -Match 'Env\s+: PATH=/'
+        $list | Should -Not -Match 'System\.Collections|ImageConfig \{'
     }
 
     It 'tags, exports and re-imports with the same id' {
