@@ -23,10 +23,15 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
     [Parameter]
     public ContainerStatus? Status { get; set; }
 
+    /// <summary>Only running containers whose health checks found this (docker ps --filter health=...).</summary>
+    [Parameter]
+    [ValidateSet(ContainerHealth.Starting, ContainerHealth.Healthy, ContainerHealth.Unhealthy)]
+    public string? Health { get; set; }
+
     protected override void ProcessRecord() => Try(() =>
     {
         var all = new ContainerStore(Store).List();
-        var containers = all.Where(c => Status is null || c.Status == Status).ToList();
+        var containers = all.Where(c => (Status is null || c.Status == Status) && (Health is null || string.Equals(c.Health?.Status, Health, StringComparison.OrdinalIgnoreCase))).ToList();
         if (Id is not null)
             containers = containers.Where(c => Id.Any(id => HasIdPrefix(c, id))).ToList();
         if (Name is null)
@@ -42,7 +47,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
             {
                 // An id or id prefix pasted from the table finds its container too, as in `docker inspect`; names first.
                 matches = containers.Where(c => HasIdPrefix(c, pattern)).ToList();
-                // -Status and -Id filter what is shown: a container they leave out exists all the same.
+                // -Status, -Health and -Id filter what is shown: a container they leave out exists all the same.
                 if (matches.Count == 0 && !all.Any(c => wildcard.IsMatch(c.Name) || HasIdPrefix(c, pattern)))
                     WriteError(ErrorRecords.From(ContainerStore.NotFound(pattern)));
             }

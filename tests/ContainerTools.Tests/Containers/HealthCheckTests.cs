@@ -16,6 +16,8 @@ public sealed class HealthCheckTests : BusyboxSessionTest
         ExecIn("web", "touch /tmp/ok");
         AssertBecomes("web", ContainerHealth.Healthy);
         Assert.EndsWith("(healthy)", (string)Ps.Run("(Get-Container web).StatusText").Single().BaseObject);
+        Assert.Equal(["web"], Ps.Run("Get-Container -Health Healthy").Select(c => c.Properties["Name"].Value));
+        Assert.Empty(Ps.Run("Get-Container -Health unhealthy"));
         ExecIn("web", "rm /tmp/ok");
         AssertBecomes("web", ContainerHealth.Unhealthy);
         var log = Ps.Run("(Get-Container web).HealthLog").Select(p => (HealthProbe)p.BaseObject).ToList();
