@@ -143,7 +143,7 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             report(null);
         // The output ends once everything in the container has exited (its PID namespace dies with the init).
         log.Pump(init.Output, init.Error, SettleAfter, error is null ? () => Settled(log, init, alive, startedAt) : null);
-        var ended = End(init.Exited.GetAwaiter().GetResult(), networking, cgroup, startedAt, error);
+        var ended = End(init.Exited.GetAwaiter().GetResult(), record, networking, cgroup, startedAt, error);
         if (error is not null)
         {
             Finish(ended, report, error);
@@ -198,7 +198,8 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
             log.Pump(output, error, ReleasePagesAfter, ReleaseStartupPages);
         int exitCode = InitThread.WaitFor(handOver.InitPid);
         var cgroup = Cgroups.Detect().Open(Cgroups.PathFor(id));
-        RecordEnd(store.ReadRecord(id), End(exitCode, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null), alive);
+        var record = store.ReadRecord(id);
+        RecordEnd(record, End(exitCode, record, new ContainerNetworking(store.Location), cgroup, handOver.StartedAt, error: null), alive);
         return 0;
     }
 
@@ -264,13 +265,13 @@ public sealed class ContainerMonitor(ContainerStore store, string id, string ini
     private bool StopRequested() => File.Exists(_paths.StopRequested) || !Directory.Exists(_paths.Directory);
 
     /// <summary>After the init: off its networks, its cgroup gone; returns how it ended.</summary>
-    private ContainerState End(int exitCode, ContainerNetworking networking, ICgroup? cgroup, DateTime startedAt, string? error)
+    private ContainerState End(int exitCode, ContainerRecord? record, ContainerNetworking networking, ICgroup? cgroup, DateTime startedAt, string? error)
     {
         DetachNetworks(networking);
         bool oomKilled = cgroup?.OomKilled ?? false;
         cgroup?.Delete();
-        // The run's restart count, as its start recorded it (a watcher knows it from there only).
-        var running = store.ReadState(id);
+        // The run's restart count, as its start recorded it (a watcher knows it from there only); none without a policy.
+        var running = record is { Restart.Restarts: true } ? store.ReadState(id) : null;
         return new ContainerState
         {
             Status = ContainerStatus.Exited,
