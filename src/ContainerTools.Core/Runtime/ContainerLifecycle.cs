@@ -37,7 +37,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
         if (container.IsRunning || container.State.Restarting)
             return container;
         // A start gives its restart policy back to it (a stop or removal had ended the restarts).
-        File.Delete(Store.Paths(container.Id).StopRequested);
+        if (container.Record.Restart.Restarts)
+            File.Delete(Store.Paths(container.Id).StopRequested);
         // A monitor killed before its CNI DELs left them to us: do them before attaching again.
         new ContainerNetworking(Store.Location).Detach(container.Id);
         // A volume removed with -Force while the container was stopped comes back empty, as on first use.
@@ -144,7 +145,8 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
     private void RemoveLocked(ContainerSnapshot container, bool anonymousVolumes = false)
     {
         // A monitor waiting to restart it lets go at this.
-        RequestStop(container.Id);
+        if (container.Record.Restart.Restarts)
+            RequestStop(container.Id);
         // Held until its files are gone: a monitor its killed starter left still to take it then finds no container.
         using var idle = AwaitMonitor(container.Id);
         // Its monitor deletes the group when the container ends; a monitor killed first leaves it to us.
@@ -155,9 +157,13 @@ public sealed class ContainerLifecycle(ContainerStore store, string monitorExecu
 
     private ContainerSnapshot StopLocked(string id, TimeSpan timeout, int signal)
     {
-        // Before the signal: its monitor must not start it again when it ends.
-        RequestStop(id);
-        var container = AwaitRestartDecision(Store.Read(id) ?? throw NotFound(id));
+        var container = Store.Read(id) ?? throw NotFound(id);
+        if (container.Record.Restart.Restarts)
+        {
+            // Before the signal: its monitor must not start it again when it ends.
+            RequestStop(id);
+            container = AwaitRestartDecision(Store.Read(id) ?? throw NotFound(id));
+        }
         if (!container.IsRunning)
             return container;
         using var monitor = PidFd.Open(container.State.Monitor);
