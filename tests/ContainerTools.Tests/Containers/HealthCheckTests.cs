@@ -42,7 +42,7 @@ public sealed class HealthCheckTests : BusyboxSessionTest
         Assert.Contains("exceeded timeout", probe.Output);
         Assert.InRange((probe.End - probe.Start).TotalSeconds, 0.25, 5);
 
-        Ps.Run("New-Container busybox -Name warming -Network none -HealthCommand false -HealthInterval 0.2 -HealthRetries 1 -HealthStartPeriod 3 -Start -- sleep 300");
+        Ps.Run("New-Container busybox -Name warming -Network none -HealthCommand false -HealthInterval 0.2 -HealthRetries 1 -HealthStartPeriod 5 -Start -- sleep 300");
         Assert.True(SpinWait.SpinUntil(() => Ps.Run("(Get-Container warming).HealthLog").Count >= 3, TimeSpan.FromSeconds(10)), "no probes ran");
         Assert.Equal(ContainerHealth.Starting, Health("warming"));
         AssertBecomes("warming", ContainerHealth.Unhealthy);
