@@ -26,6 +26,15 @@ public sealed class RestartPolicyTests : BusyboxSessionTest
     }
 
     [Fact]
+    public void AForegroundRunFollowsItsRestartsToTheLastEnd()
+    {
+        var output = Ps.Run("Invoke-ContainerImage busybox -Name fg -Network none -Restart on-failure:2 -- sh -c 'echo run; exit 4'");
+        Assert.Equal(["run", "run", "run"], output.Select(o => o.ToString()));
+        Assert.Equal(4, Ps.Run("$LASTEXITCODE").Single().BaseObject);
+        Assert.Equal(2, RestartCount("fg"));
+    }
+
+    [Fact]
     public void AlwaysRestartsUntilStoppedAndAStartCountsAgain()
     {
         // Each run outlives the monitor's hand-over to its watcher (250 ms), so the watcher restarts it too.
