@@ -40,7 +40,7 @@ public sealed class ContainerStore(StoreLocation store) : Images.IImageUsers
         var healthCheck = HealthCheck.Resolve(image.Defaults.Healthcheck, options.HealthCommand, options.HealthInterval, options.HealthTimeout,
             options.HealthStartPeriod, options.HealthRetries, options.NoHealthCheck);
         var restart = options.Restart ?? RestartPolicy.None;
-        restart.CheckWith(options.AutoRemove);
+        restart.CheckWith(options.AutoRemove, options.Terminal);
         int stopSignal = Signals.Parse(options.StopSignal ?? (image.Defaults.StopSignal is { Length: > 0 } imageSignal ? imageSignal : "SIGTERM"));
         var network = options.Network ?? new Networking.NetworkSettings();
         network.Validate(Location);

@@ -38,12 +38,18 @@ public sealed record RestartPolicy(string Mode, int MaximumRetries = 0)
             $"'{value}' is not a restart policy: -Restart takes no, on-failure, on-failure:N (N restarts at most), always or unless-stopped");
     }
 
-    /// <summary>As docker refuses --restart with --rm: a container deleted at its exit cannot be started again.</summary>
-    public void CheckWith(bool autoRemove)
+    /// <summary>
+    /// As docker refuses --restart with --rm: a container deleted at its exit cannot be started again. Nor can one on
+    /// a terminal here: its terminal goes to the session that starts it, and a restart has none to give it to.
+    /// </summary>
+    public void CheckWith(bool autoRemove, bool terminal)
     {
         if (Restarts && autoRemove)
             throw new EngineException("RestartWithAutoRemove", ErrorKind.InvalidArgument, ToString(),
                 $"-Restart {this} and -Remove cannot go together: a container deleted once it exits is never started again");
+        if (Restarts && terminal)
+            throw new EngineException("RestartWithTerminal", ErrorKind.InvalidArgument, ToString(),
+                $"-Restart {this} and -Interactive cannot go together: a restart has no terminal to connect the container to");
     }
 
     /// <summary>Whether a run that ended with <paramref name="exitCode"/> (null: unknown) after <paramref name="restarts"/> restarts is followed by another.</summary>

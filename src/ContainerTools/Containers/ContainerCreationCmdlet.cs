@@ -197,7 +197,7 @@ public abstract class ContainerCreationCmdlet : RegistryCmdlet, IDynamicParamete
         // Checked before a missing image is pulled: bad input is refused at once.
         var resolver = ResolverSettings.Parse(AddHost, Dns, DnsSearch, DnsOption);
         var restart = Restart is null ? null : RestartPolicy.Parse(Restart);
-        restart?.CheckWith(autoRemove);
+        restart?.CheckWith(autoRemove, terminal);
         var images = new ImageStore(Store);
         return Lifecycle.Store.Create(ContainerImage.FromStore(images, EnsureImage(images), Image), new ContainerOptions
         {

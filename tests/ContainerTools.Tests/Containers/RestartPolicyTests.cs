@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using ContainerTools.Core;
 using ContainerTools.Core.Containers;
 using ContainerTools.Tests.Support;
 
@@ -92,6 +93,15 @@ public sealed class RestartPolicyTests : BusyboxSessionTest
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Equal(target, error.TargetObject);
         Assert.Empty(Ps.Run("Get-Container"));
+    }
+
+    [Fact]
+    public void AContainerOnATerminalCannotBeRestarted()
+    {
+        // Its terminal goes to the session that starts it: a restart would fail to hand it over, and stop there.
+        var error = Assert.Throws<EngineException>(() => RestartPolicy.Parse("on-failure:1").CheckWith(autoRemove: false, terminal: true));
+        Assert.Equal(("RestartWithTerminal", ErrorKind.InvalidArgument, "on-failure:1"), (error.ErrorId, error.Kind, error.Target));
+        RestartPolicy.None.CheckWith(autoRemove: true, terminal: true);
     }
 
     private List<string> Log(string container) => Ps.Run($"Get-ContainerLog {container}").Select(l => l.ToString()).ToList();
