@@ -61,6 +61,7 @@ public sealed class HealthChecker(ContainerStore store, string id, string helper
             health = health.After(probe, check, inStartPeriod: probe.Start - runStarted < check.StartPeriod);
             if (!TryWrite(health))
                 return 0;
+            ReturnProbeMemory();
         }
         return 0;
     }
@@ -103,6 +104,12 @@ public sealed class HealthChecker(ContainerStore store, string id, string helper
             return new HealthProbe(start, DateTime.UtcNow, -1, e.Message);
         }
     }
+
+    /// <summary>
+    /// What a probe allocated (its process, pipes, lines) is garbage once it is recorded, but the GC keeps its memory
+    /// committed until the next: handed back here, as the monitor does after its setup, since a checker lives as long as its container.
+    /// </summary>
+    private static void ReturnProbeMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>False once the container is gone (removed).</summary>
     private bool TryWrite(ContainerHealth health)
