@@ -36,17 +36,19 @@ public sealed class HealthChecker(ContainerStore store, string id, string helper
         ProcessIdentity? run = null;
         DateTime runStarted = default;
         var health = ContainerHealth.ForNewRun(null);
-        while (store.Read(id) is { } container)
+        // The state alone says what it needs (a dead monitor ends this loop through its descriptor): no record,
+        // networks or health read again at every look.
+        while (store.ReadState(id) is { } state)
         {
-            if (!container.IsRunning)
+            if (state.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
             {
-                if (!container.State.Restarting || monitor.WaitForExit(BetweenRuns))
+                if (!state.Restarting || monitor.WaitForExit(BetweenRuns))
                     return 0;
                 continue;
             }
-            if (container.State.Init != run)
+            if (state.Init != run)
             {
-                (run, runStarted, health) = (container.State.Init, container.State.StartedAt ?? DateTime.UtcNow, ContainerHealth.ForNewRun(container.State.StartedAt));
+                (run, runStarted, health) = (state.Init, state.StartedAt ?? DateTime.UtcNow, ContainerHealth.ForNewRun(state.StartedAt));
                 if (!TryWrite(health))
                     return 0;
             }
@@ -67,7 +69,7 @@ public sealed class HealthChecker(ContainerStore store, string id, string helper
     }
 
     /// <summary>The run is still the current one and not paused (Docker probes no frozen container).</summary>
-    private bool IsRunning(ProcessIdentity? run) => store.Read(id) is { Status: ContainerStatus.Running } container && container.State.Init == run;
+    private bool IsRunning(ProcessIdentity? run) => store.ReadState(id) is { Status: ContainerStatus.Running } state && state.Init == run;
 
     private HealthProbe Probe(HealthCheck check)
     {
